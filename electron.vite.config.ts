@@ -1,0 +1,41 @@
+import vue from '@vitejs/plugin-vue'
+import { defineConfig } from 'electron-vite'
+import { resolve } from 'node:path'
+import type { Plugin } from 'vite'
+import { CONTENT_SECURITY_POLICY_META } from './src-main/security-policy.ts'
+
+/** Puts the strict CSP into index.html for builds; the dev server needs inline styles and its websocket. */
+function contentSecurityPolicy(command: 'build' | 'serve'): Plugin {
+  const devPolicy = CONTENT_SECURITY_POLICY_META.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'").replace(
+    "connect-src 'self'",
+    "connect-src 'self' ws://localhost:* http://localhost:*",
+  )
+  return {
+    name: 'keystead-csp',
+    transformIndexHtml: (html) => html.replace('%KEYSTEAD_CSP%', command === 'build' ? CONTENT_SECURITY_POLICY_META : devPolicy),
+  }
+}
+
+export default defineConfig(({ command }) => ({
+  main: {
+    build: {
+      outDir: 'out/main',
+      lib: { entry: resolve(import.meta.dirname, 'src-main/index.ts'), formats: ['es'] },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      lib: { entry: resolve(import.meta.dirname, 'src-preload/index.ts'), formats: ['cjs'] },
+      rolldownOptions: { output: { entryFileNames: '[name].cjs' } },
+    },
+  },
+  renderer: {
+    root: resolve(import.meta.dirname, 'src-renderer'),
+    plugins: [vue(), contentSecurityPolicy(command)],
+    build: {
+      outDir: resolve(import.meta.dirname, 'out/renderer'),
+      rolldownOptions: { input: resolve(import.meta.dirname, 'src-renderer/index.html') },
+    },
+  },
+}))

@@ -1,0 +1,120 @@
+import { join } from 'node:path'
+import { eventChannels, listChannels } from '../src-preload/contract/api.ts'
+import type { SessionEndedEvent } from '../src-preload/contract/api.ts'
+import type { AppStatus } from '../src-preload/contract/models.ts'
+import { checkDatabaseQuickly, DATABASE_FILE_NAME, DatabaseOpenError, openDatabase } from './db/database.ts'
+import type { DB } from './db/database.ts'
+import { migrateDatabase } from './db/migrate.ts'
+import { createInvoker } from './ipc/guard.ts'
+import type { Invoker } from './ipc/guard.ts'
+import { createHandlerTable } from './ipc/handlers.ts'
+import { WindowSessions } from './ipc/window-sessions.ts'
+import type { Logger } from './log.ts'
+import type { Platform } from './platform/types.ts'
+import type { Clock } from './services/clock.ts'
+import { createServices } from './services/index.ts'
+import type { Services } from './services/index.ts'
+import type { ScryptParams } from './services/password-hasher.ts'
+import type { SecretBox } from './services/secret-box.ts'
+import type { SessionPolicy } from './services/session-service.ts'
+
+export interface AppCoreOptions {
+  dataDir: string
+  platform: Platform
+  /** Made lazily, only once the database opened. */
+  createSecretBox(dataDir: string): SecretBox
+  isTrustedSender(url: string): boolean
+  /** Sends an event to one window (webContents.send in Electron, page.evaluate in tests). */
+  notify(windowId: number, channel: string, payload: unknown): void
+  log: Logger
+  clock?: Clock
+  scryptParams?: ScryptParams
+  sessionPolicy?: SessionPolicy
+}
+
+export interface AppCore {
+  readonly dataDir: string
+  readonly databasePath: string
+  status(): AppStatus
+  readonly services: Services | null
+  readonly windows: WindowSessions
+  readonly invoke: Invoker
+  readonly channelNames: string[]
+  /** `PRAGMA quick_check`, run after the first window is shown; on failure the status turns to an error. */
+  checkIntegrity(): AppStatus
+  /** A window closed: forget its session (the session itself stays valid until it expires or is revoked). */
+  forgetWindow(windowId: number): void
+  close(): void
+}
+
+/**
+ * The composition root shared by the Electron shell and the test bridge:
+ * open db -> migrate -> build services -> build the guarded handler table.
+ */
+export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
+  const databasePath = join(options.dataDir, DATABASE_FILE_NAME)
+  let status: AppStatus = { state: 'ready', version: options.platform.appVersion }
+  let db: DB | null = null
+  let services: Services | null = null
+  try {
+    db = openDatabase(databasePath)
+    await migrateDatabase(db, { backupPath: `${databasePath}.before-migration`, path: databasePath })
+    services = createServices({
+      db,
+      secretBox: options.createSecretBox(options.dataDir),
+      clock: options.clock,
+      scryptParams: options.scryptParams,
+      sessionPolicy: options.sessionPolicy,
+    })
+  } catch (error) {
+    db?.close()
+    db = null
+    services = null
+    if (error instanceof DatabaseOpenError) {
+      status = { state: 'error', code: error.code, message: error.message, path: error.path }
+    } else {
+      options.log.error('Could not start the account store', error)
+      status = { state: 'error', code: 'DB_OPEN_FAILED', message: (error as Error).message, path: databasePath }
+    }
+  }
+
+  const windows = new WindowSessions()
+  services?.events.on('sessionsEnded', ({ sessionIds, reason }) => {
+    for (const windowId of windows.releaseSessions(sessionIds)) {
+      options.notify(windowId, eventChannels.sessionEnded, { reason } satisfies SessionEndedEvent)
+    }
+  })
+
+  const handlers = createHandlerTable({ getStatus: () => status })
+  const invoke = createInvoker({ handlers, services, platform: options.platform, windows, isTrustedSender: options.isTrustedSender, log: options.log })
+
+  return {
+    dataDir: options.dataDir,
+    databasePath,
+    status: () => status,
+    services,
+    windows,
+    invoke,
+    channelNames: listChannels(),
+    checkIntegrity() {
+      if (!db || status.state !== 'ready') return status
+      const result = checkDatabaseQuickly(db)
+      if (!result.ok) {
+        options.log.error('The database failed its quick check', result.problems.slice(0, 5).join('; '))
+        status = {
+          state: 'error',
+          code: 'DB_CORRUPT',
+          message: `The database file is damaged: ${result.problems[0]}`,
+          path: databasePath,
+        }
+      }
+      return status
+    },
+    forgetWindow(windowId) {
+      windows.clear(windowId)
+    },
+    close() {
+      db?.close()
+    },
+  }
+}

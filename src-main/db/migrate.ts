@@ -1,0 +1,56 @@
+import { DatabaseOpenError } from './database.ts'
+import type { DB } from './database.ts'
+import { migrations as allMigrations } from './migrations/index.ts'
+import type { Migration } from './migrations/types.ts'
+
+export function readSchemaVersion(db: DB): number {
+  return db.pragma('user_version', { simple: true }) as number
+}
+
+export function latestSchemaVersion(list: readonly Migration[] = allMigrations): number {
+  return list.reduce((max, m) => Math.max(max, m.version), 0)
+}
+
+export interface MigrateOptions {
+  /** Where to copy the database (SQLite backup API) before touching an existing one. */
+  backupPath?: string
+  migrations?: readonly Migration[]
+  path?: string
+}
+
+export interface MigrateOutcome {
+  from: number
+  to: number
+  applied: number[]
+  backupPath: string | null
+}
+
+/**
+ * Brings the schema up to date. Each migration runs in one transaction that also
+ * sets `user_version`. A file written by a newer Keystead is refused, never touched.
+ */
+export async function migrateDatabase(db: DB, options: MigrateOptions = {}): Promise<MigrateOutcome> {
+  const list = [...(options.migrations ?? allMigrations)].sort((a, b) => a.version - b.version)
+  const from = readSchemaVersion(db)
+  const latest = latestSchemaVersion(list)
+  if (from > latest) {
+    throw new DatabaseOpenError(
+      'DB_TOO_NEW',
+      `This database was written by a newer version of Keystead (schema ${from}; this version knows up to ${latest}). Update Keystead to open it.`,
+      options.path ?? db.name,
+    )
+  }
+  const pending = list.filter((m) => m.version > from)
+  let backupPath: string | null = null
+  if (pending.length > 0 && from > 0 && options.backupPath) {
+    await db.backup(options.backupPath)
+    backupPath = options.backupPath
+  }
+  for (const migration of pending) {
+    db.transaction(() => {
+      migration.up(db)
+      db.pragma(`user_version = ${migration.version}`)
+    })()
+  }
+  return { from, to: readSchemaVersion(db), applied: pending.map((m) => m.version), backupPath }
+}

@@ -1,0 +1,8 @@
+import type { Migration } from './types.ts'
+import { migration0001 } from './0001-accounts.ts'
+
+/**
+ * Every migration, in order. Versions only grow; gaps are allowed (each feature
+ * reserves its number), the order is what counts.
+ */
+export const migrations: readonly Migration[] = [migration0001]

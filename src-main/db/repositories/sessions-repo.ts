@@ -1,0 +1,61 @@
+import type { DB } from '../database.ts'
+
+export interface SessionRow {
+  id: string
+  account_id: number
+  token_hash: Buffer
+  origin: string
+  created_at: number
+  last_used_at: number
+  last_auth_at: number
+  expires_at: number
+  keep_signed_in: number
+  browser: string
+  os: string
+  model: string
+  ip: string
+  engine: string
+  arch: string
+}
+
+export type NewSessionRow = Omit<SessionRow, never>
+
+export function insertSession(db: DB, row: SessionRow): void {
+  db.prepare(
+    `INSERT INTO sessions (id, account_id, token_hash, origin, created_at, last_used_at, last_auth_at, expires_at, keep_signed_in,
+                           browser, os, model, ip, engine, arch)
+     VALUES (@id, @account_id, @token_hash, @origin, @created_at, @last_used_at, @last_auth_at, @expires_at, @keep_signed_in,
+             @browser, @os, @model, @ip, @engine, @arch)`,
+  ).run(row)
+}
+
+export function findSessionByTokenHash(db: DB, tokenHash: Buffer): SessionRow | undefined {
+  return db.prepare('SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as SessionRow | undefined
+}
+
+export function findSessionById(db: DB, id: string): SessionRow | undefined {
+  return db.prepare('SELECT * FROM sessions WHERE id = ?').get(id) as SessionRow | undefined
+}
+
+export function listSessionRowsForAccount(db: DB, accountId: number): SessionRow[] {
+  return db.prepare('SELECT * FROM sessions WHERE account_id = ? ORDER BY created_at DESC, id').all(accountId) as SessionRow[]
+}
+
+export function touchSession(db: DB, id: string, lastUsedAt: number): void {
+  db.prepare('UPDATE sessions SET last_used_at = ? WHERE id = ?').run(lastUsedAt, id)
+}
+
+export function markSessionAuthenticated(db: DB, id: string, at: number): void {
+  db.prepare('UPDATE sessions SET last_auth_at = ? WHERE id = ?').run(at, id)
+}
+
+export function deleteSession(db: DB, id: string): boolean {
+  return db.prepare('DELETE FROM sessions WHERE id = ?').run(id).changes > 0
+}
+
+/** Deletes every session of an account except `keepId`; returns the ids removed. */
+export function deleteAccountSessions(db: DB, accountId: number, keepId: string | null = null): string[] {
+  const rows = db.prepare('SELECT id FROM sessions WHERE account_id = ? AND id IS NOT ?').all(accountId, keepId) as Array<{ id: string }>
+  db.prepare('DELETE FROM sessions WHERE account_id = ? AND id IS NOT ?').run(accountId, keepId)
+  return rows.map((row) => row.id)
+}

@@ -1,0 +1,98 @@
+import { app, BrowserWindow, ipcMain, net, protocol, session } from 'electron'
+import Store from 'electron-store'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { eventChannels } from '../src-preload/contract/api.ts'
+import { startAppCore } from './core.ts'
+import type { AppCore } from './core.ts'
+import { resolveDataDir } from './data-dir.ts'
+import { registerIpcHandlers } from './ipc/register.ts'
+import { createConsoleLogger } from './log.ts'
+import { createElectronPlatform } from './platform/electron-platform.ts'
+import { APP_SCHEME, CONTENT_SECURITY_POLICY, isAppUrl, resolveAppUrlToPath } from './security-policy.ts'
+import { createKeyFileSecretBox } from './services/secret-box.ts'
+import { createMainWindow } from './window.ts'
+import type { WindowStateStore } from './window.ts'
+
+const log = createConsoleLogger()
+const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined
+const dataDir = resolveDataDir(process.argv, process.env, app.getPath('userData'))
+app.setPath('userData', dataDir)
+
+app.enableSandbox()
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+])
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  let mainWindow: BrowserWindow | null = null
+  let core: AppCore | null = null
+
+  app.on('second-instance', () => {
+    if (!mainWindow) return
+    if (mainWindow.isMinimized()) mainWindow.restore()
+    mainWindow.focus()
+  })
+
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (event) => event.preventDefault())
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }))
+  })
+
+  app.whenReady().then(async () => {
+    const rendererDir = join(import.meta.dirname, '../renderer')
+    protocol.handle(APP_SCHEME, async (request) => {
+      const file = resolveAppUrlToPath(request.url, rendererDir, join)
+      if (!file) return new Response('Not found', { status: 404 })
+      const response = await net.fetch(pathToFileURL(file).toString())
+      const headers = new Headers(response.headers)
+      headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY)
+      headers.set('X-Content-Type-Options', 'nosniff')
+      return new Response(response.body, { status: response.status, headers })
+    })
+    session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
+    session.defaultSession.setPermissionCheckHandler(() => false)
+
+    const platform = createElectronPlatform()
+    core = await startAppCore({
+      dataDir,
+      platform,
+      createSecretBox: (dir) => createKeyFileSecretBox(join(dir, 'keystead.key')),
+      isTrustedSender: (url) => isAppUrl(url, devServerUrl),
+      notify: (windowId, channel, payload) => {
+        const win = BrowserWindow.getAllWindows().find((w) => w.webContents.id === windowId)
+        win?.webContents.send(channel, payload)
+      },
+      log,
+    })
+    registerIpcHandlers(ipcMain, core.channelNames, core.invoke)
+
+    const stateStore = new Store({ name: 'window-state', cwd: dataDir }) as unknown as WindowStateStore
+    mainWindow = createMainWindow({ stateStore, devServerUrl })
+    const windowId = mainWindow.webContents.id
+    mainWindow.on('closed', () => {
+      core?.forgetWindow(windowId)
+      mainWindow = null
+    })
+    mainWindow.once('show', () => {
+      // The quick check reads the whole file: run it once the window is on screen.
+      setTimeout(() => {
+        const before = core!.status().state
+        const status = core!.checkIntegrity()
+        if (before === 'ready' && status.state === 'error') {
+          for (const win of BrowserWindow.getAllWindows()) win.webContents.send(eventChannels.appStatusChanged, status)
+        }
+      }, 50)
+    })
+  }).catch((error: unknown) => {
+    log.error('Keystead failed to start', error)
+    app.exit(1)
+  })
+
+  app.on('window-all-closed', () => {
+    core?.close()
+    app.quit()
+  })
+}

@@ -1,0 +1,116 @@
+import type { z } from 'zod'
+import { ErrorCode } from '../../src-preload/contract/errors.ts'
+import type { ApiError, Result } from '../../src-preload/contract/errors.ts'
+import type { SessionRow } from '../db/repositories/sessions-repo.ts'
+import type { Logger } from '../log.ts'
+import type { Platform } from '../platform/types.ts'
+import { KeysteadError } from '../services/errors.ts'
+import type { Services } from '../services/index.ts'
+import type { WindowSessions } from './window-sessions.ts'
+
+/** Who is calling: the window (webContents id) and the URL of the frame that sent it. */
+export interface CallContext {
+  windowId: number
+  senderUrl: string
+}
+
+export interface HandlerContext {
+  services: Services
+  platform: Platform
+  windows: WindowSessions
+  windowId: number
+  /** The caller's live session; present for every handler with access 'session'. */
+  session: SessionRow | null
+}
+
+export interface SessionHandlerContext extends HandlerContext {
+  session: SessionRow
+}
+
+export type HandlerDefinition<S extends z.ZodType = z.ZodType, T = unknown> =
+  | { access: 'public'; input: S; run(ctx: HandlerContext, input: z.output<S>): T | Promise<T> }
+  | { access: 'session'; input: S; run(ctx: SessionHandlerContext, input: z.output<S>): T | Promise<T> }
+
+type ResultValue<R> = R extends Promise<Result<infer T>> ? T : never
+
+/** Ties a domain's handlers to its contract interface: one per method, with the right result type. */
+export type DomainHandlers<Api> = {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  [K in keyof Api]: Api[K] extends (...args: any[]) => infer R ? HandlerDefinition<any, ResultValue<R>> : never
+}
+
+/** A handler anyone may call (sign-in, create account, list accounts, status). */
+export function publicHandler<S extends z.ZodType, T>(input: S, run: (ctx: HandlerContext, input: z.output<S>) => T | Promise<T>): HandlerDefinition<S, T> {
+  return { access: 'public', input, run }
+}
+
+/** A handler that needs the window's live session; `ctx.session` is set. */
+export function sessionHandler<S extends z.ZodType, T>(input: S, run: (ctx: SessionHandlerContext, input: z.output<S>) => T | Promise<T>): HandlerDefinition<S, T> {
+  return { access: 'session', input, run }
+}
+
+export type HandlerTable = ReadonlyMap<string, HandlerDefinition>
+
+export function failure(code: ApiError['code'], message: string, extra: Omit<ApiError, 'code' | 'message'> = {}): Result<never> {
+  return { ok: false, error: { code, message, ...extra } }
+}
+
+export function toValidationFailure(error: z.ZodError): Result<never> {
+  const issue = error.issues[0]
+  const field = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : undefined
+  const message = issue ? `Invalid input${field ? ` for ${field}` : ''}: ${issue.message}` : 'Invalid input.'
+  return failure(ErrorCode.Validation, message, { ...(field ? { field } : {}), reason: 'input.invalid' })
+}
+
+export interface InvokerOptions {
+  handlers: HandlerTable
+  services: Services | null
+  platform: Platform
+  windows: WindowSessions
+  isTrustedSender(url: string): boolean
+  log: Logger
+}
+
+export type Invoker = (call: CallContext, channel: string, payload: unknown) => Promise<Result<unknown>>
+
+/**
+ * The one gate every request passes: trusted sender, known channel, valid
+ * arguments (schema), a live session where needed; failures become typed errors
+ * and internal errors are logged (without payloads) and answered generically.
+ */
+export function createInvoker(options: InvokerOptions): Invoker {
+  const { handlers, services, platform, windows, log } = options
+  return async function invoke(call, channel, payload) {
+    if (!options.isTrustedSender(call.senderUrl)) {
+      log.error('Refused a request from an untrusted frame', { channel })
+      return failure(ErrorCode.Forbidden, 'This request did not come from the Keystead window.', { reason: 'ipc.untrustedSender' })
+    }
+    const handler = typeof channel === 'string' ? handlers.get(channel) : undefined
+    if (!handler) return failure(ErrorCode.NotFound, 'Unknown request.', { reason: 'ipc.unknownChannel' })
+    const parsed = handler.input.safeParse(payload)
+    if (!parsed.success) return toValidationFailure(parsed.error)
+    if (!services && channel !== 'keystead:app.getStatus') {
+      return failure(ErrorCode.Unavailable, 'The account store is not available.', { reason: 'app.unavailable' })
+    }
+    try {
+      let session: SessionRow | null = null
+      if (handler.access === 'session') {
+        const held = windows.get(call.windowId)
+        const validation = held ? services!.sessions.validateSessionToken(held.token) : null
+        if (!validation || !validation.ok) {
+          windows.clear(call.windowId)
+          return failure(ErrorCode.Unauthenticated, 'Your session has ended. Please sign in again.', { reason: 'session.ended' })
+        }
+        session = validation.session
+        const value = await handler.run({ services: services!, platform, windows, windowId: call.windowId, session }, parsed.data)
+        return { ok: true, value: value ?? null }
+      }
+      const value = await handler.run({ services: services!, platform, windows, windowId: call.windowId, session }, parsed.data)
+      return { ok: true, value: value ?? null }
+    } catch (error) {
+      if (error instanceof KeysteadError) return { ok: false, error: error.toApiError() }
+      log.error(`Request ${channel} failed`, error)
+      return failure(ErrorCode.Internal, 'Something went wrong. Please try again.', { reason: 'internal' })
+    }
+  }
+}

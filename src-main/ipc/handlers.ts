@@ -1,0 +1,28 @@
+import { channels } from '../../src-preload/contract/api.ts'
+import type { ChannelMap } from '../../src-preload/contract/api.ts'
+import type { AppStatus } from '../../src-preload/contract/models.ts'
+import { createAppHandlers } from './app.ipc.ts'
+import { createAuthHandlers } from './auth.ipc.ts'
+import type { HandlerDefinition, HandlerTable } from './guard.ts'
+
+export interface HandlerDependencies {
+  getStatus(): AppStatus
+}
+
+/** One handler per contract method, keyed by channel. Adding a domain: add its handlers here. */
+export function createHandlerTable(deps: HandlerDependencies): HandlerTable {
+  const domains: { [D in keyof ChannelMap]: Record<keyof ChannelMap[D], HandlerDefinition> } = {
+    app: createAppHandlers(deps.getStatus) as Record<keyof ChannelMap['app'], HandlerDefinition>,
+    auth: createAuthHandlers() as Record<keyof ChannelMap['auth'], HandlerDefinition>,
+  }
+  const table = new Map<string, HandlerDefinition>()
+  for (const [domain, methods] of Object.entries(channels)) {
+    const handlers = domains[domain as keyof ChannelMap] as Record<string, HandlerDefinition>
+    for (const [method, channel] of Object.entries(methods as Record<string, string>)) {
+      const handler = handlers[method]
+      if (!handler) throw new Error(`No handler for ${channel}`)
+      table.set(channel, handler)
+    }
+  }
+  return table
+}

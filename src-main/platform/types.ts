@@ -1,0 +1,38 @@
+import type { DeviceFacts } from '../services/device-facts.ts'
+
+/**
+ * What the IPC face needs from the desktop. The Electron implementation lives in
+ * ./electron-platform.ts (the only file here that imports electron); tests use a
+ * fake (test/fixtures/fake-platform.ts).
+ */
+export interface FileFilter {
+  name: string
+  extensions: string[]
+}
+
+export interface SaveDialogRequest {
+  title: string
+  defaultFileName: string
+  filters?: FileFilter[]
+}
+
+export interface OpenDialogRequest {
+  title: string
+  defaultDirectory?: string
+  filters?: FileFilter[]
+}
+
+export interface Platform {
+  readonly appVersion: string
+  deviceFacts(): DeviceFacts
+  clipboard: {
+    writeText(text: string): void
+    readText(): Promise<string>
+  }
+  dialogs: {
+    /** Resolves to the chosen path, or null when the user cancelled. */
+    showSaveDialog(windowId: number, request: SaveDialogRequest): Promise<string | null>
+    /** Resolves to the chosen path, or null when the user cancelled. */
+    showOpenDialog(windowId: number, request: OpenDialogRequest): Promise<string | null>
+  }
+}

@@ -1,0 +1,121 @@
+import type { AccountSummary, CurrentAccount } from '../../src-preload/contract/models.ts'
+import type { DB } from '../db/database.ts'
+import {
+  findAccountByEmailKey,
+  findAccountById,
+  findAccountByUsernameKey,
+  insertAccount,
+  listAccountRows,
+} from '../db/repositories/accounts-repo.ts'
+import type { AccountRow } from '../db/repositories/accounts-repo.ts'
+import { toEmailKey, toUsernameKey, validateEmail, validateFullName, validatePasswordRules, validateUsername } from './account-rules.ts'
+import type { AuditService } from './audit-service.ts'
+import { SecurityEventKind } from './audit-service.ts'
+import { toISO } from './clock.ts'
+import type { Clock } from './clock.ts'
+import { ErrorCode, KeysteadError, notFoundError } from './errors.ts'
+import type { PasswordHasher } from './password-hasher.ts'
+
+export interface CreateAccountRequest {
+  username: string
+  password: string
+  fullName?: string
+  email?: string
+  language?: string
+  timezone?: string
+}
+
+export function toAccountSummary(row: AccountRow): AccountSummary {
+  return { id: row.id, username: row.username, fullName: row.full_name }
+}
+
+export function toCurrentAccount(row: AccountRow, sessionId: string): CurrentAccount {
+  return {
+    ...toAccountSummary(row),
+    email: row.email,
+    description: row.description,
+    language: row.language,
+    timezone: row.timezone,
+    createdAt: toISO(row.created_at),
+    sessionId,
+  }
+}
+
+export function usernameTakenError(field = 'username'): KeysteadError {
+  return new KeysteadError(ErrorCode.Conflict, 'This username is already taken (usernames ignore upper and lower case).', {
+    field,
+    reason: 'username.taken',
+  })
+}
+
+export function emailTakenError(field = 'email'): KeysteadError {
+  return new KeysteadError(ErrorCode.Conflict, 'Another account already uses this e-mail address.', { field, reason: 'email.taken' })
+}
+
+function isUniqueViolation(error: unknown, column: string): boolean {
+  const e = error as { code?: string; message?: string }
+  return e?.code === 'SQLITE_CONSTRAINT_UNIQUE' && (e.message ?? '').includes(column)
+}
+
+export interface AccountService {
+  createAccount(request: CreateAccountRequest): Promise<AccountRow>
+  listAccounts(): AccountSummary[]
+  getAccount(id: number): AccountRow
+  findAccountByUsername(username: string): AccountRow | undefined
+}
+
+function systemTimezone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'
+  } catch {
+    return 'UTC'
+  }
+}
+
+export function createAccountService(deps: { db: DB; clock: Clock; hasher: PasswordHasher; audit: AuditService }): AccountService {
+  const { db, clock, hasher, audit } = deps
+  return {
+    async createAccount(request) {
+      const username = validateUsername(request.username)
+      validatePasswordRules(request.password)
+      if (request.password.toLowerCase() === username.toLowerCase()) {
+        throw new KeysteadError(ErrorCode.Validation, 'The password cannot be the username.', { field: 'password', reason: 'password.isUsername' })
+      }
+      const fullName = validateFullName(request.fullName ?? '')
+      const email = validateEmail(request.email ?? '')
+      // Check before the slow hash so a clash answers at once; the UNIQUE index still guards the race.
+      if (findAccountByUsernameKey(db, toUsernameKey(username))) throw usernameTakenError()
+      if (email && findAccountByEmailKey(db, toEmailKey(email))) throw emailTakenError()
+      const passwordHash = await hasher.hashPassword(request.password)
+      try {
+        const id = db.transaction(() => {
+          const accountId = insertAccount(db, {
+            username,
+            usernameKey: toUsernameKey(username),
+            fullName,
+            email,
+            emailKey: email ? toEmailKey(email) : null,
+            language: request.language ?? 'en',
+            timezone: request.timezone ?? systemTimezone(),
+            passwordHash,
+            createdAt: clock(),
+          })
+          audit.recordSecurityEvent({ accountId, kind: SecurityEventKind.AccountCreated })
+          return accountId
+        })()
+        return findAccountById(db, id)!
+      } catch (error) {
+        if (isUniqueViolation(error, 'username_key')) throw usernameTakenError()
+        if (isUniqueViolation(error, 'email_key')) throw emailTakenError()
+        throw error
+      }
+    },
+    listAccounts: () => listAccountRows(db).map(toAccountSummary),
+    getAccount(id) {
+      const row = findAccountById(db, id)
+      if (!row) throw notFoundError('This account no longer exists.', 'account.notFound')
+      return row
+    },
+    findAccountByUsername: (username) => findAccountByUsernameKey(db, toUsernameKey(username)),
+  }
+}

@@ -1,0 +1,42 @@
+import type { DB } from '../db/database.ts'
+import { insertSecurityLogEntry } from '../db/repositories/security-log-repo.ts'
+import type { Clock } from './clock.ts'
+
+/** Kinds of security-log entries. Extend by adding; never rename one that has shipped. */
+export const SecurityEventKind = Object.freeze({
+  AccountCreated: 'account.created',
+  SignIn: 'signin',
+  SignInFailed: 'signin.failed',
+  SignOut: 'signout',
+  Reauthenticated: 'reauth',
+  ReauthFailed: 'reauth.failed',
+} as const)
+export type SecurityEventKind = (typeof SecurityEventKind)[keyof typeof SecurityEventKind]
+
+export interface SecurityEventInput {
+  accountId: number
+  kind: string
+  sessionId?: string | null
+  device?: string
+  /** Plain facts (ids, titles, counts). Never a secret. */
+  detail?: Record<string, string | number | boolean | null>
+}
+
+export interface AuditService {
+  recordSecurityEvent(event: SecurityEventInput): void
+}
+
+export function createAuditService(db: DB, clock: Clock): AuditService {
+  return {
+    recordSecurityEvent(event) {
+      insertSecurityLogEntry(db, {
+        account_id: event.accountId,
+        at: clock(),
+        kind: event.kind,
+        session_id: event.sessionId ?? null,
+        device: event.device ?? '',
+        detail: JSON.stringify(event.detail ?? {}),
+      })
+    },
+  }
+}

@@ -1,0 +1,117 @@
+import type { DB } from '../db/database.ts'
+import { updateAccountPasswordHash } from '../db/repositories/accounts-repo.ts'
+import type { AccountRow } from '../db/repositories/accounts-repo.ts'
+import type { SessionRow } from '../db/repositories/sessions-repo.ts'
+import type { AccountService } from './account-service.ts'
+import type { AuditService } from './audit-service.ts'
+import { SecurityEventKind } from './audit-service.ts'
+import type { Clock } from './clock.ts'
+import type { DeviceFacts } from './device-facts.ts'
+import { summarizeDevice } from './device-facts.ts'
+import { ErrorCode, KeysteadError } from './errors.ts'
+import type { PasswordHasher } from './password-hasher.ts'
+import type { SessionOrigin, SessionService } from './session-service.ts'
+
+export interface SignInRequest {
+  username: string
+  password: string
+  origin: SessionOrigin
+  device: DeviceFacts
+  keepSignedIn?: boolean
+}
+
+export type SignInResult = { status: 'signed-in'; token: string; session: SessionRow; account: AccountRow }
+
+/** The one message for a wrong username and a wrong password alike. */
+export function invalidCredentialsError(): KeysteadError {
+  return new KeysteadError(ErrorCode.InvalidCredentials, 'The username or password is incorrect.', { reason: 'signIn.invalid' })
+}
+
+export function reauthRequiredError(): KeysteadError {
+  return new KeysteadError(ErrorCode.ReauthRequired, 'Confirm your password to continue.', { reason: 'reauth.required' })
+}
+
+export interface AuthService {
+  signIn(request: SignInRequest): Promise<SignInResult>
+  signOut(session: SessionRow): void
+  /** Checks the password of the session's account and restarts the 10-minute window. */
+  reauthenticate(session: SessionRow, password: string): Promise<void>
+  /** Throws REAUTH_REQUIRED unless the password was confirmed in the last 10 minutes. */
+  requireRecentAuth(session: SessionRow): void
+  /** Verifies an account's password (async KDF), re-hashing when its parameters are old. */
+  verifyAccountPassword(account: AccountRow, password: string): Promise<boolean>
+}
+
+export function createAuthService(deps: {
+  db: DB
+  clock: Clock
+  hasher: PasswordHasher
+  audit: AuditService
+  accounts: AccountService
+  sessions: SessionService
+}): AuthService {
+  const { db, clock, hasher, audit, accounts, sessions } = deps
+
+  async function verifyAccountPassword(account: AccountRow, password: string): Promise<boolean> {
+    const valid = await hasher.verifyPassword(account.password_hash, password)
+    if (valid && hasher.needsRehash(account.password_hash)) {
+      updateAccountPasswordHash(db, account.id, await hasher.hashPassword(password), clock())
+    }
+    return valid
+  }
+
+  return {
+    verifyAccountPassword,
+    async signIn(request) {
+      const account = accounts.findAccountByUsername(request.username)
+      if (!account) {
+        await hasher.verifyDummy(request.password)
+        throw invalidCredentialsError()
+      }
+      if (!(await verifyAccountPassword(account, request.password))) {
+        audit.recordSecurityEvent({
+          accountId: account.id,
+          kind: SecurityEventKind.SignInFailed,
+          device: summarizeDevice(request.device),
+          detail: { origin: request.origin },
+        })
+        throw invalidCredentialsError()
+      }
+      const { token, session } = sessions.createSession(account.id, {
+        origin: request.origin,
+        device: request.device,
+        keepSignedIn: request.keepSignedIn,
+      })
+      audit.recordSecurityEvent({
+        accountId: account.id,
+        kind: SecurityEventKind.SignIn,
+        sessionId: session.id,
+        device: summarizeDevice(request.device),
+        detail: { origin: request.origin },
+      })
+      return { status: 'signed-in', token, session, account: accounts.getAccount(account.id) }
+    },
+    signOut(session) {
+      audit.recordSecurityEvent({
+        accountId: session.account_id,
+        kind: SecurityEventKind.SignOut,
+        sessionId: session.id,
+        device: summarizeDevice(session),
+      })
+      sessions.invalidateSession(session.id, 'signed-out')
+    },
+    async reauthenticate(session, password) {
+      const account = accounts.getAccount(session.account_id)
+      if (!(await verifyAccountPassword(account, password))) {
+        audit.recordSecurityEvent({ accountId: account.id, kind: SecurityEventKind.ReauthFailed, sessionId: session.id })
+        throw new KeysteadError(ErrorCode.InvalidCredentials, 'The password is incorrect.', { field: 'password', reason: 'reauth.invalid' })
+      }
+      sessions.markSessionAuthenticated(session.id)
+      session.last_auth_at = clock()
+      audit.recordSecurityEvent({ accountId: account.id, kind: SecurityEventKind.Reauthenticated, sessionId: session.id })
+    },
+    requireRecentAuth(session) {
+      if (clock() - session.last_auth_at > sessions.policy.reauthWindowMs) throw reauthRequiredError()
+    },
+  }
+}

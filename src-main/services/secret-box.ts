@@ -1,0 +1,53 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
+
+/**
+ * Encrypts secrets that must be read back later (TOTP secrets, the API key copy).
+ * Format: version byte 1 | 12-byte IV | 16-byte GCM tag | ciphertext.
+ */
+export interface SecretBox {
+  /** Where the key lives: the OS keyring or an owner-only key file. */
+  readonly kind: 'os-keyring' | 'key-file'
+  seal(plaintext: string): Buffer
+  open(sealed: Buffer): string
+}
+
+const VERSION = 1
+
+export function createAesGcmSecretBox(key: Buffer, kind: SecretBox['kind']): SecretBox {
+  if (key.length !== 32) throw new Error('The secret box needs a 256-bit key')
+  return {
+    kind,
+    seal(plaintext) {
+      const iv = randomBytes(12)
+      const cipher = createCipheriv('aes-256-gcm', key, iv)
+      const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()])
+      return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body])
+    },
+    open(sealed) {
+      if (sealed.length < 29 || sealed[0] !== VERSION) throw new Error('Sealed secret has an unknown format')
+      const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(1, 13))
+      decipher.setAuthTag(sealed.subarray(13, 29))
+      return Buffer.concat([decipher.update(sealed.subarray(29)), decipher.final()]).toString('utf8')
+    },
+  }
+}
+
+/** Reads the 256-bit key from an owner-only file, creating it on first use. */
+export function loadOrCreateKeyFile(path: string): Buffer {
+  if (existsSync(path)) {
+    const key = readFileSync(path)
+    if (key.length !== 32) throw new Error(`The key file ${path} is damaged (expected 32 bytes)`)
+    return key
+  }
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
+  const key = randomBytes(32)
+  writeFileSync(path, key, { mode: 0o600, flag: 'wx' })
+  chmodSync(path, 0o600)
+  return key
+}
+
+export function createKeyFileSecretBox(path: string): SecretBox {
+  return createAesGcmSecretBox(loadOrCreateKeyFile(path), 'key-file')
+}

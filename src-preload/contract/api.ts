@@ -1,0 +1,53 @@
+/**
+ * The whole IPC surface of Keystead: one interface per domain, one channel per
+ * method, all prefixed `keystead:`. The preload, the main process and the test
+ * bridge are all built from these two constants, so they cannot drift.
+ *
+ * Rules: every method takes at most one plain-JSON argument and resolves to a
+ * `Result`. This folder has no runtime imports (types only), no electron, no node.
+ */
+import { appChannels, authChannels } from './auth.ts'
+import type { AppApi, AuthApi } from './auth.ts'
+import type { AppStatus } from './models.ts'
+
+export const CHANNEL_PREFIX = 'keystead:'
+
+export const channels = {
+  app: appChannels,
+  auth: authChannels,
+} as const
+
+/** Events pushed from main to a window. */
+export const eventChannels = {
+  sessionEnded: 'keystead:event.sessionEnded',
+  appStatusChanged: 'keystead:event.appStatusChanged',
+} as const
+
+export interface SessionEndedEvent {
+  reason: 'signed-out' | 'revoked' | 'expired' | 'account-deleted' | 'password-changed'
+}
+
+export interface EventsApi {
+  /** Returns a function that stops listening. */
+  onSessionEnded(listener: (event: SessionEndedEvent) => void): () => void
+  /** For example: the database failed its integrity check after start-up. */
+  onAppStatusChanged(listener: (status: AppStatus) => void): () => void
+}
+
+export interface KeysteadApi {
+  app: AppApi
+  auth: AuthApi
+  events: EventsApi
+}
+
+export type ChannelMap = typeof channels
+export type EventChannelMap = typeof eventChannels
+export type Channel = { [D in keyof ChannelMap]: ChannelMap[D][keyof ChannelMap[D]] }[keyof ChannelMap]
+
+export type Invoke = (channel: string, payload: unknown) => Promise<unknown>
+export type Subscribe = (channel: string, listener: (payload: unknown) => void) => () => void
+
+/** Every request channel, flat; used by main to register handlers. */
+export function listChannels(map: ChannelMap = channels): string[] {
+  return Object.values(map).flatMap((domain) => Object.values(domain) as string[])
+}

@@ -1,0 +1,50 @@
+import type { Result } from './errors.ts'
+import type { AccountSummary, AppStatus, CurrentAccount } from './models.ts'
+
+export interface CreateAccountInput {
+  username: string
+  password: string
+  fullName?: string
+  email?: string
+}
+
+export interface SignInInput {
+  username: string
+  password: string
+  keepSignedIn?: boolean
+}
+
+export interface ReauthenticateInput {
+  password: string
+}
+
+export type SignInOutcome =
+  | { status: 'signed-in'; account: CurrentAccount }
+  | { status: 'second-factor-required' }
+
+export interface AppApi {
+  getStatus(): Promise<Result<AppStatus>>
+}
+
+export interface AuthApi {
+  listAccounts(): Promise<Result<AccountSummary[]>>
+  createAccount(input: CreateAccountInput): Promise<Result<CurrentAccount>>
+  signIn(input: SignInInput): Promise<Result<SignInOutcome>>
+  signOut(): Promise<Result<null>>
+  getCurrentAccount(): Promise<Result<CurrentAccount | null>>
+  /** Confirms the password again for sensitive actions (valid for 10 minutes). */
+  reauthenticate(input: ReauthenticateInput): Promise<Result<null>>
+}
+
+export const appChannels = {
+  getStatus: 'keystead:app.getStatus',
+} as const satisfies Record<keyof AppApi, `keystead:${string}`>
+
+export const authChannels = {
+  listAccounts: 'keystead:auth.listAccounts',
+  createAccount: 'keystead:auth.createAccount',
+  signIn: 'keystead:auth.signIn',
+  signOut: 'keystead:auth.signOut',
+  getCurrentAccount: 'keystead:auth.getCurrentAccount',
+  reauthenticate: 'keystead:auth.reauthenticate',
+} as const satisfies Record<keyof AuthApi, `keystead:${string}`>

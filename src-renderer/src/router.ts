@@ -1,0 +1,69 @@
+import { watch } from 'vue'
+import { createRouter, createWebHashHistory } from 'vue-router'
+import type { Router, RouteRecordRaw } from 'vue-router'
+import { useSessionStore } from './stores/session.ts'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Needs a signed-in account. */
+    requiresAuth?: boolean
+    /** Only when signed out (sign-in, create account). */
+    guestOnly?: boolean
+    /** i18n key of the screen title. */
+    titleKey?: string
+  }
+}
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/', redirect: '/profile' },
+  { path: '/startup-error', name: 'startup-error', component: () => import('./views/StartupErrorView.vue') },
+  { path: '/welcome', name: 'create-account', component: () => import('./views/CreateAccountView.vue'), meta: { guestOnly: true } },
+  { path: '/add-account', name: 'add-account', component: () => import('./views/CreateAccountView.vue'), meta: { guestOnly: true } },
+  { path: '/sign-in', name: 'sign-in', component: () => import('./views/SignInView.vue'), meta: { guestOnly: true } },
+  {
+    path: '/',
+    component: () => import('./views/ShellView.vue'),
+    meta: { requiresAuth: true },
+    children: [
+      { path: 'profile', name: 'profile', component: () => import('./views/ProfileView.vue'), meta: { requiresAuth: true, titleKey: 'nav.profile' } },
+      { path: 'security', name: 'security', component: () => import('./views/SecurityView.vue'), meta: { requiresAuth: true, titleKey: 'nav.security' } },
+      { path: 'tokens', name: 'tokens', component: () => import('./views/TokensView.vue'), meta: { requiresAuth: true, titleKey: 'nav.tokens' } },
+      { path: 'ssh-keys', name: 'ssh-keys', component: () => import('./views/SshKeysView.vue'), meta: { requiresAuth: true, titleKey: 'nav.sshKeys' } },
+      { path: 'sessions', name: 'sessions', component: () => import('./views/SessionsView.vue'), meta: { requiresAuth: true, titleKey: 'nav.sessions' } },
+    ],
+  },
+  { path: '/:pathMatch(.*)*', redirect: '/profile' },
+]
+
+export function createKeysteadRouter(): Router {
+  const router = createRouter({ history: createWebHashHistory(), routes })
+
+  router.beforeEach(async (to) => {
+    const session = useSessionStore()
+    await session.initialize()
+    if (!session.isReady) return to.name === 'startup-error' ? true : { name: 'startup-error' }
+    if (to.name === 'startup-error') return { name: 'profile' }
+    if (to.meta.requiresAuth && !session.isSignedIn) return { name: session.hasAccounts ? 'sign-in' : 'create-account' }
+    if (to.meta.guestOnly && session.isSignedIn) return { name: 'profile' }
+    if (to.name === 'sign-in' && !session.hasAccounts) return { name: 'create-account' }
+    return true
+  })
+
+  // When main ends this window's session (signed out elsewhere, revoked, expired), leave the signed-in screens.
+  router.isReady().then(() => {
+    const session = useSessionStore()
+    watch(
+      () => session.isSignedIn,
+      (signedIn) => {
+        if (!signedIn && router.currentRoute.value.meta.requiresAuth) void router.replace({ name: 'sign-in' })
+      },
+    )
+    watch(
+      () => session.status?.state,
+      (state) => {
+        if (state === 'error') void router.replace({ name: 'startup-error' })
+      },
+    )
+  })
+  return router
+}

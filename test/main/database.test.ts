@@ -1,0 +1,124 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { checkDatabaseQuickly, DatabaseOpenError, openDatabase } from '../../src-main/db/database.ts'
+import { latestSchemaVersion, migrateDatabase, readSchemaVersion } from '../../src-main/db/migrate.ts'
+import { migrations } from '../../src-main/db/migrations/index.ts'
+import type { Migration } from '../../src-main/db/migrations/types.ts'
+import { makeTempDir } from '../fixtures/temp-dir.ts'
+
+let dir: ReturnType<typeof makeTempDir>
+beforeEach(() => (dir = makeTempDir()))
+afterEach(() => dir.remove())
+
+describe('openDatabase', () => {
+  it('uses WAL, synchronous=FULL, foreign keys and a busy timeout', () => {
+    const db = openDatabase(join(dir.path, 'k.db'))
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(db.pragma('synchronous', { simple: true })).toBe(2) // FULL
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
+    expect(db.pragma('busy_timeout', { simple: true })).toBeGreaterThanOrEqual(5000)
+    expect(db.pragma('secure_delete', { simple: true })).toBe(1)
+    db.close()
+  })
+
+  it('reports a file that is not a database as corrupt and leaves it untouched', () => {
+    const path = join(dir.path, 'k.db')
+    const junk = Buffer.from('this is not an SQLite database, just some text '.repeat(200))
+    writeFileSync(path, junk)
+    let caught: unknown
+    try {
+      const db = openDatabase(path)
+      db.close()
+    } catch (error) {
+      caught = error
+    }
+    expect(caught).toBeInstanceOf(DatabaseOpenError)
+    expect((caught as DatabaseOpenError).code).toBe('DB_CORRUPT')
+    expect(readFileSync(path).equals(junk)).toBe(true)
+  })
+})
+
+describe('migrateDatabase', () => {
+  it('creates the latest schema on a new file, each step setting user_version', async () => {
+    const db = openDatabase(join(dir.path, 'k.db'))
+    const outcome = await migrateDatabase(db)
+    expect(outcome.from).toBe(0)
+    expect(outcome.to).toBe(latestSchemaVersion())
+    expect(outcome.applied).toEqual(migrations.map((m) => m.version))
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>
+    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['accounts', 'security_log', 'sessions']))
+    db.close()
+  })
+
+  it('upgrades an older file after copying it with the backup API', async () => {
+    const path = join(dir.path, 'k.db')
+    const first: Migration = { version: 1, name: 'one', up: (db) => db.exec('CREATE TABLE a (x INTEGER)') }
+    const second: Migration = { version: 2, name: 'two', up: (db) => db.exec('ALTER TABLE a ADD COLUMN y TEXT') }
+    const db = openDatabase(path)
+    await migrateDatabase(db, { migrations: [first] })
+    db.prepare('INSERT INTO a (x) VALUES (42)').run()
+    const backupPath = join(dir.path, 'k.db.before-migration')
+    const outcome = await migrateDatabase(db, { migrations: [first, second], backupPath })
+    expect(outcome).toMatchObject({ from: 1, to: 2, applied: [2], backupPath })
+    expect(db.prepare('SELECT x, y FROM a').get()).toEqual({ x: 42, y: null })
+    db.close()
+    const backup = openDatabase(backupPath)
+    expect(readSchemaVersion(backup)).toBe(1)
+    expect(backup.prepare('SELECT x FROM a').get()).toEqual({ x: 42 })
+    backup.close()
+  })
+
+  it('rolls back a failing migration as a whole', async () => {
+    const db = openDatabase(join(dir.path, 'k.db'))
+    const broken: Migration = {
+      version: 1,
+      name: 'broken',
+      up: (d) => {
+        d.exec('CREATE TABLE b (x INTEGER)')
+        d.exec('THIS IS NOT SQL')
+      },
+    }
+    await expect(migrateDatabase(db, { migrations: [broken] })).rejects.toThrow()
+    expect(readSchemaVersion(db)).toBe(0)
+    expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'b'").get()).toEqual({ n: 0 })
+    db.close()
+  })
+
+  it('refuses a file from a newer Keystead and changes nothing', async () => {
+    const path = join(dir.path, 'k.db')
+    const db = openDatabase(path)
+    await migrateDatabase(db)
+    db.pragma('user_version = 999')
+    const before = readSchemaVersion(db)
+    const error = await migrateDatabase(db, { backupPath: join(dir.path, 'backup.db') }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(DatabaseOpenError)
+    expect((error as DatabaseOpenError).code).toBe('DB_TOO_NEW')
+    expect((error as Error).message).toMatch(/newer version of Keystead/)
+    expect(readSchemaVersion(db)).toBe(before)
+    expect(existsSync(join(dir.path, 'backup.db'))).toBe(false)
+    db.close()
+  })
+})
+
+describe('checkDatabaseQuickly', () => {
+  it('passes a healthy file and fails a damaged one', async () => {
+    const path = join(dir.path, 'k.db')
+    const db = openDatabase(path)
+    await migrateDatabase(db)
+    db.exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, data TEXT)')
+    const insert = db.prepare('INSERT INTO filler (data) VALUES (?)')
+    for (let i = 0; i < 2000; i++) insert.run(`row ${i} `.repeat(20))
+    expect(checkDatabaseQuickly(db)).toEqual({ ok: true })
+    db.pragma('wal_checkpoint(TRUNCATE)')
+    db.close()
+    // Scribble over a stretch of pages in the middle of the file.
+    const bytes = readFileSync(path)
+    bytes.fill(0x5a, 8192, 8192 + 4096 * 8)
+    writeFileSync(path, bytes)
+    const damaged = openDatabase(path)
+    const result = checkDatabaseQuickly(damaged)
+    expect(result.ok).toBe(false)
+    damaged.close()
+  })
+})
