@@ -40,6 +40,12 @@ export interface AuthService {
   requireRecentAuth(session: SessionRow): void
   /** Verifies an account's password (async KDF), re-hashing when its parameters are old. */
   verifyAccountPassword(account: AccountRow, password: string): Promise<boolean>
+  /**
+   * For sensitive actions (delete the account, disable 2FA, ...): when the account has two-factor
+   * authentication on, a current TOTP code or a recovery code must be given, else it throws.
+   * Extension point owned by the security feature; until 2FA exists no account has it on.
+   */
+  requireSecondFactor(accountId: number, code: string | undefined): Promise<void>
 }
 
 export function createAuthService(deps: {
@@ -109,6 +115,9 @@ export function createAuthService(deps: {
       sessions.markSessionAuthenticated(session.id)
       session.last_auth_at = clock()
       audit.recordSecurityEvent({ accountId: account.id, kind: SecurityEventKind.Reauthenticated, sessionId: session.id })
+    },
+    async requireSecondFactor() {
+      // No account can have 2FA before the security feature's migration; it replaces this.
     },
     requireRecentAuth(session) {
       if (clock() - session.last_auth_at > sessions.policy.reauthWindowMs) throw reauthRequiredError()

@@ -8,7 +8,7 @@ import { commonMessages } from './messages/common.ts'
  */
 const domains = [commonMessages, authMessages]
 
-export const SUPPORTED_LOCALES = ['en'] as const
+export const SUPPORTED_LOCALES = ['en', 'tr', 'de'] as const
 export type SupportedLocale = (typeof SUPPORTED_LOCALES)[number]
 
 type Tree = { [key: string]: string | Tree }
