@@ -16,6 +16,7 @@ import { createSessionService, DEFAULT_SESSION_POLICY } from './session-service.
 import type { SessionPolicy, SessionService } from './session-service.ts'
 import { createPasswordService } from './password-service.ts'
 import type { PasswordService } from './password-service.ts'
+import { RECOVERY_CODE_COST_BELOW_PASSWORD } from './recovery-codes.ts'
 import { createThrottleService, DEFAULT_THROTTLE_POLICY } from './throttle-service.ts'
 import type { ThrottlePolicy, ThrottleService } from './throttle-service.ts'
 import { createTwoFactorService } from './two-factor-service.ts'
@@ -55,7 +56,14 @@ export function createServices(options: ServiceOptions): Services {
   const accounts = createAccountService({ db, clock, hasher, audit })
   const sessions = createSessionService(db, clock, events, options.sessionPolicy ?? DEFAULT_SESSION_POLICY)
   const throttle = createThrottleService(db, clock, options.throttlePolicy ?? DEFAULT_THROTTLE_POLICY)
-  const twoFactor = createTwoFactorService({ db, clock, secretBox: options.secretBox, audit, throttle })
+  const twoFactor = createTwoFactorService({
+    db,
+    clock,
+    secretBox: options.secretBox,
+    audit,
+    throttle,
+    recoveryCodeCost: hasher.params.costLog2 - RECOVERY_CODE_COST_BELOW_PASSWORD,
+  })
   const auth = createAuthService({ db, clock, hasher, audit, accounts, sessions, throttle, twoFactor })
   const passwords = createPasswordService({ db, clock, hasher, audit, accounts, sessions, auth, throttle })
   return { db, clock, events, hasher, secretBox: options.secretBox, audit, accounts, sessions, auth, throttle, twoFactor, passwords }

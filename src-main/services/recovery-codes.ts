@@ -34,18 +34,23 @@ export function normalizeRecoveryCode(input: string): string | null {
   return compact
 }
 
-/** scrypt parameters for recovery codes: one hash per attempt (one salt per account), ~32 MiB. */
-export const RECOVERY_CODE_SCRYPT = Object.freeze({ N: 2 ** 15, r: 8, p: 1, keyLength: 32 })
+/**
+ * Recovery codes are hashed with scrypt (r=8, p=1) and one salt per account, so an attempt costs one
+ * hash whatever the number of codes. The cost (log2 N) is stored per account; by default it is two
+ * steps below the password hasher's (2^15, 32 MiB), enough for 50-bit codes and quick for 10 at once.
+ */
+export const RECOVERY_CODE_COST_BELOW_PASSWORD = 2
 
 export function generateRecoverySalt(): Buffer {
   return randomBytes(16)
 }
 
 /** Hashes a normalized code with the account's salt (async: never blocks the event loop). */
-export function hashRecoveryCode(normalized: string, salt: Buffer): Promise<Buffer> {
-  const { N, r, p, keyLength } = RECOVERY_CODE_SCRYPT
+export function hashRecoveryCode(normalized: string, salt: Buffer, costLog2: number): Promise<Buffer> {
+  const N = 2 ** costLog2
+  const r = 8
   return new Promise((resolve, reject) => {
-    scrypt(normalized, salt, keyLength, { N, r, p, maxmem: 128 * N * r * 2 }, (error, key) => (error ? reject(error) : resolve(key)))
+    scrypt(normalized, salt, 32, { N, r, p: 1, maxmem: 128 * N * r * 2 }, (error, key) => (error ? reject(error) : resolve(key)))
   })
 }
 

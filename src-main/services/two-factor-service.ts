@@ -11,6 +11,7 @@ import {
   replaceRecoveryCodes,
   upsertPendingTwoFactor,
 } from '../db/repositories/two-factor-repo.ts'
+import type { TwoFactorRow } from '../db/repositories/two-factor-repo.ts'
 import type { AuditService } from './audit-service.ts'
 import { SecurityEventKind } from './audit-service.ts'
 import type { Clock } from './clock.ts'
@@ -63,13 +64,21 @@ export function invalidCodeError(field = 'code'): KeysteadError {
   return new KeysteadError(ErrorCode.InvalidCredentials, 'The code is not valid. Check it and try again.', { field, reason: 'twoFactor.invalidCode' })
 }
 
-export function createTwoFactorService(deps: { db: DB; clock: Clock; secretBox: SecretBox; audit: AuditService; throttle: ThrottleService }): TwoFactorService {
-  const { db, clock, secretBox, audit, throttle } = deps
+export function createTwoFactorService(deps: {
+  db: DB
+  clock: Clock
+  secretBox: SecretBox
+  audit: AuditService
+  throttle: ThrottleService
+  /** log2 of scrypt's N for new recovery-code hashes. */
+  recoveryCodeCost: number
+}): TwoFactorService {
+  const { db, clock, secretBox, audit, throttle, recoveryCodeCost } = deps
   const epochSeconds = (): number => Math.floor(clock() / 1000)
 
-  async function storeNewRecoveryCodes(accountId: number, salt: Buffer): Promise<string[]> {
+  async function storeNewRecoveryCodes(accountId: number, salt: Buffer, cost: number): Promise<string[]> {
     const codes = generateRecoveryCodes()
-    const hashes = await Promise.all(codes.map((code) => hashRecoveryCode(normalizeRecoveryCode(code)!, salt)))
+    const hashes = await Promise.all(codes.map((code) => hashRecoveryCode(normalizeRecoveryCode(code)!, salt, cost)))
     replaceRecoveryCodes(db, accountId, hashes, clock())
     return codes
   }
@@ -79,10 +88,10 @@ export function createTwoFactorService(deps: { db: DB; clock: Clock; secretBox: 
     return row && row.enabled_at !== null ? row : undefined
   }
 
-  async function verifyRecoveryCode(account: AccountRow, salt: Buffer, typed: string): Promise<boolean> {
+  async function verifyRecoveryCode(account: AccountRow, row: TwoFactorRow, typed: string): Promise<boolean> {
     const normalized = normalizeRecoveryCode(typed)
     if (!normalized) return false
-    const hash = await hashRecoveryCode(normalized, salt)
+    const hash = await hashRecoveryCode(normalized, row.recovery_salt, row.recovery_cost)
     let match: number | null = null
     for (const row of listUnusedRecoveryCodes(db, account.id)) {
       if (recoveryHashesEqual(row.code_hash, hash)) match = row.id
@@ -101,7 +110,7 @@ export function createTwoFactorService(deps: { db: DB; clock: Clock; secretBox: 
         throw new KeysteadError(ErrorCode.Conflict, 'Two-factor authentication is already on.', { reason: 'twoFactor.alreadyEnabled' })
       }
       const secret = generateTOTPSecret()
-      upsertPendingTwoFactor(db, { account_id: account.id, secret_sealed: secretBox.seal(secret), recovery_salt: generateRecoverySalt(), created_at: clock() })
+      upsertPendingTwoFactor(db, { account_id: account.id, secret_sealed: secretBox.seal(secret), recovery_salt: generateRecoverySalt(), recovery_cost: recoveryCodeCost, created_at: clock() })
       return { secret, uri: createTOTPKeyURI(account.username, secret) }
     },
     async confirmTwoFactorSetup(account, code) {
@@ -116,7 +125,7 @@ export function createTwoFactorService(deps: { db: DB; clock: Clock; secretBox: 
         throw invalidCodeError()
       }
       throttle.recordSuccess(account.username_key)
-      const codes = await storeNewRecoveryCodes(account.id, row.recovery_salt)
+      const codes = await storeNewRecoveryCodes(account.id, row.recovery_salt, row.recovery_cost)
       markTwoFactorEnabled(db, account.id, clock(), result.timeStep)
       audit.recordSecurityEvent({ accountId: account.id, kind: SecurityEventKind.TwoFactorEnabled })
       return codes
@@ -124,7 +133,7 @@ export function createTwoFactorService(deps: { db: DB; clock: Clock; secretBox: 
     async regenerateRecoveryCodes(account) {
       const row = enabledRow(account.id)
       if (!row) throw new KeysteadError(ErrorCode.Conflict, 'Two-factor authentication is off.', { reason: 'twoFactor.notEnabled' })
-      const codes = await storeNewRecoveryCodes(account.id, row.recovery_salt)
+      const codes = await storeNewRecoveryCodes(account.id, row.recovery_salt, row.recovery_cost)
       audit.recordSecurityEvent({ accountId: account.id, kind: SecurityEventKind.RecoveryCodesRegenerated })
       return codes
     },
@@ -146,7 +155,7 @@ export function createTwoFactorService(deps: { db: DB; clock: Clock; secretBox: 
         audit.recordSecurityEvent({ accountId: account.id, kind: SecurityEventKind.SecondFactorFailed, detail: { method: 'totp' } })
         throw invalidCodeError('code')
       }
-      if (await verifyRecoveryCode(account, row.recovery_salt, input.recoveryCode)) {
+      if (await verifyRecoveryCode(account, row, input.recoveryCode)) {
         throttle.recordSuccess(account.username_key)
         const left = countUnusedRecoveryCodes(db, account.id)
         audit.recordSecurityEvent({ accountId: account.id, kind: SecurityEventKind.RecoveryCodeUsed, detail: { left } })

@@ -15,6 +15,7 @@ export const migration0003: Migration = {
         enabled_at      INTEGER,
         last_time_step  INTEGER NOT NULL DEFAULT -1,
         recovery_salt   BLOB NOT NULL,
+        recovery_cost   INTEGER NOT NULL,
         created_at      INTEGER NOT NULL
       ) STRICT;
 

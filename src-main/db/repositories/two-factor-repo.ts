@@ -9,6 +9,8 @@ export interface TwoFactorRow {
   /** The last accepted TOTP time step (replay protection); -1 before the first. */
   last_time_step: number
   recovery_salt: Buffer
+  /** log2 of scrypt's N for this account's recovery-code hashes. */
+  recovery_cost: number
   created_at: number
 }
 
@@ -19,10 +21,10 @@ export function findTwoFactor(db: DB, accountId: number): TwoFactorRow | undefin
 /** Starts (or restarts) a setup: a new pending secret replaces any earlier pending one. */
 export function upsertPendingTwoFactor(db: DB, row: Omit<TwoFactorRow, 'enabled_at' | 'last_time_step'>): void {
   db.prepare(
-    `INSERT INTO two_factor (account_id, secret_sealed, enabled_at, last_time_step, recovery_salt, created_at)
-     VALUES (@account_id, @secret_sealed, NULL, -1, @recovery_salt, @created_at)
+    `INSERT INTO two_factor (account_id, secret_sealed, enabled_at, last_time_step, recovery_salt, recovery_cost, created_at)
+     VALUES (@account_id, @secret_sealed, NULL, -1, @recovery_salt, @recovery_cost, @created_at)
      ON CONFLICT(account_id) DO UPDATE SET secret_sealed = excluded.secret_sealed, enabled_at = NULL,
-       last_time_step = -1, recovery_salt = excluded.recovery_salt, created_at = excluded.created_at`,
+       last_time_step = -1, recovery_salt = excluded.recovery_salt, recovery_cost = excluded.recovery_cost, created_at = excluded.created_at`,
   ).run(row)
 }
 
