@@ -65,6 +65,10 @@ export function createSecurityHandlers(): DomainHandlers<SecurityApi> {
         qrCodeDataUrl: await QRCode.toDataURL(setup.uri, { errorCorrectionLevel: 'M', margin: 2, width: 240 }),
       }
     }),
+    copyTwoFactorSecret: sessionHandler(z.null(), (ctx) => {
+      ctx.platform.clipboard.writeText(ctx.services.twoFactor.getPendingSecret(ctx.session.account_id))
+      return null
+    }),
     confirmTwoFactorSetup: sessionHandler(confirmTwoFactorInput, async (ctx, input) => {
       const account = ctx.services.accounts.getAccount(ctx.session.account_id)
       return holdBatch(ctx, await ctx.services.twoFactor.confirmTwoFactorSetup(account, input.code))

@@ -51,6 +51,8 @@ export interface TwoFactorService {
   isTwoFactorEnabled(accountId: number): boolean
   /** A new secret every time; it only counts once a code from it was confirmed. */
   beginTwoFactorSetup(account: AccountRow): TwoFactorSetup
+  /** The key of a setup still waiting for its first code. */
+  getPendingSecret(accountId: number): string
   /** Checks the first code from the app, turns 2FA on and returns the 10 recovery codes (shown once). */
   confirmTwoFactorSetup(account: AccountRow, code: string): Promise<string[]>
   /** Old codes stop working at once. */
@@ -112,6 +114,11 @@ export function createTwoFactorService(deps: {
       const secret = generateTOTPSecret()
       upsertPendingTwoFactor(db, { account_id: account.id, secret_sealed: secretBox.seal(secret), recovery_salt: generateRecoverySalt(), recovery_cost: recoveryCodeCost, created_at: clock() })
       return { secret, uri: createTOTPKeyURI(account.username, secret) }
+    },
+    getPendingSecret(accountId) {
+      const row = findTwoFactor(db, accountId)
+      if (!row || row.enabled_at !== null) throw new KeysteadError(ErrorCode.Conflict, 'Start the setup again.', { reason: 'twoFactor.noSetup' })
+      return secretBox.open(row.secret_sealed)
     },
     async confirmTwoFactorSetup(account, code) {
       const row = findTwoFactor(db, account.id)

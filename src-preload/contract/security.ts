@@ -57,6 +57,8 @@ export interface SecurityApi {
   changePassword(input: ChangePasswordInput): Promise<Result<ChangePasswordOutcome>>
   /** A new secret each time; 2FA is not on until confirmTwoFactorSetup accepted a code. */
   beginTwoFactorSetup(): Promise<Result<TwoFactorSetupInfo>>
+  /** Copies the pending setup's key to the clipboard (for typing it into the app on this computer). */
+  copyTwoFactorSecret(): Promise<Result<null>>
   confirmTwoFactorSetup(input: ConfirmTwoFactorInput): Promise<Result<RecoveryCodesBatch>>
   /** Needs a recent password confirmation; old codes stop working at once. */
   regenerateRecoveryCodes(): Promise<Result<RecoveryCodesBatch>>
@@ -71,6 +73,7 @@ export const securityChannels = {
   getOverview: 'keystead:security.getOverview',
   changePassword: 'keystead:security.changePassword',
   beginTwoFactorSetup: 'keystead:security.beginTwoFactorSetup',
+  copyTwoFactorSecret: 'keystead:security.copyTwoFactorSecret',
   confirmTwoFactorSetup: 'keystead:security.confirmTwoFactorSetup',
   regenerateRecoveryCodes: 'keystead:security.regenerateRecoveryCodes',
   copyRecoveryCodes: 'keystead:security.copyRecoveryCodes',
