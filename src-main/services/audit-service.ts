@@ -16,7 +16,6 @@ export const SecurityEventKind = Object.freeze({
   RecoveryCodesRegenerated: 'twofactor.recovery.regenerated',
   RecoveryCodeUsed: 'twofactor.recovery.used',
   SecondFactorFailed: 'twofactor.failed',
-  SignInThrottled: 'signin.throttled',
 } as const)
 export type SecurityEventKind = (typeof SecurityEventKind)[keyof typeof SecurityEventKind]
 

@@ -8,12 +8,13 @@ import type { AccountRow } from '../../src-main/db/repositories/accounts-repo.ts
 import { KeysteadError } from '../../src-main/services/errors.ts'
 import { createServices } from '../../src-main/services/index.ts'
 import type { Services } from '../../src-main/services/index.ts'
-import { TEST_ONLY_SCRYPT_PARAMS } from '../../src-main/services/password-hasher.ts'
+import { DEFAULT_SCRYPT_PARAMS, TEST_ONLY_SCRYPT_PARAMS } from '../../src-main/services/password-hasher.ts'
 import { isCommonPassword } from '../../src-main/services/password-policy.ts'
 import {
   generateRecoveryCode,
   normalizeRecoveryCode,
   RECOVERY_CODE_BITS,
+  RECOVERY_CODE_COST_BELOW_PASSWORD,
 } from '../../src-main/services/recovery-codes.ts'
 import { createDataKeySecretBox, createKeyFileSecretBox } from '../../src-main/services/secret-box.ts'
 import type { KeyStore } from '../../src-main/services/os-keyring.ts'
@@ -99,7 +100,10 @@ describe('two-factor setup', () => {
     expect(codes).toHaveLength(10)
     expect(new Set(codes).size).toBe(10)
     expect(services.twoFactor.getTwoFactorStatus(account.id)).toEqual({ enabled: true, enabledAt: now, recoveryCodesLeft: 10 })
-    const row = db.prepare('SELECT * FROM two_factor').get() as { secret_sealed: Buffer }
+    const row = db.prepare('SELECT * FROM two_factor').get() as { secret_sealed: Buffer; recovery_cost: number }
+    // Recovery-code hashes cost two steps below the password hasher (2^15 by default; cheap here in tests).
+    expect(row.recovery_cost).toBe(TEST_ONLY_SCRYPT_PARAMS.costLog2 - RECOVERY_CODE_COST_BELOW_PASSWORD)
+    expect(DEFAULT_SCRYPT_PARAMS.costLog2 - RECOVERY_CODE_COST_BELOW_PASSWORD).toBe(15)
     expect(row.secret_sealed.includes(Buffer.from(second.secret))).toBe(false)
     expect(services.secretBox.open(row.secret_sealed)).toBe(second.secret)
     expect((await errorOf(() => services.twoFactor.beginTwoFactorSetup(account))).reason).toBe('twoFactor.alreadyEnabled')
