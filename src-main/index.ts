@@ -10,7 +10,8 @@ import { registerIpcHandlers } from './ipc/register.ts'
 import { createConsoleLogger } from './log.ts'
 import { createElectronPlatform } from './platform/electron-platform.ts'
 import { APP_SCHEME, CONTENT_SECURITY_POLICY, isAppUrl, resolveAppUrlToPath } from './security-policy.ts'
-import { createKeyFileSecretBox } from './services/secret-box.ts'
+import { openOSKeyStore } from './services/os-keyring.ts'
+import { createDataKeySecretBox } from './services/secret-box.ts'
 import { createMainWindow } from './window.ts'
 import type { WindowStateStore } from './window.ts'
 
@@ -59,7 +60,7 @@ if (!app.requestSingleInstanceLock()) {
     core = await startAppCore({
       dataDir,
       platform,
-      createSecretBox: (dir) => createKeyFileSecretBox(join(dir, 'keystead.key')),
+      createSecretBox: (dir) => createDataKeySecretBox(join(dir, 'keystead.key'), openOSKeyStore(dir)),
       isTrustedSender: (url) => isAppUrl(url, devServerUrl),
       notify: (windowId, channel, payload) => {
         const win = BrowserWindow.getAllWindows().find((w) => w.webContents.id === windowId)

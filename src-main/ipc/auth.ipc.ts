@@ -2,6 +2,8 @@ import { z } from 'zod'
 import type { AuthApi } from '../../src-preload/contract/auth.ts'
 import { PASSWORD_MAX_LENGTH } from '../services/account-rules.ts'
 import { toCurrentAccount } from '../services/account-service.ts'
+import type { SignInResult } from '../services/auth-service.ts'
+import { ErrorCode, KeysteadError } from '../services/errors.ts'
 import { SessionOrigin } from '../services/session-service.ts'
 import { publicHandler, sessionHandler } from './guard.ts'
 import type { DomainHandlers, HandlerContext } from './guard.ts'
@@ -25,6 +27,16 @@ export const signInInput = z.strictObject({
 
 export const reauthenticateInput = z.strictObject({ password })
 
+export const completeSignInInput = z.union([z.strictObject({ code: text(20) }), z.strictObject({ recoveryCode: text(40) })])
+
+/** How long the half-signed-in state (right password, code still due) lasts. */
+export const PENDING_SIGN_IN_MS = 5 * 60_000
+interface PendingSignIn {
+  accountId: number
+  keepSignedIn: boolean
+  expiresAt: number
+}
+
 function currentAccountOf(ctx: HandlerContext) {
   const held = ctx.windows.get(ctx.windowId)
   if (!held) return null
@@ -45,7 +57,18 @@ function releaseWindowSession(ctx: HandlerContext): void {
   if (session) ctx.services.auth.signOut(session)
 }
 
+function signInOutcome(ctx: HandlerContext, result: Extract<SignInResult, { status: 'signed-in' }>) {
+  releaseWindowSession(ctx)
+  ctx.windows.set(ctx.windowId, { token: result.token, sessionId: result.session.id })
+  const account = toCurrentAccount(result.account, result.session.id)
+  return result.recoveryCodesLeft === undefined
+    ? { status: 'signed-in' as const, account }
+    : { status: 'signed-in' as const, account, recoveryCodesLeft: result.recoveryCodesLeft }
+}
+
 export function createAuthHandlers(): DomainHandlers<AuthApi> {
+  // Per window, in the main process only: the renderer never holds anything for step two.
+  const pending = new Map<number, PendingSignIn>()
   return {
     listAccounts: publicHandler(z.null(), (ctx) => ctx.services.accounts.listAccounts()),
     createAccount: publicHandler(createAccountInput, async (ctx, input) => {
@@ -59,6 +82,7 @@ export function createAuthHandlers(): DomainHandlers<AuthApi> {
       return toCurrentAccount(account, session.id)
     }),
     signIn: publicHandler(signInInput, async (ctx, input) => {
+      pending.delete(ctx.windowId)
       const result = await ctx.services.auth.signIn({
         username: input.username,
         password: input.password,
@@ -66,9 +90,27 @@ export function createAuthHandlers(): DomainHandlers<AuthApi> {
         origin: SessionOrigin.App,
         device: ctx.platform.deviceFacts(),
       })
-      releaseWindowSession(ctx)
-      ctx.windows.set(ctx.windowId, { token: result.token, sessionId: result.session.id })
-      return { status: 'signed-in' as const, account: toCurrentAccount(result.account, result.session.id) }
+      if (result.status === 'second-factor-required') {
+        pending.set(ctx.windowId, { accountId: result.accountId, keepSignedIn: input.keepSignedIn ?? false, expiresAt: ctx.services.clock() + PENDING_SIGN_IN_MS })
+        return { status: 'second-factor-required' as const }
+      }
+      return signInOutcome(ctx, result)
+    }),
+    completeSignIn: publicHandler(completeSignInInput, async (ctx, input) => {
+      const held = pending.get(ctx.windowId)
+      if (!held || held.expiresAt <= ctx.services.clock()) {
+        pending.delete(ctx.windowId)
+        throw new KeysteadError(ErrorCode.Unauthenticated, 'The sign-in took too long. Enter your password again.', { reason: 'signIn.secondStepExpired' })
+      }
+      const result = await ctx.services.auth.completeSignIn({
+        accountId: held.accountId,
+        secondFactor: input,
+        keepSignedIn: held.keepSignedIn,
+        origin: SessionOrigin.App,
+        device: ctx.platform.deviceFacts(),
+      })
+      pending.delete(ctx.windowId)
+      return signInOutcome(ctx, result)
     }),
     signOut: sessionHandler(z.null(), (ctx) => {
       ctx.windows.clear(ctx.windowId)

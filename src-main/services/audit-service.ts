@@ -10,6 +10,12 @@ export const SecurityEventKind = Object.freeze({
   SignOut: 'signout',
   Reauthenticated: 'reauth',
   ReauthFailed: 'reauth.failed',
+  PasswordChanged: 'password.changed',
+  TwoFactorEnabled: 'twofactor.enabled',
+  TwoFactorDisabled: 'twofactor.disabled',
+  RecoveryCodesRegenerated: 'twofactor.recovery.regenerated',
+  RecoveryCodeUsed: 'twofactor.recovery.used',
+  SecondFactorFailed: 'twofactor.failed',
 } as const)
 export type SecurityEventKind = (typeof SecurityEventKind)[keyof typeof SecurityEventKind]
 

@@ -2,6 +2,7 @@ import type { DB } from '../db/database.ts'
 import { updateAccountPasswordHash } from '../db/repositories/accounts-repo.ts'
 import type { AccountRow } from '../db/repositories/accounts-repo.ts'
 import type { SessionRow } from '../db/repositories/sessions-repo.ts'
+import { toUsernameKey } from './account-rules.ts'
 import type { AccountService } from './account-service.ts'
 import type { AuditService } from './audit-service.ts'
 import { SecurityEventKind } from './audit-service.ts'
@@ -11,6 +12,8 @@ import { summarizeDevice } from './device-facts.ts'
 import { ErrorCode, KeysteadError } from './errors.ts'
 import type { PasswordHasher } from './password-hasher.ts'
 import type { SessionOrigin, SessionService } from './session-service.ts'
+import type { ThrottleService } from './throttle-service.ts'
+import type { SecondFactorInput, TwoFactorService } from './two-factor-service.ts'
 
 export interface SignInRequest {
   username: string
@@ -20,7 +23,18 @@ export interface SignInRequest {
   keepSignedIn?: boolean
 }
 
-export type SignInResult = { status: 'signed-in'; token: string; session: SessionRow; account: AccountRow }
+export type SignInResult =
+  | { status: 'signed-in'; token: string; session: SessionRow; account: AccountRow; recoveryCodesLeft?: number }
+  /** The password was right; the face keeps `accountId` (never the renderer) and asks for the code. */
+  | { status: 'second-factor-required'; accountId: number }
+
+export interface CompleteSignInRequest {
+  accountId: number
+  secondFactor: SecondFactorInput
+  origin: SessionOrigin
+  device: DeviceFacts
+  keepSignedIn?: boolean
+}
 
 /** The one message for a wrong username and a wrong password alike. */
 export function invalidCredentialsError(): KeysteadError {
@@ -32,7 +46,10 @@ export function reauthRequiredError(): KeysteadError {
 }
 
 export interface AuthService {
+  /** Step one: username and password (throttled per lowercased name, known or not). */
   signIn(request: SignInRequest): Promise<SignInResult>
+  /** Step two when 2FA is on: a TOTP code or a recovery code, then the session. */
+  completeSignIn(request: CompleteSignInRequest): Promise<Extract<SignInResult, { status: 'signed-in' }>>
   signOut(session: SessionRow): void
   /** Checks the password of the session's account and restarts the 10-minute window. */
   reauthenticate(session: SessionRow, password: string): Promise<void>
@@ -55,8 +72,10 @@ export function createAuthService(deps: {
   audit: AuditService
   accounts: AccountService
   sessions: SessionService
+  throttle: ThrottleService
+  twoFactor: TwoFactorService
 }): AuthService {
-  const { db, clock, hasher, audit, accounts, sessions } = deps
+  const { db, clock, hasher, audit, accounts, sessions, throttle, twoFactor } = deps
 
   async function verifyAccountPassword(account: AccountRow, password: string): Promise<boolean> {
     const valid = await hasher.verifyPassword(account.password_hash, password)
@@ -66,15 +85,35 @@ export function createAuthService(deps: {
     return valid
   }
 
+  function startSession(account: AccountRow, request: { origin: SessionOrigin; device: DeviceFacts; keepSignedIn?: boolean }): Extract<SignInResult, { status: 'signed-in' }> {
+    const { token, session } = sessions.createSession(account.id, {
+      origin: request.origin,
+      device: request.device,
+      keepSignedIn: request.keepSignedIn,
+    })
+    audit.recordSecurityEvent({
+      accountId: account.id,
+      kind: SecurityEventKind.SignIn,
+      sessionId: session.id,
+      device: summarizeDevice(request.device),
+      detail: { origin: request.origin },
+    })
+    return { status: 'signed-in', token, session, account: accounts.getAccount(account.id) }
+  }
+
   return {
     verifyAccountPassword,
     async signIn(request) {
+      const subject = toUsernameKey(request.username)
+      throttle.assertAttemptAllowed(subject)
       const account = accounts.findAccountByUsername(request.username)
       if (!account) {
         await hasher.verifyDummy(request.password)
+        throttle.recordFailure(subject)
         throw invalidCredentialsError()
       }
       if (!(await verifyAccountPassword(account, request.password))) {
+        throttle.recordFailure(subject)
         audit.recordSecurityEvent({
           accountId: account.id,
           kind: SecurityEventKind.SignInFailed,
@@ -83,19 +122,15 @@ export function createAuthService(deps: {
         })
         throw invalidCredentialsError()
       }
-      const { token, session } = sessions.createSession(account.id, {
-        origin: request.origin,
-        device: request.device,
-        keepSignedIn: request.keepSignedIn,
-      })
-      audit.recordSecurityEvent({
-        accountId: account.id,
-        kind: SecurityEventKind.SignIn,
-        sessionId: session.id,
-        device: summarizeDevice(request.device),
-        detail: { origin: request.origin },
-      })
-      return { status: 'signed-in', token, session, account: accounts.getAccount(account.id) }
+      if (twoFactor.isTwoFactorEnabled(account.id)) return { status: 'second-factor-required', accountId: account.id }
+      throttle.recordSuccess(subject)
+      return startSession(account, request)
+    },
+    async completeSignIn(request) {
+      const account = accounts.getAccount(request.accountId)
+      const result = await twoFactor.verifySecondFactor(account, request.secondFactor)
+      const signedIn = startSession(account, request)
+      return result.method === 'recovery-code' ? { ...signedIn, recoveryCodesLeft: result.recoveryCodesLeft } : signedIn
     },
     signOut(session) {
       audit.recordSecurityEvent({
@@ -108,16 +143,25 @@ export function createAuthService(deps: {
     },
     async reauthenticate(session, password) {
       const account = accounts.getAccount(session.account_id)
+      throttle.assertAttemptAllowed(account.username_key)
       if (!(await verifyAccountPassword(account, password))) {
+        throttle.recordFailure(account.username_key)
         audit.recordSecurityEvent({ accountId: account.id, kind: SecurityEventKind.ReauthFailed, sessionId: session.id })
         throw new KeysteadError(ErrorCode.InvalidCredentials, 'The password is incorrect.', { field: 'password', reason: 'reauth.invalid' })
       }
+      throttle.recordSuccess(account.username_key)
       sessions.markSessionAuthenticated(session.id)
       session.last_auth_at = clock()
       audit.recordSecurityEvent({ accountId: account.id, kind: SecurityEventKind.Reauthenticated, sessionId: session.id })
     },
-    async requireSecondFactor() {
-      // No account can have 2FA before the security feature's migration; it replaces this.
+    async requireSecondFactor(accountId, code) {
+      if (!twoFactor.isTwoFactorEnabled(accountId)) return
+      const typed = (code ?? '').trim()
+      if (typed.length === 0) {
+        throw new KeysteadError(ErrorCode.Validation, 'Enter a code from your authenticator app or a recovery code.', { field: 'code', reason: 'twoFactor.codeRequired' })
+      }
+      const account = accounts.getAccount(accountId)
+      await twoFactor.verifySecondFactor(account, /^[0-9]{6}$/.test(typed) ? { code: typed } : { recoveryCode: typed })
     },
     requireRecentAuth(session) {
       if (clock() - session.last_auth_at > sessions.policy.reauthWindowMs) throw reauthRequiredError()

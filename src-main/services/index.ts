@@ -14,6 +14,13 @@ import type { PasswordHasher, ScryptParams } from './password-hasher.ts'
 import type { SecretBox } from './secret-box.ts'
 import { createSessionService, DEFAULT_SESSION_POLICY } from './session-service.ts'
 import type { SessionPolicy, SessionService } from './session-service.ts'
+import { createPasswordService } from './password-service.ts'
+import type { PasswordService } from './password-service.ts'
+import { RECOVERY_CODE_COST_BELOW_PASSWORD } from './recovery-codes.ts'
+import { createThrottleService, DEFAULT_THROTTLE_POLICY } from './throttle-service.ts'
+import type { ThrottlePolicy, ThrottleService } from './throttle-service.ts'
+import { createTwoFactorService } from './two-factor-service.ts'
+import type { TwoFactorService } from './two-factor-service.ts'
 
 export interface ServiceOptions {
   db: DB
@@ -21,6 +28,7 @@ export interface ServiceOptions {
   clock?: Clock
   scryptParams?: ScryptParams
   sessionPolicy?: SessionPolicy
+  throttlePolicy?: ThrottlePolicy
 }
 
 /** Everything the three faces (IPC, CLI, REST API) may call. None of it imports electron. */
@@ -34,6 +42,9 @@ export interface Services {
   accounts: AccountService
   sessions: SessionService
   auth: AuthService
+  throttle: ThrottleService
+  twoFactor: TwoFactorService
+  passwords: PasswordService
 }
 
 export function createServices(options: ServiceOptions): Services {
@@ -44,6 +55,16 @@ export function createServices(options: ServiceOptions): Services {
   const audit = createAuditService(db, clock)
   const accounts = createAccountService({ db, clock, hasher, audit })
   const sessions = createSessionService(db, clock, events, options.sessionPolicy ?? DEFAULT_SESSION_POLICY)
-  const auth = createAuthService({ db, clock, hasher, audit, accounts, sessions })
-  return { db, clock, events, hasher, secretBox: options.secretBox, audit, accounts, sessions, auth }
+  const throttle = createThrottleService(db, clock, options.throttlePolicy ?? DEFAULT_THROTTLE_POLICY)
+  const twoFactor = createTwoFactorService({
+    db,
+    clock,
+    secretBox: options.secretBox,
+    audit,
+    throttle,
+    recoveryCodeCost: hasher.params.costLog2 - RECOVERY_CODE_COST_BELOW_PASSWORD,
+  })
+  const auth = createAuthService({ db, clock, hasher, audit, accounts, sessions, throttle, twoFactor })
+  const passwords = createPasswordService({ db, clock, hasher, audit, accounts, sessions, auth, throttle })
+  return { db, clock, events, hasher, secretBox: options.secretBox, audit, accounts, sessions, auth, throttle, twoFactor, passwords }
 }

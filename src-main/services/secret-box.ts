@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
+import type { KeyStore } from './os-keyring.ts'
 
 /**
  * Encrypts secrets that must be read back later (TOTP secrets, the API key copy).
@@ -50,4 +51,28 @@ export function loadOrCreateKeyFile(path: string): Buffer {
 
 export function createKeyFileSecretBox(path: string): SecretBox {
   return createAesGcmSecretBox(loadOrCreateKeyFile(path), 'key-file')
+}
+
+/**
+ * The secret box both faces (the Electron app and the plain-Node command line) open on the same
+ * data folder. The 256-bit data key lives in the OS keyring when one answers, else in the
+ * owner-only key file. A key found in either place keeps being used there, so the app and the
+ * CLI always agree; a new install prefers the keyring.
+ */
+export function createDataKeySecretBox(keyFilePath: string, keyStore: KeyStore | null): SecretBox {
+  if (keyStore) {
+    try {
+      const stored = keyStore.readKey()
+      if (stored) return createAesGcmSecretBox(Buffer.from(stored, 'base64'), 'os-keyring')
+      if (!existsSync(keyFilePath)) {
+        const key = randomBytes(32)
+        keyStore.writeKey(key.toString('base64'))
+        // Read it back: a keyring that accepts writes but forgets them must not lose the key.
+        if (keyStore.readKey() === key.toString('base64')) return createAesGcmSecretBox(key, 'os-keyring')
+      }
+    } catch {
+      // The keyring refused (locked, no daemon): fall back to the key file below.
+    }
+  }
+  return createKeyFileSecretBox(keyFilePath)
 }

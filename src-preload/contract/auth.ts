@@ -18,8 +18,12 @@ export interface ReauthenticateInput {
   password: string
 }
 
+/** The second sign-in step: a code from the authenticator app, or a recovery code. */
+export type CompleteSignInInput = { code: string } | { recoveryCode: string }
+
 export type SignInOutcome =
-  | { status: 'signed-in'; account: CurrentAccount }
+  /** `recoveryCodesLeft` is set when a recovery code was used. */
+  | { status: 'signed-in'; account: CurrentAccount; recoveryCodesLeft?: number }
   | { status: 'second-factor-required' }
 
 export interface AppApi {
@@ -30,6 +34,8 @@ export interface AuthApi {
   listAccounts(): Promise<Result<AccountSummary[]>>
   createAccount(input: CreateAccountInput): Promise<Result<CurrentAccount>>
   signIn(input: SignInInput): Promise<Result<SignInOutcome>>
+  /** After 'second-factor-required': the code. The half-signed-in state stays in main, per window, for 5 minutes. */
+  completeSignIn(input: CompleteSignInInput): Promise<Result<SignInOutcome>>
   signOut(): Promise<Result<null>>
   getCurrentAccount(): Promise<Result<CurrentAccount | null>>
   /** Confirms the password again for sensitive actions (valid for 10 minutes). */
@@ -44,6 +50,7 @@ export const authChannels = {
   listAccounts: 'keystead:auth.listAccounts',
   createAccount: 'keystead:auth.createAccount',
   signIn: 'keystead:auth.signIn',
+  completeSignIn: 'keystead:auth.completeSignIn',
   signOut: 'keystead:auth.signOut',
   getCurrentAccount: 'keystead:auth.getCurrentAccount',
   reauthenticate: 'keystead:auth.reauthenticate',

@@ -45,8 +45,11 @@ async function errorOf(promise: Promise<unknown>): Promise<KeysteadError> {
   return error as KeysteadError
 }
 
-const signIn = (username: string, password: string) =>
-  services.auth.signIn({ username, password, origin: 'app', device: FAKE_DEVICE })
+const signIn = async (username: string, password: string) => {
+  const result = await services.auth.signIn({ username, password, origin: 'app', device: FAKE_DEVICE })
+  if (result.status !== 'signed-in') throw new Error('expected a full sign-in')
+  return result
+}
 
 describe('accounts', () => {
   it('creates an account with a hashed password and lists it', async () => {

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { SessionEndedEvent } from '../../../src-preload/contract/api.ts'
-import type { CreateAccountInput, SignInInput } from '../../../src-preload/contract/auth.ts'
+import type { CompleteSignInInput, CreateAccountInput, SignInInput } from '../../../src-preload/contract/auth.ts'
 import type { AccountSummary, AppStatus, CurrentAccount } from '../../../src-preload/contract/models.ts'
 import { getApi, setUnauthenticatedHandler, unwrap } from '../api.ts'
 
@@ -12,6 +12,8 @@ export const useSessionStore = defineStore('session', () => {
   const accounts = ref<AccountSummary[]>([])
   const endedReason = ref<SessionEndedEvent['reason'] | null>(null)
   const isInitialized = ref(false)
+  /** Set after a sign-in with a recovery code: how many are left (the Security screen says so). */
+  const recoveryCodesLeft = ref<number | null>(null)
   let stopListening: Array<() => void> = []
 
   const isSignedIn = computed(() => account.value !== null)
@@ -63,8 +65,18 @@ export const useSessionStore = defineStore('session', () => {
     if (outcome.status === 'signed-in') {
       account.value = outcome.account
       endedReason.value = null
+      recoveryCodesLeft.value = null
     }
     return outcome.status
+  }
+
+  /** The second step: a code from the app or a recovery code (main holds the half-signed-in state). */
+  async function completeSignIn(input: CompleteSignInInput): Promise<void> {
+    const outcome = await unwrap(getApi().auth.completeSignIn(input))
+    if (outcome.status !== 'signed-in') return
+    account.value = outcome.account
+    endedReason.value = null
+    recoveryCodesLeft.value = outcome.recoveryCodesLeft ?? null
   }
 
   async function signOut(): Promise<void> {
@@ -90,6 +102,8 @@ export const useSessionStore = defineStore('session', () => {
     refreshAccount,
     createAccount,
     signIn,
+    completeSignIn,
+    recoveryCodesLeft,
     signOut,
     markSignedOut,
   }
