@@ -10,6 +10,11 @@ export const SecurityEventKind = Object.freeze({
   SignOut: 'signout',
   Reauthenticated: 'reauth',
   ReauthFailed: 'reauth.failed',
+  ApiKeyRegenerated: 'apikey.regenerated',
+  TokenCreated: 'token.created',
+  TokenEnabled: 'token.enabled',
+  TokenDisabled: 'token.disabled',
+  TokenDeleted: 'token.deleted',
 } as const)
 export type SecurityEventKind = (typeof SecurityEventKind)[keyof typeof SecurityEventKind]
 

@@ -1,12 +1,16 @@
 import type { DB } from '../db/database.ts'
 import { createAccountService } from './account-service.ts'
 import type { AccountService } from './account-service.ts'
+import { createApiKeyService } from './api-key-service.ts'
+import type { ApiKeyService } from './api-key-service.ts'
 import { createAuditService } from './audit-service.ts'
 import type { AuditService } from './audit-service.ts'
 import { createAuthService } from './auth-service.ts'
 import type { AuthService } from './auth-service.ts'
 import { systemClock } from './clock.ts'
 import type { Clock } from './clock.ts'
+import { createCredentialService } from './credential-service.ts'
+import type { CredentialService } from './credential-service.ts'
 import { createEventHub } from './events.ts'
 import type { EventHub } from './events.ts'
 import { createPasswordHasher, DEFAULT_SCRYPT_PARAMS } from './password-hasher.ts'
@@ -14,6 +18,8 @@ import type { PasswordHasher, ScryptParams } from './password-hasher.ts'
 import type { SecretBox } from './secret-box.ts'
 import { createSessionService, DEFAULT_SESSION_POLICY } from './session-service.ts'
 import type { SessionPolicy, SessionService } from './session-service.ts'
+import { createTokenService } from './token-service.ts'
+import type { TokenService } from './token-service.ts'
 
 export interface ServiceOptions {
   db: DB
@@ -34,6 +40,9 @@ export interface Services {
   accounts: AccountService
   sessions: SessionService
   auth: AuthService
+  apiKeys: ApiKeyService
+  tokens: TokenService
+  credentials: CredentialService
 }
 
 export function createServices(options: ServiceOptions): Services {
@@ -42,8 +51,12 @@ export function createServices(options: ServiceOptions): Services {
   const events = createEventHub()
   const hasher = createPasswordHasher(options.scryptParams ?? DEFAULT_SCRYPT_PARAMS)
   const audit = createAuditService(db, clock)
-  const accounts = createAccountService({ db, clock, hasher, audit })
+  const apiKeys = createApiKeyService({ db, clock, secretBox: options.secretBox, audit })
+  // Runs inside the account-creation transaction: every account has an API key from the start.
+  const accounts = createAccountService({ db, clock, hasher, audit, onAccountCreated: [apiKeys.createApiKey] })
   const sessions = createSessionService(db, clock, events, options.sessionPolicy ?? DEFAULT_SESSION_POLICY)
   const auth = createAuthService({ db, clock, hasher, audit, accounts, sessions })
-  return { db, clock, events, hasher, secretBox: options.secretBox, audit, accounts, sessions, auth }
+  const tokens = createTokenService({ db, clock, audit })
+  const credentials = createCredentialService({ db, clock })
+  return { db, clock, events, hasher, secretBox: options.secretBox, audit, accounts, sessions, auth, apiKeys, tokens, credentials }
 }
