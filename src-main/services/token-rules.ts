@@ -78,7 +78,8 @@ export function resolveTokenExpiry(expiry: TokenExpiry, now: number, timeZone: s
       if (!match || year < 1970 || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) {
         throw validationError(field, 'tokens.expiryInvalid', 'Enter a date like 2027-01-31.')
       }
-      const expiresAt = startOfDayIn(year, month, day + 1, timeZone)
+      // The last millisecond of that day there, so the list shows "31 Dec, 23:59" rather than "1 Jan, 00:00".
+      const expiresAt = startOfDayIn(year, month, day + 1, timeZone) - 1
       if (expiresAt <= now) throw validationError(field, 'tokens.expiryPast', 'The expiry date is in the past. Choose today or a later day.')
       return expiresAt
     }

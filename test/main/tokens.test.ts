@@ -159,11 +159,11 @@ describe('access tokens', () => {
 
   it('a date expiry lasts to the end of that day in the account time zone (Istanbul, UTC+3)', () => {
     const { summary } = services.tokens.createToken(accountId, input({ expiry: { kind: 'date', date: '2026-12-31' } }))
-    // Midnight of 1 January 2027 in Istanbul is 21:00 UTC on 31 December.
-    expect(summary.expiresAt).toBe('2026-12-31T21:00:00.000Z')
+    // Midnight of 1 January 2027 in Istanbul is 21:00 UTC on 31 December; the token ends just before it.
+    expect(summary.expiresAt).toBe('2026-12-31T20:59:59.999Z')
     // Today is allowed (it ends at the next midnight there); DST zones resolve correctly.
     expect(services.tokens.createToken(accountId, input({ title: 'today', expiry: { kind: 'date', date: '2026-11-23' } })).summary.expiresAt).toBe(
-      '2026-11-23T21:00:00.000Z',
+      '2026-11-23T20:59:59.999Z',
     )
     expect(new Date(startOfDayIn(2026, 3, 29, 'Europe/Berlin')).toISOString()).toBe('2026-03-28T23:00:00.000Z')
     expect(new Date(startOfDayIn(2026, 3, 30, 'Europe/Berlin')).toISOString()).toBe('2026-03-29T22:00:00.000Z')
