@@ -106,6 +106,18 @@ describe('personal API key', () => {
     expect(logged.detail).not.toContain(apiKey.slice(4, 20))
   })
 
+  it('records the API key\'s "last used" at most once a minute', () => {
+    const key = services.apiKeys.revealApiKey(accountId)
+    const start = now
+    services.credentials.verifyCredential(key)
+    now += LAST_USED_WRITE_INTERVAL_MS - 1
+    services.credentials.verifyCredential(key)
+    expect(services.apiKeys.getApiKeySummary(accountId).lastUsedAt).toBe(new Date(start).toISOString())
+    now += 1
+    services.credentials.verifyCredential(key)
+    expect(services.apiKeys.getApiKeySummary(accountId).lastUsedAt).toBe(new Date(now).toISOString())
+  })
+
   it('gives accounts made before this feature their key lazily, on first use', async () => {
     const legacyDir = makeTempDir()
     const legacy = openDatabase(join(legacyDir.path, 'keystead.db'))

@@ -12,6 +12,12 @@ export const useTokensStore = defineStore('tokens', () => {
   const tokens = ref<AccessTokenSummary[]>([])
   const isLoading = ref(false)
 
+  /** Forgets the previous account's list (another account may have signed in to this window since). */
+  function reset(): void {
+    apiKey.value = null
+    tokens.value = []
+  }
+
   async function load(): Promise<void> {
     isLoading.value = true
     try {
@@ -56,5 +62,5 @@ export const useTokensStore = defineStore('tokens', () => {
     return unwrap(getApi().tokens.copyNewToken({ token }))
   }
 
-  return { apiKey, tokens, isLoading, load, copyApiKey, regenerateApiKey, createToken, setTokenEnabled, deleteToken, copyNewToken }
+  return { apiKey, tokens, isLoading, reset, load, copyApiKey, regenerateApiKey, createToken, setTokenEnabled, deleteToken, copyNewToken }
 })
