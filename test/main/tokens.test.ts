@@ -11,10 +11,10 @@ import { LAST_USED_WRITE_INTERVAL_MS } from '../../src-main/services/credential-
 import { KeysteadError } from '../../src-main/services/errors.ts'
 import { createServices } from '../../src-main/services/index.ts'
 import type { Services } from '../../src-main/services/index.ts'
-import { TEST_ONLY_SCRYPT_PARAMS } from '../../src-main/services/password-hasher.ts'
 import { createKeyFileSecretBox } from '../../src-main/services/secret-box.ts'
 import { startOfDayIn } from '../../src-main/services/token-rules.ts'
 import { makeTempDir } from '../fixtures/temp-dir.ts'
+import { openTestServices } from '../fixtures/test-services.ts'
 
 let dir: ReturnType<typeof makeTempDir>
 let db: DB
@@ -25,15 +25,8 @@ const DAY = 86_400_000
 
 beforeEach(async () => {
   dir = makeTempDir()
-  db = openDatabase(join(dir.path, 'keystead.db'))
-  await migrateDatabase(db)
   now = Date.UTC(2026, 10, 23, 12, 0, 0)
-  services = createServices({
-    db,
-    secretBox: createKeyFileSecretBox(join(dir.path, 'keystead.key')),
-    clock: () => now,
-    scryptParams: TEST_ONLY_SCRYPT_PARAMS,
-  })
+  ;({ db, services } = await openTestServices(dir.path, () => now))
   accountId = (await services.accounts.createAccount({ username: 'alice', password: 'wonderland 1', timezone: 'Europe/Istanbul' })).id
 })
 afterEach(() => {
