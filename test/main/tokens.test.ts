@@ -7,7 +7,7 @@ import type { DB } from '../../src-main/db/database.ts'
 import { migrateDatabase } from '../../src-main/db/migrate.ts'
 import { migration0001 } from '../../src-main/db/migrations/0001-accounts.ts'
 import { generateCredential } from '../../src-main/services/credential-format.ts'
-import { LAST_USED_WRITE_INTERVAL_MS } from '../../src-main/services/credential-service.ts'
+import { createCredentialService, LAST_USED_WRITE_INTERVAL_MS } from '../../src-main/services/credential-service.ts'
 import { KeysteadError } from '../../src-main/services/errors.ts'
 import { createServices } from '../../src-main/services/index.ts'
 import type { Services } from '../../src-main/services/index.ts'
@@ -288,19 +288,24 @@ describe('bad input changes nothing', () => {
     const { token } = services.tokens.createToken(accountId, input())
     const secret = value === 'typo' ? token.slice(0, 20) + (token[20] === 'x' ? 'y' : 'x') + token.slice(21) : value
     const before = snapshot()
+    // A verifier over a database handle that counts every statement it compiles (a fresh handle: nothing cached).
     let statements = 0
-    const prepare = db.prepare.bind(db)
-    db.prepare = ((sql: string) => {
-      statements++
-      return prepare(sql)
-    }) as typeof db.prepare
-    try {
-      expect(services.credentials.verifyCredential(secret)).toMatchObject({ ok: false, reason: 'malformed' })
-    } finally {
-      db.prepare = prepare
-    }
+    const counted = new Proxy(db, {
+      get: (target, key) =>
+        key === 'prepare'
+          ? (sql: string) => {
+              statements++
+              return target.prepare(sql)
+            }
+          : Reflect.get(target, key, target),
+    })
+    const verifier = createCredentialService({ db: counted, clock: () => now })
+    expect(verifier.verifyCredential(secret)).toMatchObject({ ok: false, reason: 'malformed' })
     expect(statements).toBe(0)
     expect(snapshot()).toEqual(before)
+    // The counter works: a well-formed token is looked up.
+    expect(verifier.verifyCredential(token)).toMatchObject({ ok: true })
+    expect(statements).toBeGreaterThan(0)
   })
 
   it('verification says "unknown" for a well-formed credential that was never issued', () => {

@@ -1,4 +1,5 @@
 import type { DB } from '../database.ts'
+import { prepareCached } from '../statement-cache.ts'
 
 export interface ApiKeyRow {
   account_id: number
@@ -11,7 +12,7 @@ export interface ApiKeyRow {
 
 /** Inserts the account's API key, or replaces it (the old hash stops matching at once). */
 export function upsertApiKey(db: DB, row: Omit<ApiKeyRow, 'last_used_at'>): void {
-  db.prepare(
+  prepareCached(db, 
     `INSERT INTO api_keys (account_id, key_hash, sealed_key, last_four, created_at, last_used_at)
      VALUES (@account_id, @key_hash, @sealed_key, @last_four, @created_at, NULL)
      ON CONFLICT (account_id) DO UPDATE SET key_hash = excluded.key_hash, sealed_key = excluded.sealed_key,
@@ -20,13 +21,13 @@ export function upsertApiKey(db: DB, row: Omit<ApiKeyRow, 'last_used_at'>): void
 }
 
 export function findApiKeyByAccount(db: DB, accountId: number): ApiKeyRow | undefined {
-  return db.prepare('SELECT * FROM api_keys WHERE account_id = ?').get(accountId) as ApiKeyRow | undefined
+  return prepareCached(db, 'SELECT * FROM api_keys WHERE account_id = ?').get(accountId) as ApiKeyRow | undefined
 }
 
 export function findApiKeyByHash(db: DB, keyHash: Buffer): ApiKeyRow | undefined {
-  return db.prepare('SELECT * FROM api_keys WHERE key_hash = ?').get(keyHash) as ApiKeyRow | undefined
+  return prepareCached(db, 'SELECT * FROM api_keys WHERE key_hash = ?').get(keyHash) as ApiKeyRow | undefined
 }
 
 export function touchApiKey(db: DB, accountId: number, lastUsedAt: number): void {
-  db.prepare('UPDATE api_keys SET last_used_at = ? WHERE account_id = ?').run(lastUsedAt, accountId)
+  prepareCached(db, 'UPDATE api_keys SET last_used_at = ? WHERE account_id = ?').run(lastUsedAt, accountId)
 }
