@@ -5,6 +5,7 @@ import { createAppHandlers } from './app.ipc.ts'
 import { createAuthHandlers } from './auth.ipc.ts'
 import type { HandlerDefinition, HandlerTable } from './guard.ts'
 import { createSecurityHandlers } from './security.ipc.ts'
+import { createTokensHandlers } from './tokens.ipc.ts'
 
 export interface HandlerDependencies {
   getStatus(): AppStatus
@@ -16,6 +17,7 @@ export function createHandlerTable(deps: HandlerDependencies): HandlerTable {
     app: createAppHandlers(deps.getStatus) as Record<keyof ChannelMap['app'], HandlerDefinition>,
     auth: createAuthHandlers() as Record<keyof ChannelMap['auth'], HandlerDefinition>,
     security: createSecurityHandlers() as Record<keyof ChannelMap['security'], HandlerDefinition>,
+    tokens: createTokensHandlers() as Record<keyof ChannelMap['tokens'], HandlerDefinition>,
   }
   const table = new Map<string, HandlerDefinition>()
   for (const [domain, methods] of Object.entries(channels)) {

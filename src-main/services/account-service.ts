@@ -72,7 +72,14 @@ function systemTimezone(): string {
   }
 }
 
-export function createAccountService(deps: { db: DB; clock: Clock; hasher: PasswordHasher; audit: AuditService }): AccountService {
+export function createAccountService(deps: {
+  db: DB
+  clock: Clock
+  hasher: PasswordHasher
+  audit: AuditService
+  /** Run inside the creation transaction with the new account's id (for example: give it an API key). */
+  onAccountCreated?: ReadonlyArray<(accountId: number) => void>
+}): AccountService {
   const { db, clock, hasher, audit } = deps
   return {
     async createAccount(request) {
@@ -101,6 +108,7 @@ export function createAccountService(deps: { db: DB; clock: Clock; hasher: Passw
             createdAt: clock(),
           })
           audit.recordSecurityEvent({ accountId, kind: SecurityEventKind.AccountCreated })
+          for (const initialize of deps.onAccountCreated ?? []) initialize(accountId)
           return accountId
         })()
         return findAccountById(db, id)!

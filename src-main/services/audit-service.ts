@@ -16,6 +16,11 @@ export const SecurityEventKind = Object.freeze({
   RecoveryCodesRegenerated: 'twofactor.recovery.regenerated',
   RecoveryCodeUsed: 'twofactor.recovery.used',
   SecondFactorFailed: 'twofactor.failed',
+  ApiKeyRegenerated: 'apikey.regenerated',
+  TokenCreated: 'token.created',
+  TokenEnabled: 'token.enabled',
+  TokenDisabled: 'token.disabled',
+  TokenDeleted: 'token.deleted',
 } as const)
 export type SecurityEventKind = (typeof SecurityEventKind)[keyof typeof SecurityEventKind]
 

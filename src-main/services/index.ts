@@ -1,12 +1,16 @@
 import type { DB } from '../db/database.ts'
 import { createAccountService } from './account-service.ts'
 import type { AccountService } from './account-service.ts'
+import { createApiKeyService } from './api-key-service.ts'
+import type { ApiKeyService } from './api-key-service.ts'
 import { createAuditService } from './audit-service.ts'
 import type { AuditService } from './audit-service.ts'
 import { createAuthService } from './auth-service.ts'
 import type { AuthService } from './auth-service.ts'
 import { systemClock } from './clock.ts'
 import type { Clock } from './clock.ts'
+import { createCredentialService } from './credential-service.ts'
+import type { CredentialService } from './credential-service.ts'
 import { createEventHub } from './events.ts'
 import type { EventHub } from './events.ts'
 import { createPasswordHasher, DEFAULT_SCRYPT_PARAMS } from './password-hasher.ts'
@@ -21,6 +25,8 @@ import { createThrottleService, DEFAULT_THROTTLE_POLICY } from './throttle-servi
 import type { ThrottlePolicy, ThrottleService } from './throttle-service.ts'
 import { createTwoFactorService } from './two-factor-service.ts'
 import type { TwoFactorService } from './two-factor-service.ts'
+import { createTokenService } from './token-service.ts'
+import type { TokenService } from './token-service.ts'
 
 export interface ServiceOptions {
   db: DB
@@ -45,6 +51,9 @@ export interface Services {
   throttle: ThrottleService
   twoFactor: TwoFactorService
   passwords: PasswordService
+  apiKeys: ApiKeyService
+  tokens: TokenService
+  credentials: CredentialService
 }
 
 export function createServices(options: ServiceOptions): Services {
@@ -53,7 +62,9 @@ export function createServices(options: ServiceOptions): Services {
   const events = createEventHub()
   const hasher = createPasswordHasher(options.scryptParams ?? DEFAULT_SCRYPT_PARAMS)
   const audit = createAuditService(db, clock)
-  const accounts = createAccountService({ db, clock, hasher, audit })
+  const apiKeys = createApiKeyService({ db, clock, secretBox: options.secretBox, audit })
+  // Runs inside the account-creation transaction: every account has an API key from the start.
+  const accounts = createAccountService({ db, clock, hasher, audit, onAccountCreated: [apiKeys.createApiKey] })
   const sessions = createSessionService(db, clock, events, options.sessionPolicy ?? DEFAULT_SESSION_POLICY)
   const throttle = createThrottleService(db, clock, options.throttlePolicy ?? DEFAULT_THROTTLE_POLICY)
   const twoFactor = createTwoFactorService({
@@ -66,5 +77,23 @@ export function createServices(options: ServiceOptions): Services {
   })
   const auth = createAuthService({ db, clock, hasher, audit, accounts, sessions, throttle, twoFactor })
   const passwords = createPasswordService({ db, clock, hasher, audit, accounts, sessions, auth, throttle })
-  return { db, clock, events, hasher, secretBox: options.secretBox, audit, accounts, sessions, auth, throttle, twoFactor, passwords }
+  const tokens = createTokenService({ db, clock, audit })
+  const credentials = createCredentialService({ db, clock })
+  return {
+    db,
+    clock,
+    events,
+    hasher,
+    secretBox: options.secretBox,
+    audit,
+    accounts,
+    sessions,
+    auth,
+    throttle,
+    twoFactor,
+    passwords,
+    apiKeys,
+    tokens,
+    credentials,
+  }
 }

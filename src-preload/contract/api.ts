@@ -11,6 +11,8 @@ import type { AppApi, AuthApi } from './auth.ts'
 import type { AppStatus } from './models.ts'
 import { securityChannels } from './security.ts'
 import type { SecurityApi } from './security.ts'
+import { tokensChannels } from './tokens.ts'
+import type { TokensApi } from './tokens.ts'
 
 export const CHANNEL_PREFIX = 'keystead:'
 
@@ -18,6 +20,7 @@ export const channels = {
   app: appChannels,
   auth: authChannels,
   security: securityChannels,
+  tokens: tokensChannels,
 } as const
 
 /** Events pushed from main to a window. */
@@ -41,6 +44,7 @@ export interface KeysteadApi {
   app: AppApi
   auth: AuthApi
   security: SecurityApi
+  tokens: TokensApi
   events: EventsApi
 }
 

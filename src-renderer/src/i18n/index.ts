@@ -2,12 +2,13 @@ import { createI18n } from 'vue-i18n'
 import { authMessages } from './messages/auth.ts'
 import { commonMessages } from './messages/common.ts'
 import { securityMessages } from './messages/security.ts'
+import { tokensMessages } from './messages/tokens.ts'
 
 /**
  * Each domain keeps its strings in ./messages/<domain>.ts as `{ en, ... }`.
  * Every locale must have the same keys as English (a test checks this).
  */
-const domains = [commonMessages, authMessages, securityMessages]
+const domains = [commonMessages, authMessages, securityMessages, tokensMessages]
 
 export const SUPPORTED_LOCALES = ['en', 'tr', 'de'] as const
 export type SupportedLocale = (typeof SUPPORTED_LOCALES)[number]

@@ -1,0 +1,55 @@
+import type { DB } from '../database.ts'
+import { prepareCached } from '../statement-cache.ts'
+
+export interface AccessTokenRow {
+  id: number
+  account_id: number
+  title: string
+  title_key: string
+  token_hash: Buffer
+  display_prefix: string
+  scope: 'read-only' | 'read-write'
+  is_enabled: number
+  created_at: number
+  expires_at: number | null
+  last_used_at: number | null
+}
+
+export type NewAccessTokenRow = Omit<AccessTokenRow, 'id' | 'last_used_at'>
+
+export function insertAccessToken(db: DB, row: NewAccessTokenRow): number {
+  const result = prepareCached(db, 
+      `INSERT INTO access_tokens (account_id, title, title_key, token_hash, display_prefix, scope, is_enabled, created_at, expires_at)
+       VALUES (@account_id, @title, @title_key, @token_hash, @display_prefix, @scope, @is_enabled, @created_at, @expires_at)`,
+    )
+    .run(row)
+  return Number(result.lastInsertRowid)
+}
+
+export function listAccessTokenRows(db: DB, accountId: number): AccessTokenRow[] {
+  return prepareCached(db, 'SELECT * FROM access_tokens WHERE account_id = ? ORDER BY created_at DESC, id DESC').all(accountId) as AccessTokenRow[]
+}
+
+export function findAccessTokenForAccount(db: DB, accountId: number, id: number): AccessTokenRow | undefined {
+  return prepareCached(db, 'SELECT * FROM access_tokens WHERE id = ? AND account_id = ?').get(id, accountId) as AccessTokenRow | undefined
+}
+
+export function findAccessTokenByTitleKey(db: DB, accountId: number, titleKey: string): AccessTokenRow | undefined {
+  return prepareCached(db, 'SELECT * FROM access_tokens WHERE account_id = ? AND title_key = ?').get(accountId, titleKey) as AccessTokenRow | undefined
+}
+
+export function findAccessTokenByHash(db: DB, tokenHash: Buffer): AccessTokenRow | undefined {
+  return prepareCached(db, 'SELECT * FROM access_tokens WHERE token_hash = ?').get(tokenHash) as AccessTokenRow | undefined
+}
+
+export function setAccessTokenEnabled(db: DB, id: number, isEnabled: boolean): void {
+  prepareCached(db, 'UPDATE access_tokens SET is_enabled = ? WHERE id = ?').run(isEnabled ? 1 : 0, id)
+}
+
+export function deleteAccessToken(db: DB, id: number): boolean {
+  return prepareCached(db, 'DELETE FROM access_tokens WHERE id = ?').run(id).changes > 0
+}
+
+export function touchAccessToken(db: DB, id: number, lastUsedAt: number): void {
+  prepareCached(db, 'UPDATE access_tokens SET last_used_at = ? WHERE id = ?').run(lastUsedAt, id)
+}
