@@ -10,6 +10,11 @@ export const SecurityEventKind = Object.freeze({
   SignOut: 'signout',
   Reauthenticated: 'reauth',
   ReauthFailed: 'reauth.failed',
+  ProfileUpdated: 'profile.updated',
+  UsernameChanged: 'username.changed',
+  PictureChanged: 'picture.changed',
+  PictureRemoved: 'picture.removed',
+  AccountDeletion: 'account.deletion',
 } as const)
 export type SecurityEventKind = (typeof SecurityEventKind)[keyof typeof SecurityEventKind]
 

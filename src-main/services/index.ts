@@ -11,6 +11,8 @@ import { createEventHub } from './events.ts'
 import type { EventHub } from './events.ts'
 import { createPasswordHasher, DEFAULT_SCRYPT_PARAMS } from './password-hasher.ts'
 import type { PasswordHasher, ScryptParams } from './password-hasher.ts'
+import { createProfileService } from './profile-service.ts'
+import type { ProfileService } from './profile-service.ts'
 import type { SecretBox } from './secret-box.ts'
 import { createSessionService, DEFAULT_SESSION_POLICY } from './session-service.ts'
 import type { SessionPolicy, SessionService } from './session-service.ts'
@@ -34,6 +36,7 @@ export interface Services {
   accounts: AccountService
   sessions: SessionService
   auth: AuthService
+  profile: ProfileService
 }
 
 export function createServices(options: ServiceOptions): Services {
@@ -45,5 +48,6 @@ export function createServices(options: ServiceOptions): Services {
   const accounts = createAccountService({ db, clock, hasher, audit })
   const sessions = createSessionService(db, clock, events, options.sessionPolicy ?? DEFAULT_SESSION_POLICY)
   const auth = createAuthService({ db, clock, hasher, audit, accounts, sessions })
-  return { db, clock, events, hasher, secretBox: options.secretBox, audit, accounts, sessions, auth }
+  const profile = createProfileService({ db, clock, audit, accounts, auth, events })
+  return { db, clock, events, hasher, secretBox: options.secretBox, audit, accounts, sessions, auth, profile }
 }

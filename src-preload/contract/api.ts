@@ -9,12 +9,15 @@
 import { appChannels, authChannels } from './auth.ts'
 import type { AppApi, AuthApi } from './auth.ts'
 import type { AppStatus } from './models.ts'
+import { profileChannels } from './profile.ts'
+import type { ProfileApi } from './profile.ts'
 
 export const CHANNEL_PREFIX = 'keystead:'
 
 export const channels = {
   app: appChannels,
   auth: authChannels,
+  profile: profileChannels,
 } as const
 
 /** Events pushed from main to a window. */
@@ -37,6 +40,7 @@ export interface EventsApi {
 export interface KeysteadApi {
   app: AppApi
   auth: AuthApi
+  profile: ProfileApi
   events: EventsApi
 }
 
