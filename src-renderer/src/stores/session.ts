@@ -12,6 +12,8 @@ export const useSessionStore = defineStore('session', () => {
   const accounts = ref<AccountSummary[]>([])
   const endedReason = ref<SessionEndedEvent['reason'] | null>(null)
   const isInitialized = ref(false)
+  /** The last signed-in account's language, for the screens before sign-in. */
+  const startupLanguage = ref<string | null>(null)
   let stopListening: Array<() => void> = []
 
   const isSignedIn = computed(() => account.value !== null)
@@ -37,6 +39,7 @@ export const useSessionStore = defineStore('session', () => {
     ]
     setUnauthenticatedHandler(() => markSignedOut('expired'))
     if (status.value.state === 'ready') {
+      startupLanguage.value = await unwrap(api.profile.getStartupLanguage())
       account.value = await unwrap(api.auth.getCurrentAccount())
       accounts.value = await unwrap(api.auth.listAccounts())
     }
@@ -82,6 +85,7 @@ export const useSessionStore = defineStore('session', () => {
     accounts,
     endedReason,
     isInitialized,
+    startupLanguage,
     isSignedIn,
     hasAccounts,
     isReady,
