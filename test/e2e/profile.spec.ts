@@ -56,7 +56,7 @@ test('edits every field, switches to Turkish and back, moves the time zone, and 
   await form.getByLabel(/^Description/).fill('Curious about <b>rabbit holes</b>.\nSecond line.')
   await form.getByLabel('Language').selectOption('tr')
   await form.getByLabel('Search time zones').fill('tokyo')
-  await expect(form.getByText('1 time zones match.')).toBeVisible()
+  await expect(form.getByText('1 time zone matches.')).toBeVisible()
   await form.getByLabel('Time zone', { exact: true }).selectOption('Asia/Tokyo')
   await page.getByTestId('profile-save').click()
   const confirm = page.getByRole('dialog', { name: 'Change your username?' })
@@ -101,10 +101,22 @@ test('edits every field, switches to Turkish and back, moves the time zone, and 
   await expect(page.getByRole('heading', { name: 'Profile settings' })).toBeVisible()
   expect(await page.evaluate(() => document.documentElement.lang)).toBe('en')
   await expect(memberSince).toHaveText(await inZone('Europe/Istanbul', 'en'))
+  const portrait = await sharp(
+    Buffer.from(
+      `<svg xmlns="http://www.w3.org/2000/svg" width="480" height="360"><defs><linearGradient id="g" x2="1" y2="1"><stop offset="0" stop-color="#264653"/><stop offset="1" stop-color="#2a9d8f"/></linearGradient></defs><rect width="480" height="360" fill="url(#g)"/><circle cx="240" cy="150" r="70" fill="#e9c46a"/><rect x="130" y="230" width="220" height="130" rx="100" fill="#e9c46a"/></svg>`,
+    ),
+  )
+    .png()
+    .toBuffer()
+  app.test.platform.nextOpenPaths.push(join(app.dataDir, 'portrait.png'))
+  writeFileSync(join(app.dataDir, 'portrait.png'), portrait)
+  await page.getByTestId('picture-choose').click()
+  await expect(page.getByText('Your picture was updated.')).toBeVisible()
   await page.screenshot({ path: `${SCREENSHOT_DIR}/profile.png`, fullPage: true })
 
   await page.getByRole('link', { name: 'View your profile page' }).click()
   await expect(page.getByTestId('public-username')).toHaveText('Alicia')
+  await expect(page.getByTestId('public-picture')).toHaveAttribute('src', /^data:image\/webp;base64,/)
   await expectAccessible(page, 'profile page')
   await page.screenshot({ path: `${SCREENSHOT_DIR}/profile-page.png` })
 

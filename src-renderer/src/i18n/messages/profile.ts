@@ -17,8 +17,9 @@ export const profileMessages = {
       timezoneSearch: 'Search time zones',
       timezoneChosen: 'Chosen: {zone} ({offset}).',
       timezoneHelp: 'Every date and time in Keystead is shown in this zone.',
-      timezoneMatches: '{count} time zones match.',
+      timezoneMatches: '{count} time zone matches. | {count} time zones match.',
       timezoneNoMatch: 'No time zone matches this search.',
+      timezoneFirst: 'The first {shown} are listed; type to narrow the list.',
       save: 'Save profile',
       saved: 'Your profile was saved.',
       usernameConfirm: {
@@ -91,8 +92,9 @@ export const profileMessages = {
       timezoneSearch: 'Saat dilimlerinde ara',
       timezoneChosen: 'Seçili: {zone} ({offset}).',
       timezoneHelp: 'Keystead’deki tüm tarih ve saatler bu dilimde gösterilir.',
-      timezoneMatches: '{count} saat dilimi eşleşiyor.',
+      timezoneMatches: '{count} saat dilimi eşleşiyor. | {count} saat dilimi eşleşiyor.',
       timezoneNoMatch: 'Bu aramayla eşleşen saat dilimi yok.',
+      timezoneFirst: 'İlk {shown} tanesi listelenir; listeyi daraltmak için yazın.',
       save: 'Profili kaydet',
       saved: 'Profiliniz kaydedildi.',
       usernameConfirm: {
@@ -165,8 +167,9 @@ export const profileMessages = {
       timezoneSearch: 'Zeitzonen durchsuchen',
       timezoneChosen: 'Gewählt: {zone} ({offset}).',
       timezoneHelp: 'Alle Daten und Uhrzeiten in Keystead werden in dieser Zone angezeigt.',
-      timezoneMatches: '{count} Zeitzonen passen.',
+      timezoneMatches: '{count} Zeitzone passt. | {count} Zeitzonen passen.',
       timezoneNoMatch: 'Keine Zeitzone passt zu dieser Suche.',
+      timezoneFirst: 'Die ersten {shown} werden angezeigt; tippen Sie, um die Liste einzugrenzen.',
       save: 'Profil speichern',
       saved: 'Ihr Profil wurde gespeichert.',
       usernameConfirm: {
