@@ -1,4 +1,4 @@
-import type { Profile, PublicProfile } from '../../src-preload/contract/profile.ts'
+import type { DeleteAccountInput, Profile, PublicProfile, UpdateProfileInput } from '../../src-preload/contract/profile.ts'
 import type { DB } from '../db/database.ts'
 import { deleteAccountPicture, findAccountPicture, upsertAccountPicture } from '../db/repositories/account-pictures-repo.ts'
 import {
@@ -34,20 +34,9 @@ import { ErrorCode, KeysteadError, validationError } from './errors.ts'
 import type { EventHub } from './events.ts'
 import { processPicture, toDataURL } from './picture-pipeline.ts'
 
-export interface ProfileUpdate {
-  username: string
-  fullName: string
-  email: string
-  description: string
-  language: string
-  timezone: string
-}
-
-export interface AccountDeletionRequest {
-  password: string
-  confirmUsername: string
-  code?: string
-}
+/** The same shapes as the contract's: the CLI and REST API pass them straight through too. */
+export type ProfileUpdate = UpdateProfileInput
+export type AccountDeletionRequest = DeleteAccountInput
 
 export interface ProfileService {
   getProfile(accountId: number): Profile
