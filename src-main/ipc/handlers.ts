@@ -6,6 +6,7 @@ import { createAuthHandlers } from './auth.ipc.ts'
 import type { HandlerDefinition, HandlerTable } from './guard.ts'
 import { createSecurityHandlers } from './security.ipc.ts'
 import { createTokensHandlers } from './tokens.ipc.ts'
+import { createProfileHandlers } from './profile.ipc.ts'
 
 export interface HandlerDependencies {
   getStatus(): AppStatus
@@ -18,6 +19,7 @@ export function createHandlerTable(deps: HandlerDependencies): HandlerTable {
     auth: createAuthHandlers() as Record<keyof ChannelMap['auth'], HandlerDefinition>,
     security: createSecurityHandlers() as Record<keyof ChannelMap['security'], HandlerDefinition>,
     tokens: createTokensHandlers() as Record<keyof ChannelMap['tokens'], HandlerDefinition>,
+    profile: createProfileHandlers() as Record<keyof ChannelMap['profile'], HandlerDefinition>,
   }
   const table = new Map<string, HandlerDefinition>()
   for (const [domain, methods] of Object.entries(channels)) {

@@ -78,3 +78,44 @@ export function validateEmail(value: string, field = 'email'): string | null {
 export function toEmailKey(email: string): string {
   return email.toLowerCase()
 }
+
+/** Plain text shown on the profile page (never as HTML). Line breaks and tabs are allowed. */
+export function validateDescription(value: string, field = 'description'): string {
+  const trimmed = value.trim()
+  if ([...trimmed].length > DESCRIPTION_MAX_LENGTH) {
+    throw validationError(field, 'description.tooLong', `A description can have at most ${DESCRIPTION_MAX_LENGTH} characters.`, { max: DESCRIPTION_MAX_LENGTH })
+  }
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(trimmed)) {
+    throw validationError(field, 'description.invalid', 'A description cannot contain control characters.')
+  }
+  return trimmed
+}
+
+/** The interface languages; the renderer's SUPPORTED_LOCALES must list the same (a test checks it). */
+export const SUPPORTED_LANGUAGES = ['en', 'tr', 'de'] as const
+export type SupportedLanguage = (typeof SUPPORTED_LANGUAGES)[number]
+
+export function validateLanguage(value: string, field = 'language'): SupportedLanguage {
+  if (!(SUPPORTED_LANGUAGES as readonly string[]).includes(value)) {
+    throw validationError(field, 'language.unsupported', 'Choose one of the offered languages.')
+  }
+  return value as SupportedLanguage
+}
+
+let timezoneList: readonly string[] | null = null
+
+/** Every IANA time zone this runtime knows (Intl.supportedValuesOf), plus UTC. Sorted. */
+export function listTimezones(): readonly string[] {
+  if (!timezoneList) {
+    const zones = new Set(Intl.supportedValuesOf('timeZone'))
+    zones.add('UTC')
+    timezoneList = Object.freeze([...zones].sort())
+  }
+  return timezoneList
+}
+
+/** A zone from listTimezones(); `current` (the stored value, possibly an older alias) stays allowed. */
+export function validateTimezone(value: string, current: string | null = null, field = 'timezone'): string {
+  if (value === current || listTimezones().includes(value)) return value
+  throw validationError(field, 'timezone.invalid', 'Choose a time zone from the list.')
+}

@@ -21,6 +21,11 @@ export const SecurityEventKind = Object.freeze({
   TokenEnabled: 'token.enabled',
   TokenDisabled: 'token.disabled',
   TokenDeleted: 'token.deleted',
+  ProfileUpdated: 'profile.updated',
+  UsernameChanged: 'username.changed',
+  PictureChanged: 'picture.changed',
+  PictureRemoved: 'picture.removed',
+  AccountDeletion: 'account.deletion',
 } as const)
 export type SecurityEventKind = (typeof SecurityEventKind)[keyof typeof SecurityEventKind]
 

@@ -15,6 +15,8 @@ import { createEventHub } from './events.ts'
 import type { EventHub } from './events.ts'
 import { createPasswordHasher, DEFAULT_SCRYPT_PARAMS } from './password-hasher.ts'
 import type { PasswordHasher, ScryptParams } from './password-hasher.ts'
+import { createProfileService } from './profile-service.ts'
+import type { ProfileService } from './profile-service.ts'
 import type { SecretBox } from './secret-box.ts'
 import { createSessionService, DEFAULT_SESSION_POLICY } from './session-service.ts'
 import type { SessionPolicy, SessionService } from './session-service.ts'
@@ -54,6 +56,7 @@ export interface Services {
   apiKeys: ApiKeyService
   tokens: TokenService
   credentials: CredentialService
+  profile: ProfileService
 }
 
 export function createServices(options: ServiceOptions): Services {
@@ -79,6 +82,7 @@ export function createServices(options: ServiceOptions): Services {
   const passwords = createPasswordService({ db, clock, hasher, audit, accounts, sessions, auth, throttle })
   const tokens = createTokenService({ db, clock, audit })
   const credentials = createCredentialService({ db, clock })
+  const profile = createProfileService({ db, clock, audit, accounts, auth, events })
   return {
     db,
     clock,
@@ -95,5 +99,6 @@ export function createServices(options: ServiceOptions): Services {
     apiKeys,
     tokens,
     credentials,
+    profile,
   }
 }

@@ -13,6 +13,8 @@ import { securityChannels } from './security.ts'
 import type { SecurityApi } from './security.ts'
 import { tokensChannels } from './tokens.ts'
 import type { TokensApi } from './tokens.ts'
+import { profileChannels } from './profile.ts'
+import type { ProfileApi } from './profile.ts'
 
 export const CHANNEL_PREFIX = 'keystead:'
 
@@ -21,6 +23,7 @@ export const channels = {
   auth: authChannels,
   security: securityChannels,
   tokens: tokensChannels,
+  profile: profileChannels,
 } as const
 
 /** Events pushed from main to a window. */
@@ -45,6 +48,7 @@ export interface KeysteadApi {
   auth: AuthApi
   security: SecurityApi
   tokens: TokensApi
+  profile: ProfileApi
   events: EventsApi
 }
 

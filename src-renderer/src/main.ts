@@ -1,12 +1,28 @@
 import { createPinia } from 'pinia'
-import { createApp } from 'vue'
+import { createApp, watch } from 'vue'
 import App from './App.vue'
-import { createKeysteadI18n } from './i18n/index.ts'
+import { applyLocale, createKeysteadI18n } from './i18n/index.ts'
 import { createKeysteadRouter } from './router.ts'
+import { useSessionStore } from './stores/session.ts'
 import './styles/main.css'
 
 const app = createApp(App)
-app.use(createPinia())
+const pinia = createPinia()
+app.use(pinia)
 app.use(createKeysteadI18n(document.documentElement.lang || 'en'))
+
+// The language: the last signed-in account's before sign-in (read in the router's first guard,
+// before any screen renders), then the signed-in account's. 'sync' so it lands before a paint.
+const session = useSessionStore(pinia)
+watch(
+  () => session.account?.language ?? (session.account ? null : session.startupLanguage),
+  (language) => {
+    if (!language) return
+    applyLocale(language)
+    session.startupLanguage = language // after sign-out, the sign-in screen keeps this language
+  },
+  { flush: 'sync' },
+)
+
 app.use(createKeysteadRouter())
 app.mount('#app')

@@ -26,6 +26,7 @@ export const routes: RouteRecordRaw[] = [
     meta: { requiresAuth: true },
     children: [
       { path: 'profile', name: 'profile', component: () => import('./views/ProfileView.vue'), meta: { requiresAuth: true, titleKey: 'nav.profile' } },
+      { path: 'profile/page', name: 'profile-page', component: () => import('./views/PublicProfileView.vue'), meta: { requiresAuth: true, titleKey: 'profile.page.title' } },
       { path: 'security', name: 'security', component: () => import('./views/SecurityView.vue'), meta: { requiresAuth: true, titleKey: 'nav.security' } },
       { path: 'tokens', name: 'tokens', component: () => import('./views/TokensView.vue'), meta: { requiresAuth: true, titleKey: 'nav.tokens' } },
       { path: 'ssh-keys', name: 'ssh-keys', component: () => import('./views/SshKeysView.vue'), meta: { requiresAuth: true, titleKey: 'nav.sshKeys' } },

@@ -60,3 +60,39 @@ export function countAccounts(db: DB): number {
 export function updateAccountPasswordHash(db: DB, id: number, passwordHash: string, now: number): void {
   db.prepare('UPDATE accounts SET password_hash = ?, updated_at = ? WHERE id = ?').run(passwordHash, now, id)
 }
+
+export interface AccountProfileUpdate {
+  username: string
+  usernameKey: string
+  fullName: string
+  email: string | null
+  emailKey: string | null
+  description: string
+  language: string
+  timezone: string
+  updatedAt: number
+}
+
+export function updateAccountProfile(db: DB, id: number, update: AccountProfileUpdate): void {
+  db.prepare(
+    `UPDATE accounts SET username = @username, username_key = @usernameKey, full_name = @fullName, email = @email, email_key = @emailKey,
+            description = @description, language = @language, timezone = @timezone, updated_at = @updatedAt
+     WHERE id = @id`,
+  ).run({ ...update, id })
+}
+
+/** Deletes the account row; ON DELETE CASCADE removes every row that references it. */
+export function deleteAccountRow(db: DB, id: number): boolean {
+  return db.prepare('DELETE FROM accounts WHERE id = ?').run(id).changes > 0
+}
+
+/** The language of the account that signed in (or was created) last, for the next start's first paint. */
+export function findLastSignedInLanguage(db: DB, kinds: readonly string[]): string | undefined {
+  const row = db
+    .prepare(
+      `SELECT a.language AS language FROM security_log l JOIN accounts a ON a.id = l.account_id
+       WHERE l.kind IN (${kinds.map(() => '?').join(',')}) ORDER BY l.at DESC, l.id DESC LIMIT 1`,
+    )
+    .get(...kinds) as { language: string } | undefined
+  return row?.language
+}

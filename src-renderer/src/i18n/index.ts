@@ -3,12 +3,13 @@ import { authMessages } from './messages/auth.ts'
 import { commonMessages } from './messages/common.ts'
 import { securityMessages } from './messages/security.ts'
 import { tokensMessages } from './messages/tokens.ts'
+import { profileMessages } from './messages/profile.ts'
 
 /**
  * Each domain keeps its strings in ./messages/<domain>.ts as `{ en, ... }`.
  * Every locale must have the same keys as English (a test checks this).
  */
-const domains = [commonMessages, authMessages, securityMessages, tokensMessages]
+const domains = [commonMessages, authMessages, securityMessages, tokensMessages, profileMessages]
 
 export const SUPPORTED_LOCALES = ['en', 'tr', 'de'] as const
 export type SupportedLocale = (typeof SUPPORTED_LOCALES)[number]
@@ -34,13 +35,37 @@ export function buildMessages(): Record<string, Tree> {
   return messages
 }
 
+export function toSupportedLocale(value: string | null | undefined): SupportedLocale {
+  return (SUPPORTED_LOCALES as readonly string[]).includes(value ?? '') ? (value as SupportedLocale) : 'en'
+}
+
 export function createKeysteadI18n(locale: string = 'en') {
-  return createI18n({
+  const i18n = createI18n({
     legacy: false,
-    locale,
+    locale: toSupportedLocale(locale),
     fallbackLocale: 'en',
     messages: buildMessages(),
     missingWarn: false,
     fallbackWarn: false,
   })
+  setGlobalLocale = (locale) => {
+    i18n.global.locale.value = locale
+  }
+  return i18n
+}
+
+let setGlobalLocale: ((locale: SupportedLocale) => void) | null = null
+
+/**
+ * Switches the whole UI at once (every `t()` is reactive on the locale) and sets `<html lang>`.
+ * Called with the last signed-in account's language before the first screen renders, then with
+ * the signed-in account's language whenever it changes.
+ */
+export function applyLocale(value: string | null | undefined): SupportedLocale {
+  const locale = toSupportedLocale(value)
+  setGlobalLocale?.(locale)
+  // globalThis: this module is also loaded by Node tests, where there is no document.
+  const page = (globalThis as { document?: { documentElement: { lang: string } } }).document
+  if (page) page.documentElement.lang = locale
+  return locale
 }

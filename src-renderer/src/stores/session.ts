@@ -14,6 +14,8 @@ export const useSessionStore = defineStore('session', () => {
   const isInitialized = ref(false)
   /** Set after a sign-in with a recovery code: how many are left (the Security screen says so). */
   const recoveryCodesLeft = ref<number | null>(null)
+  /** The last signed-in account's language, for the screens before sign-in. */
+  const startupLanguage = ref<string | null>(null)
   let stopListening: Array<() => void> = []
 
   const isSignedIn = computed(() => account.value !== null)
@@ -39,6 +41,7 @@ export const useSessionStore = defineStore('session', () => {
     ]
     setUnauthenticatedHandler(() => markSignedOut('expired'))
     if (status.value.state === 'ready') {
+      startupLanguage.value = await unwrap(api.profile.getStartupLanguage())
       account.value = await unwrap(api.auth.getCurrentAccount())
       accounts.value = await unwrap(api.auth.listAccounts())
     }
@@ -94,6 +97,7 @@ export const useSessionStore = defineStore('session', () => {
     accounts,
     endedReason,
     isInitialized,
+    startupLanguage,
     isSignedIn,
     hasAccounts,
     isReady,

@@ -1,0 +1,220 @@
+import type { DeleteAccountInput, Profile, PublicProfile, UpdateProfileInput } from '../../src-preload/contract/profile.ts'
+import type { DB } from '../db/database.ts'
+import { deleteAccountPicture, findAccountPicture, upsertAccountPicture } from '../db/repositories/account-pictures-repo.ts'
+import {
+  deleteAccountRow,
+  findAccountByEmailKey,
+  findAccountByUsernameKey,
+  findLastSignedInLanguage,
+  updateAccountProfile,
+} from '../db/repositories/accounts-repo.ts'
+import type { AccountRow } from '../db/repositories/accounts-repo.ts'
+import { listSessionRowsForAccount } from '../db/repositories/sessions-repo.ts'
+import type { SessionRow } from '../db/repositories/sessions-repo.ts'
+import {
+  SUPPORTED_LANGUAGES,
+  toEmailKey,
+  toUsernameKey,
+  validateDescription,
+  validateEmail,
+  validateFullName,
+  validateLanguage,
+  validateTimezone,
+  validateUsername,
+} from './account-rules.ts'
+import { emailTakenError, usernameTakenError } from './account-service.ts'
+import type { AccountService } from './account-service.ts'
+import type { AuditService } from './audit-service.ts'
+import { SecurityEventKind } from './audit-service.ts'
+import type { AuthService } from './auth-service.ts'
+import { toISO } from './clock.ts'
+import type { Clock } from './clock.ts'
+import { summarizeDevice } from './device-facts.ts'
+import { ErrorCode, KeysteadError, validationError } from './errors.ts'
+import type { EventHub } from './events.ts'
+import { processPicture, toDataURL } from './picture-pipeline.ts'
+
+/** The same shapes as the contract's: the CLI and REST API pass them straight through too. */
+export type ProfileUpdate = UpdateProfileInput
+export type AccountDeletionRequest = DeleteAccountInput
+
+export interface ProfileService {
+  getProfile(accountId: number): Profile
+  getPublicProfile(accountId: number): PublicProfile
+  /**
+   * Validates every field first (nothing is written unless all pass). Changing the username
+   * needs a recent password confirmation on `session`; the old name is free at once.
+   */
+  updateProfile(session: SessionRow, update: ProfileUpdate): Profile
+  /** Checks, decodes, centre-crops and re-encodes the image; stores only the 256x256 result. */
+  setPicture(session: SessionRow, bytes: Buffer): Promise<Profile>
+  removePicture(session: SessionRow): Profile
+  /** The last signed-in account's language (English when there is none). */
+  getStartupLanguage(): string
+  /**
+   * Password, second factor and the typed username, then one transaction that removes the
+   * account and (by cascade) every row that refers to it; then every session window is told.
+   */
+  deleteAccount(session: SessionRow, request: AccountDeletionRequest): Promise<void>
+}
+
+function pictureUrlOf(db: DB, accountId: number): string | null {
+  const picture = findAccountPicture(db, accountId)
+  return picture ? toDataURL(picture.media_type, picture.image) : null
+}
+
+function isUniqueViolation(error: unknown, column: string): boolean {
+  const e = error as { code?: string; message?: string }
+  return e?.code === 'SQLITE_CONSTRAINT_UNIQUE' && (e.message ?? '').includes(column)
+}
+
+export function createProfileService(deps: {
+  db: DB
+  clock: Clock
+  audit: AuditService
+  accounts: AccountService
+  auth: AuthService
+  events: EventHub
+}): ProfileService {
+  const { db, clock, audit, accounts, auth, events } = deps
+
+  function toProfile(row: AccountRow): Profile {
+    return {
+      username: row.username,
+      fullName: row.full_name,
+      email: row.email,
+      description: row.description,
+      language: row.language,
+      timezone: row.timezone,
+      createdAt: toISO(row.created_at),
+      pictureUrl: pictureUrlOf(db, row.id),
+    }
+  }
+
+  function getProfile(accountId: number): Profile {
+    return toProfile(accounts.getAccount(accountId))
+  }
+
+  return {
+    getProfile,
+    getPublicProfile(accountId) {
+      const row = accounts.getAccount(accountId)
+      return {
+        username: row.username,
+        fullName: row.full_name,
+        description: row.description,
+        createdAt: toISO(row.created_at),
+        pictureUrl: pictureUrlOf(db, row.id),
+      }
+    },
+    updateProfile(session, update) {
+      const current = accounts.getAccount(session.account_id)
+      const username = validateUsername(update.username)
+      const fullName = validateFullName(update.fullName)
+      const email = validateEmail(update.email)
+      const description = validateDescription(update.description)
+      const language = validateLanguage(update.language)
+      const timezone = validateTimezone(update.timezone, current.timezone)
+      const usernameKey = toUsernameKey(username)
+      const emailKey = email ? toEmailKey(email) : null
+      const otherWithName = findAccountByUsernameKey(db, usernameKey)
+      if (otherWithName && otherWithName.id !== current.id) throw usernameTakenError()
+      const otherWithEmail = emailKey ? findAccountByEmailKey(db, emailKey) : undefined
+      if (otherWithEmail && otherWithEmail.id !== current.id) throw emailTakenError()
+      const usernameChanged = username !== current.username
+      if (usernameChanged) auth.requireRecentAuth(session)
+
+      const changed = Object.entries({
+        fullName: fullName !== current.full_name,
+        email: email !== current.email,
+        description: description !== current.description,
+        language: language !== current.language,
+        timezone: timezone !== current.timezone,
+      })
+        .filter(([, isChanged]) => isChanged)
+        .map(([name]) => name)
+      if (!usernameChanged && changed.length === 0) return toProfile(current)
+      try {
+        db.transaction(() => {
+          updateAccountProfile(db, current.id, { username, usernameKey, fullName, email, emailKey, description, language, timezone, updatedAt: clock() })
+          if (usernameChanged) {
+            audit.recordSecurityEvent({
+              accountId: current.id,
+              kind: SecurityEventKind.UsernameChanged,
+              sessionId: session.id,
+              device: summarizeDevice(session),
+              detail: { from: current.username, to: username },
+            })
+          }
+          if (changed.length > 0) {
+            audit.recordSecurityEvent({
+              accountId: current.id,
+              kind: SecurityEventKind.ProfileUpdated,
+              sessionId: session.id,
+              device: summarizeDevice(session),
+              detail: { fields: changed.join(',') },
+            })
+          }
+        })()
+      } catch (error) {
+        if (isUniqueViolation(error, 'username_key')) throw usernameTakenError()
+        if (isUniqueViolation(error, 'email_key')) throw emailTakenError()
+        throw error
+      }
+      return getProfile(current.id)
+    },
+    async setPicture(session, bytes) {
+      const picture = await processPicture(bytes)
+      const accountId = session.account_id
+      accounts.getAccount(accountId)
+      db.transaction(() => {
+        upsertAccountPicture(db, { account_id: accountId, media_type: picture.mediaType, image: picture.image, updated_at: clock() })
+        audit.recordSecurityEvent({
+          accountId,
+          kind: SecurityEventKind.PictureChanged,
+          sessionId: session.id,
+          device: summarizeDevice(session),
+          detail: { sourceType: picture.sourceType, width: picture.sourceWidth, height: picture.sourceHeight },
+        })
+      })()
+      return getProfile(accountId)
+    },
+    removePicture(session) {
+      const accountId = session.account_id
+      db.transaction(() => {
+        if (deleteAccountPicture(db, accountId)) {
+          audit.recordSecurityEvent({ accountId, kind: SecurityEventKind.PictureRemoved, sessionId: session.id, device: summarizeDevice(session) })
+        }
+      })()
+      return getProfile(accountId)
+    },
+    getStartupLanguage() {
+      const language = findLastSignedInLanguage(db, [SecurityEventKind.SignIn, SecurityEventKind.AccountCreated])
+      return language && (SUPPORTED_LANGUAGES as readonly string[]).includes(language) ? language : 'en'
+    },
+    async deleteAccount(session, request) {
+      const account = accounts.getAccount(session.account_id)
+      if (!(await auth.verifyAccountPassword(account, request.password))) {
+        audit.recordSecurityEvent({ accountId: account.id, kind: SecurityEventKind.ReauthFailed, sessionId: session.id, detail: { action: 'account.deletion' } })
+        throw new KeysteadError(ErrorCode.InvalidCredentials, 'The password is incorrect.', { field: 'password', reason: 'reauth.invalid' })
+      }
+      await auth.requireSecondFactor(account.id, request.code)
+      if (request.confirmUsername !== account.username) {
+        throw validationError('confirmUsername', 'profile.confirmUsernameMismatch', 'Type the username exactly as shown to confirm.')
+      }
+      const sessionIds = listSessionRowsForAccount(db, account.id).map((row) => row.id)
+      db.transaction(() => {
+        // Recorded first, then removed with everything else: the log goes with the account.
+        audit.recordSecurityEvent({ accountId: account.id, kind: SecurityEventKind.AccountDeletion, sessionId: session.id, device: summarizeDevice(session) })
+        deleteAccountRow(db, account.id)
+      })()
+      // secure_delete zeroes the freed pages; a checkpoint moves them out of the WAL file too.
+      try {
+        db.pragma('wal_checkpoint(TRUNCATE)')
+      } catch {
+        // Another connection (the CLI) may hold a read lock; the next checkpoint completes it.
+      }
+      if (sessionIds.length > 0) events.emit('sessionsEnded', { sessionIds, reason: 'account-deleted' })
+    },
+  }
+}
