@@ -11,6 +11,7 @@ import { createConsoleLogger } from './log.ts'
 import { createElectronPlatform } from './platform/electron-platform.ts'
 import { APP_SCHEME, CONTENT_SECURITY_POLICY, isAppUrl, resolveAppUrlToPath } from './security-policy.ts'
 import { createKeyFileSecretBox } from './services/secret-box.ts'
+import type { SettingsStore } from './services/settings-service.ts'
 import { createMainWindow } from './window.ts'
 import type { WindowStateStore } from './window.ts'
 
@@ -66,6 +67,7 @@ if (!app.requestSingleInstanceLock()) {
         win?.webContents.send(channel, payload)
       },
       log,
+      settingsStore: new Store({ name: 'settings', cwd: dataDir }) as unknown as SettingsStore,
     })
     registerIpcHandlers(ipcMain, core.channelNames, core.invoke)
 

@@ -3,6 +3,7 @@ import type { ChannelMap } from '../../src-preload/contract/api.ts'
 import type { AppStatus } from '../../src-preload/contract/models.ts'
 import { createAppHandlers } from './app.ipc.ts'
 import { createAuthHandlers } from './auth.ipc.ts'
+import { createSettingsHandlers } from './settings.ipc.ts'
 import type { HandlerDefinition, HandlerTable } from './guard.ts'
 
 export interface HandlerDependencies {
@@ -14,6 +15,7 @@ export function createHandlerTable(deps: HandlerDependencies): HandlerTable {
   const domains: { [D in keyof ChannelMap]: Record<keyof ChannelMap[D], HandlerDefinition> } = {
     app: createAppHandlers(deps.getStatus) as Record<keyof ChannelMap['app'], HandlerDefinition>,
     auth: createAuthHandlers() as Record<keyof ChannelMap['auth'], HandlerDefinition>,
+    settings: createSettingsHandlers() as Record<keyof ChannelMap['settings'], HandlerDefinition>,
   }
   const table = new Map<string, HandlerDefinition>()
   for (const [domain, methods] of Object.entries(channels)) {

@@ -10,6 +10,12 @@ export const SecurityEventKind = Object.freeze({
   SignOut: 'signout',
   Reauthenticated: 'reauth',
   ReauthFailed: 'reauth.failed',
+  // Administration (command line, local API); the detail names the face: { origin: 'cli' | 'api' }.
+  PasswordReset: 'password.reset',
+  ContactUpdated: 'account.contactUpdated',
+  SessionRevoked: 'session.revoked',
+  OtherSessionsRevoked: 'sessions.revokedOthers',
+  AccountExported: 'account.exported',
 } as const)
 export type SecurityEventKind = (typeof SecurityEventKind)[keyof typeof SecurityEventKind]
 

@@ -1,6 +1,8 @@
 import type { DB } from '../db/database.ts'
 import { createAccountService } from './account-service.ts'
 import type { AccountService } from './account-service.ts'
+import { createAdminService } from './admin-service.ts'
+import type { AdminService } from './admin-service.ts'
 import { createAuditService } from './audit-service.ts'
 import type { AuditService } from './audit-service.ts'
 import { createAuthService } from './auth-service.ts'
@@ -14,6 +16,8 @@ import type { PasswordHasher, ScryptParams } from './password-hasher.ts'
 import type { SecretBox } from './secret-box.ts'
 import { createSessionService, DEFAULT_SESSION_POLICY } from './session-service.ts'
 import type { SessionPolicy, SessionService } from './session-service.ts'
+import { createInertLocalApiControl, createMemorySettingsStore, createSettingsService } from './settings-service.ts'
+import type { LocalApiControl, SettingsService, SettingsStore } from './settings-service.ts'
 
 export interface ServiceOptions {
   db: DB
@@ -21,6 +25,10 @@ export interface ServiceOptions {
   clock?: Clock
   scryptParams?: ScryptParams
   sessionPolicy?: SessionPolicy
+  /** App-wide preferences; electron-store in the app, in memory by default. */
+  settingsStore?: SettingsStore
+  /** Starts/stops the local REST API when its settings change; inert by default. */
+  localApi?: LocalApiControl
 }
 
 /** Everything the three faces (IPC, CLI, REST API) may call. None of it imports electron. */
@@ -34,6 +42,8 @@ export interface Services {
   accounts: AccountService
   sessions: SessionService
   auth: AuthService
+  admin: AdminService
+  settings: SettingsService
 }
 
 export function createServices(options: ServiceOptions): Services {
@@ -45,5 +55,10 @@ export function createServices(options: ServiceOptions): Services {
   const accounts = createAccountService({ db, clock, hasher, audit })
   const sessions = createSessionService(db, clock, events, options.sessionPolicy ?? DEFAULT_SESSION_POLICY)
   const auth = createAuthService({ db, clock, hasher, audit, accounts, sessions })
-  return { db, clock, events, hasher, secretBox: options.secretBox, audit, accounts, sessions, auth }
+  const admin = createAdminService({ db, clock, hasher, audit, accounts, sessions })
+  const settings = createSettingsService({
+    store: options.settingsStore ?? createMemorySettingsStore(),
+    localApi: options.localApi ?? createInertLocalApiControl(),
+  })
+  return { db, clock, events, hasher, secretBox: options.secretBox, audit, accounts, sessions, auth, admin, settings }
 }

@@ -60,3 +60,19 @@ export function countAccounts(db: DB): number {
 export function updateAccountPasswordHash(db: DB, id: number, passwordHash: string, now: number): void {
   db.prepare('UPDATE accounts SET password_hash = ?, updated_at = ? WHERE id = ?').run(passwordHash, now, id)
 }
+
+/** Sets the full name and e-mail address together (the administration faces' profile edit). */
+export function updateAccountContactFields(
+  db: DB,
+  id: number,
+  fields: { fullName: string; email: string | null; emailKey: string | null },
+  now: number,
+): void {
+  db.prepare('UPDATE accounts SET full_name = ?, email = ?, email_key = ?, updated_at = ? WHERE id = ?').run(
+    fields.fullName,
+    fields.email,
+    fields.emailKey,
+    now,
+    id,
+  )
+}
