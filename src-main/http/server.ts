@@ -5,6 +5,7 @@ import type { z } from 'zod'
 import type { Logger } from '../log.ts'
 import type { Clock } from '../services/clock.ts'
 import { KeysteadError } from '../services/errors.ts'
+import { DEFAULT_LOCAL_API_PORT, LOCAL_API_HOST } from '../services/settings-service.ts'
 import type { Services } from '../services/index.ts'
 import type { CredentialVerifier } from './credentials.ts'
 import { API_PREFIX } from './openapi.ts'
@@ -16,8 +17,6 @@ import { createFailureThrottle } from './throttle.ts'
 import type { FailureThrottle } from './throttle.ts'
 
 export const BODY_LIMIT_BYTES = 64 * 1024
-export const DEFAULT_API_PORT = 7420
-export const LOOPBACK_HOST = '127.0.0.1'
 
 /** Host names a loopback server may be addressed by; anything else is DNS rebinding or a proxy. */
 const LOOPBACK_HOST_HEADER = /^(?:localhost|127\.0\.0\.1|\[::1\])(?::\d{1,5})?$/i
@@ -217,8 +216,8 @@ export function assertLoopbackHost(host: string): void {
 }
 
 /** Starts the API; rejects with a KeysteadError when the port is taken. Port 0 picks a free one (tests). */
-export function startLocalApiServer(options: ApiHandlerOptions & { host?: string; port?: number }): Promise<RunningApiServer> {
-  const host = options.host ?? LOOPBACK_HOST
+export async function startLocalApiServer(options: ApiHandlerOptions & { host?: string; port?: number }): Promise<RunningApiServer> {
+  const host = options.host ?? LOCAL_API_HOST
   assertLoopbackHost(host)
   const server: Server = createServer({ requestTimeout: 15_000, headersTimeout: 10_000, maxHeaderSize: 16 * 1024 }, createApiRequestHandler(options))
   server.keepAliveTimeout = 5_000
@@ -236,7 +235,7 @@ export function startLocalApiServer(options: ApiHandlerOptions & { host?: string
         reject(new KeysteadError('FORBIDDEN', `Port ${options.port} may not be used.`, { field: 'localApi.port', reason: 'settings.portDenied', params: { port: options.port ?? 0 } }))
       } else reject(error)
     })
-    server.listen(options.port ?? DEFAULT_API_PORT, host, () => {
+    server.listen(options.port ?? DEFAULT_LOCAL_API_PORT, host, () => {
       const address = server.address() as AddressInfo
       const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address
       resolve({

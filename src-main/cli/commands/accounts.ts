@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import type { AccountInfo } from '../../services/admin-service.ts'
+import { validateEmail, validateFullName, validatePasswordRules, validateUsername } from '../../services/account-rules.ts'
 import type { CliRuntime } from '../runtime.ts'
 import { formatTable } from '../runtime.ts'
 
@@ -27,7 +28,12 @@ export function registerAccountCommands(program: Command, cli: CliRuntime): void
     .option('--email <address>', 'the e-mail address')
     .requiredOption('--password-stdin', 'read the password from standard input (required: secrets never go in arguments)')
     .action(async (options: { username: string; fullName?: string; email?: string }, command: Command) => {
+      // The account rules run once before the data directory is touched, so a refused create writes nothing at all.
+      validateUsername(options.username)
+      validateFullName(options.fullName ?? '')
+      validateEmail(options.email ?? '')
       const password = await cli.readSecret('Password', 'password')
+      validatePasswordRules(password)
       const account = await cli.withServices(
         command,
         async (services) => services.admin.toAccountInfo(await services.accounts.createAccount({ username: options.username, password, fullName: options.fullName, email: options.email })),

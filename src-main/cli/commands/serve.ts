@@ -1,7 +1,6 @@
 import type { Command } from 'commander'
-import { createServicesCredentialVerifier } from '../../http/credentials.ts'
-import { DEFAULT_API_PORT, LOOPBACK_HOST, startLocalApiServer } from '../../http/server.ts'
 import { createConsoleLogger } from '../../log.ts'
+import { DEFAULT_LOCAL_API_PORT, LOCAL_API_HOST } from '../../services/settings-service.ts'
 import type { CliRuntime } from '../runtime.ts'
 import { wholeNumberOption } from '../runtime.ts'
 
@@ -13,9 +12,13 @@ export function registerServeCommand(program: Command, cli: CliRuntime): void {
       const port = wholeNumberOption(0, 65535)(value)
       if (port !== 0 && port < 1024) return wholeNumberOption(1024, 65535)(value)
       return port
-    }, DEFAULT_API_PORT)
-    .option('--host <address>', '127.0.0.1, ::1 or localhost', LOOPBACK_HOST)
+    }, DEFAULT_LOCAL_API_PORT)
+    .option('--host <address>', '127.0.0.1, ::1 or localhost', LOCAL_API_HOST)
     .action(async (options: { port: number; host: string }, command: Command) => {
+      // Loaded only here: the API's schemas (zod) cost start-up time every other command should not pay.
+      const { createServicesCredentialVerifier } = await import('../../http/credentials.ts')
+      const { assertLoopbackHost, startLocalApiServer } = await import('../../http/server.ts')
+      assertLoopbackHost(options.host)
       await cli.withServices(command, async (services) => {
         const server = await startLocalApiServer({
           services,
