@@ -174,6 +174,7 @@ describe('signin, sessions and reset-password', () => {
       runCli(data, ['signin', 'alice', '--password-stdin'], { stdin: `${PASSWORD}\n` }),
       runCli(data, ['signin', 'alice', '--password-stdin'], { stdin: 'looking glass 2\n' }),
     ])
+    expect(old.code).toBe(1)
     expect(fresh.code).toBe(0)
     const kinds = query<{ kind: string; detail: string }>("SELECT kind, detail FROM security_log WHERE account_id = 1 AND kind = 'password.reset'")
     expect(kinds).toEqual([{ kind: 'password.reset', detail: '{"origin":"cli"}' }])
