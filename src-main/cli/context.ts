@@ -30,8 +30,16 @@ export interface GlobalOptions {
   json?: boolean
 }
 
+/**
+ * The folder relative paths are meant from. `npm run cli` starts the script in the
+ * package folder; npm keeps the user's own folder in INIT_CWD.
+ */
+export function userWorkingDir(env: NodeJS.ProcessEnv): string {
+  return env.npm_lifecycle_event === 'cli' && env.INIT_CWD ? env.INIT_CWD : process.cwd()
+}
+
 export function resolveCliDataDir(options: GlobalOptions, env: NodeJS.ProcessEnv): string {
-  return resolve(options.dataDir ?? (env.KEYSTEAD_DATA_DIR || undefined) ?? defaultUserDataDir(process.platform, env))
+  return resolve(userWorkingDir(env), options.dataDir ?? (env.KEYSTEAD_DATA_DIR || undefined) ?? defaultUserDataDir(process.platform, env))
 }
 
 export function busyTimeoutOf(env: NodeJS.ProcessEnv): number {

@@ -5,6 +5,7 @@ import { resolve } from 'node:path'
 import type { SecurityLogEntry } from '../../services/admin-service.ts'
 import { LOG_PAGE_MAX } from '../../services/admin-service.ts'
 import { ErrorCode, KeysteadError } from '../../services/errors.ts'
+import { userWorkingDir } from '../context.ts'
 import type { CliRuntime } from '../runtime.ts'
 import { formatTable, wholeNumberOption } from '../runtime.ts'
 
@@ -56,7 +57,7 @@ export function registerRecordCommands(program: Command, cli: CliRuntime): void 
     .requiredOption('--file <path>', 'where to write the JSON document')
     .option('--force', 'replace the file if it exists')
     .action(async (username: string, options: { file: string; force?: boolean }, command: Command) => {
-      const file = resolve(options.file)
+      const file = resolve(userWorkingDir(cli.io.env), options.file)
       const result = await cli.withServices(command, (services) => {
         const account = services.admin.requireAccountByUsername(username)
         const text = `${JSON.stringify(services.admin.exportAccountData(account.id, 'cli'), null, 2)}\n`
