@@ -1,15 +1,6 @@
-import { createServer } from 'node:net'
-import type { AddressInfo } from 'node:net'
+import { findFreePort, occupyPort } from '../fixtures/free-port.ts'
 import { expectAccessible, SCREENSHOT_DIR } from './a11y.ts'
 import { expect, test } from './bridge.ts'
-
-async function freePort(): Promise<number> {
-  const probe = createServer()
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-  const port = (probe.address() as AddressInfo).port
-  await new Promise((resolve) => probe.close(resolve))
-  return port
-}
 
 test.setTimeout(120_000)
 
@@ -40,9 +31,8 @@ test('settings: theme, local API on a port, refusals, copy the curl example, ses
   await expect(page.getByText('The port must be a whole number from 1024 to 65535.')).toBeVisible()
   expect(app.test.core.services!.settings.getSettings().localApi.enabled).toBe(false)
 
-  const blocker = createServer()
-  const taken = await freePort()
-  await new Promise<void>((resolve) => blocker.listen(taken, '127.0.0.1', resolve))
+  const taken = await findFreePort()
+  const blocker = await occupyPort(taken)
   await page.getByLabel('Port').fill(String(taken))
   await page.getByRole('button', { name: 'Save' }).first().click()
   await expect(page.getByText(`Port ${taken} is already used by another program. Choose another port.`)).toBeVisible()
@@ -50,7 +40,7 @@ test('settings: theme, local API on a port, refusals, copy the curl example, ses
   blocker.close()
 
   // A free port: the API runs, its address and the curl example are shown.
-  const port = await freePort()
+  const port = await findFreePort()
   await page.getByLabel('Port').fill(String(port))
   await page.getByRole('button', { name: 'Save' }).first().click()
   await expect(page.getByTestId('api-address')).toHaveText(`http://127.0.0.1:${port}`)

@@ -1,6 +1,5 @@
 import { Validator } from '@seriousme/openapi-schema-validator'
 import { request as httpRequest } from 'node:http'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -22,6 +21,7 @@ import type { Services } from '../../src-main/services/index.ts'
 import { TEST_ONLY_SCRYPT_PARAMS } from '../../src-main/services/password-hasher.ts'
 import { createKeyFileSecretBox } from '../../src-main/services/secret-box.ts'
 import { FAKE_DEVICE } from '../fixtures/fake-platform.ts'
+import { occupyPort } from '../fixtures/free-port.ts'
 import { makeTempDir } from '../fixtures/temp-dir.ts'
 
 /**
@@ -284,8 +284,7 @@ describe('the OpenAPI document', () => {
 
 describe('the port', () => {
   it('a port in use is refused with settings.portInUse', async () => {
-    const blocker = createServer()
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))
+    const blocker = await occupyPort(0)
     const port = (blocker.address() as { port: number }).port
     const error = await startLocalApiServer({ services, verifier, log: silentLogger, port }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(KeysteadError)

@@ -1,11 +1,10 @@
-import { createServer } from 'node:net'
-import type { AddressInfo } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { SettingsView } from '../../src-preload/contract/settings.ts'
 import { curlExampleFor } from '../../src-main/ipc/settings.ipc.ts'
 import { KeysteadError } from '../../src-main/services/errors.ts'
 import { createMemorySettingsStore, createSettingsService, DEFAULT_SETTINGS } from '../../src-main/services/settings-service.ts'
 import type { LocalApiControl, SettingsStore } from '../../src-main/services/settings-service.ts'
+import { findFreePort, occupyPort } from '../fixtures/free-port.ts'
 import { makeTempDir } from '../fixtures/temp-dir.ts'
 import { startTestCore } from '../fixtures/test-core.ts'
 import type { TestCore } from '../fixtures/test-core.ts'
@@ -110,13 +109,6 @@ describe('settings over IPC with the real local API', () => {
     dir.remove()
   })
 
-  async function freePort(): Promise<number> {
-    const probe = createServer()
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-    const port = (probe.address() as AddressInfo).port
-    await new Promise((resolve) => probe.close(resolve))
-    return port
-  }
 
   it('reads settings without a session but changes them only with one', async () => {
     const read = await test.call<SettingsView>('keystead:settings.getSettings')
@@ -132,7 +124,7 @@ describe('settings over IPC with the real local API', () => {
     const extra = await test.call('keystead:settings.updateSettings', { colour: 'red' })
     expect(extra).toMatchObject({ ok: false, error: { code: 'VALIDATION' } })
 
-    const port = await freePort()
+    const port = await findFreePort()
     const on = await test.call<SettingsView>('keystead:settings.updateSettings', { localApi: { enabled: true, port } })
     expect(on.ok).toBe(true)
     const view = (on as { value: SettingsView }).value
@@ -141,9 +133,8 @@ describe('settings over IPC with the real local API', () => {
     expect((await fetch(`http://127.0.0.1:${port}/api/v2/users/me`)).status).toBe(401)
     expect((await fetch(`http://127.0.0.1:${port}/api/v2/openapi.json`)).status).toBe(200)
 
-    const blocker = createServer()
-    const taken = await freePort()
-    await new Promise<void>((resolve) => blocker.listen(taken, '127.0.0.1', resolve))
+    const taken = await findFreePort()
+    const blocker = await occupyPort(taken)
     const refused = await test.call('keystead:settings.updateSettings', { localApi: { port: taken } })
     expect(refused).toMatchObject({ ok: false, error: { code: 'CONFLICT', reason: 'settings.portInUse', field: 'localApi.port' } })
     blocker.close()
