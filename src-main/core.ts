@@ -5,6 +5,9 @@ import type { AppStatus } from '../src-preload/contract/models.ts'
 import { checkDatabaseQuickly, DATABASE_FILE_NAME, DatabaseOpenError, openDatabase } from './db/database.ts'
 import type { DB } from './db/database.ts'
 import { migrateDatabase } from './db/migrate.ts'
+import { createServicesCredentialVerifier } from './http/credentials.ts'
+import type { CredentialVerifier } from './http/credentials.ts'
+import { createLocalApiControl } from './http/control.ts'
 import { createInvoker } from './ipc/guard.ts'
 import type { Invoker } from './ipc/guard.ts'
 import { createHandlerTable } from './ipc/handlers.ts'
@@ -17,6 +20,7 @@ import type { Services } from './services/index.ts'
 import type { ScryptParams } from './services/password-hasher.ts'
 import type { SecretBox } from './services/secret-box.ts'
 import type { SessionPolicy } from './services/session-service.ts'
+import type { LocalApiControl, SettingsStore } from './services/settings-service.ts'
 
 export interface AppCoreOptions {
   dataDir: string
@@ -30,6 +34,10 @@ export interface AppCoreOptions {
   clock?: Clock
   scryptParams?: ScryptParams
   sessionPolicy?: SessionPolicy
+  /** App-wide preferences: electron-store in the app, in memory when absent (tests). */
+  settingsStore?: SettingsStore
+  /** Checks the local API's bearer credentials; tests inject a fake. */
+  createCredentialVerifier?(services: Services): CredentialVerifier
 }
 
 export interface AppCore {
@@ -44,6 +52,9 @@ export interface AppCore {
   checkIntegrity(): AppStatus
   /** A window closed: forget its session (the session itself stays valid until it expires or is revoked). */
   forgetWindow(windowId: number): void
+  /** The local REST API as the settings run it. */
+  readonly localApi: LocalApiControl
+  /** Stops the local API (it stops listening at once) and closes the database. */
   close(): void
 }
 
@@ -56,6 +67,11 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
   let status: AppStatus = { state: 'ready', version: options.platform.appVersion }
   let db: DB | null = null
   let services: Services | null = null
+  const localApi = createLocalApiControl({
+    getServices: () => services,
+    createVerifier: options.createCredentialVerifier ?? createServicesCredentialVerifier,
+    log: options.log,
+  })
   try {
     db = openDatabase(databasePath)
     await migrateDatabase(db, { backupPath: `${databasePath}.before-migration`, path: databasePath })
@@ -65,6 +81,8 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
       clock: options.clock,
       scryptParams: options.scryptParams,
       sessionPolicy: options.sessionPolicy,
+      settingsStore: options.settingsStore,
+      localApi,
     })
   } catch (error) {
     db?.close()
@@ -77,6 +95,9 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
       status = { state: 'error', code: 'DB_OPEN_FAILED', message: (error as Error).message, path: databasePath }
     }
   }
+
+  // A switched-on local API starts with the app; a taken port shows on the Settings screen, not as a crash.
+  if (services) await services.settings.startLocalApiFromSettings()
 
   const windows = new WindowSessions()
   services?.events.on('sessionsEnded', ({ sessionIds, reason }) => {
@@ -96,6 +117,7 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
     windows,
     invoke,
     channelNames: listChannels(),
+    localApi,
     checkIntegrity() {
       if (!db || status.state !== 'ready') return status
       const result = checkDatabaseQuickly(db)
@@ -114,6 +136,7 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
       windows.clear(windowId)
     },
     close() {
+      void localApi.stop()
       db?.close()
     },
   }

@@ -12,6 +12,7 @@ import { createElectronPlatform } from './platform/electron-platform.ts'
 import { APP_SCHEME, CONTENT_SECURITY_POLICY, isAppUrl, resolveAppUrlToPath } from './security-policy.ts'
 import { openOSKeyStore } from './services/os-keyring.ts'
 import { createDataKeySecretBox } from './services/secret-box.ts'
+import type { SettingsStore } from './services/settings-service.ts'
 import { createMainWindow } from './window.ts'
 import type { WindowStateStore } from './window.ts'
 
@@ -67,6 +68,7 @@ if (!app.requestSingleInstanceLock()) {
         win?.webContents.send(channel, payload)
       },
       log,
+      settingsStore: new Store({ name: 'settings', cwd: dataDir }) as unknown as SettingsStore,
     })
     registerIpcHandlers(ipcMain, core.channelNames, core.invoke)
 

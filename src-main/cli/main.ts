@@ -1,6 +1,9 @@
 /**
- * The `keystead` command line. Reserved: the commands arrive with the
- * headless-administration issue. Until then it explains itself and exits 2 (usage).
+ * The `keystead` command line: `npm run --silent cli -- <command>` or `bin/keystead.js`.
+ * A second face over the same services and the same database file as the app.
  */
-process.stderr.write('keystead: no commands are available in this version yet. See README.md.\n')
-process.exitCode = 2
+import { createProcessIO } from './io.ts'
+import { runCli } from './program.ts'
+
+const code = await runCli(process.argv.slice(2), createProcessIO())
+process.exitCode = code

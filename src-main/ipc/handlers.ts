@@ -3,6 +3,7 @@ import type { ChannelMap } from '../../src-preload/contract/api.ts'
 import type { AppStatus } from '../../src-preload/contract/models.ts'
 import { createAppHandlers } from './app.ipc.ts'
 import { createAuthHandlers } from './auth.ipc.ts'
+import { createSettingsHandlers } from './settings.ipc.ts'
 import type { HandlerDefinition, HandlerTable } from './guard.ts'
 import { createSecurityHandlers } from './security.ipc.ts'
 import { createTokensHandlers } from './tokens.ipc.ts'
@@ -20,6 +21,7 @@ export function createHandlerTable(deps: HandlerDependencies): HandlerTable {
     security: createSecurityHandlers() as Record<keyof ChannelMap['security'], HandlerDefinition>,
     tokens: createTokensHandlers() as Record<keyof ChannelMap['tokens'], HandlerDefinition>,
     profile: createProfileHandlers() as Record<keyof ChannelMap['profile'], HandlerDefinition>,
+    settings: createSettingsHandlers() as Record<keyof ChannelMap['settings'], HandlerDefinition>,
   }
   const table = new Map<string, HandlerDefinition>()
   for (const [domain, methods] of Object.entries(channels)) {

@@ -1,39 +1,13 @@
 import { app, BrowserWindow, clipboard, dialog, safeStorage, webContents } from 'electron'
-import { existsSync } from 'node:fs'
-import { arch, hostname, networkInterfaces, release, type as osType } from 'node:os'
-import { readFileSync } from 'node:fs'
 import type { DeviceFacts } from '../services/device-facts.ts'
-import { UNKNOWN } from '../services/device-facts.ts'
+import { collectHostFacts } from './host-facts.ts'
 import type { Platform } from './types.ts'
 
-function readMachineModel(): string {
-  const file = '/sys/class/dmi/id/product_name'
-  try {
-    if (process.platform === 'linux' && existsSync(file)) return readFileSync(file, 'utf8').trim() || UNKNOWN
-  } catch {
-    // fall through
-  }
-  return UNKNOWN
-}
-
-function primaryAddress(): string {
-  for (const list of Object.values(networkInterfaces())) {
-    for (const entry of list ?? []) {
-      if (!entry.internal && entry.family === 'IPv4') return entry.address
-    }
-  }
-  return UNKNOWN
-}
-
 export function collectElectronDeviceFacts(): DeviceFacts {
-  return {
+  return collectHostFacts({
     browser: `Keystead ${app.getVersion()} (Electron ${process.versions.electron}, Chromium ${process.versions.chrome})`,
-    os: `${osType()} ${release()}`,
-    model: readMachineModel() || hostname(),
-    ip: primaryAddress(),
     engine: `Blink ${process.versions.chrome}, V8 ${process.versions.v8}`,
-    arch: arch(),
-  }
+  })
 }
 
 function windowFor(windowId: number): BrowserWindow | undefined {

@@ -26,6 +26,12 @@ export const SecurityEventKind = Object.freeze({
   PictureChanged: 'picture.changed',
   PictureRemoved: 'picture.removed',
   AccountDeletion: 'account.deletion',
+  // Administration (command line, local API); the detail names the face: { origin: 'cli' | 'api' }.
+  PasswordReset: 'password.reset',
+  ContactUpdated: 'account.contactUpdated',
+  SessionRevoked: 'session.revoked',
+  OtherSessionsRevoked: 'sessions.revokedOthers',
+  AccountExported: 'account.exported',
 } as const)
 export type SecurityEventKind = (typeof SecurityEventKind)[keyof typeof SecurityEventKind]
 

@@ -3,6 +3,8 @@ import { createAccountService } from './account-service.ts'
 import type { AccountService } from './account-service.ts'
 import { createApiKeyService } from './api-key-service.ts'
 import type { ApiKeyService } from './api-key-service.ts'
+import { createAdminService } from './admin-service.ts'
+import type { AdminService } from './admin-service.ts'
 import { createAuditService } from './audit-service.ts'
 import type { AuditService } from './audit-service.ts'
 import { createAuthService } from './auth-service.ts'
@@ -29,6 +31,8 @@ import { createTwoFactorService } from './two-factor-service.ts'
 import type { TwoFactorService } from './two-factor-service.ts'
 import { createTokenService } from './token-service.ts'
 import type { TokenService } from './token-service.ts'
+import { createInertLocalApiControl, createMemorySettingsStore, createSettingsService } from './settings-service.ts'
+import type { LocalApiControl, SettingsService, SettingsStore } from './settings-service.ts'
 
 export interface ServiceOptions {
   db: DB
@@ -37,6 +41,10 @@ export interface ServiceOptions {
   scryptParams?: ScryptParams
   sessionPolicy?: SessionPolicy
   throttlePolicy?: ThrottlePolicy
+  /** App-wide preferences; electron-store in the app, in memory by default. */
+  settingsStore?: SettingsStore
+  /** Starts/stops the local REST API when its settings change; inert by default. */
+  localApi?: LocalApiControl
 }
 
 /** Everything the three faces (IPC, CLI, REST API) may call. None of it imports electron. */
@@ -57,6 +65,8 @@ export interface Services {
   tokens: TokenService
   credentials: CredentialService
   profile: ProfileService
+  admin: AdminService
+  settings: SettingsService
 }
 
 export function createServices(options: ServiceOptions): Services {
@@ -83,6 +93,11 @@ export function createServices(options: ServiceOptions): Services {
   const tokens = createTokenService({ db, clock, audit })
   const credentials = createCredentialService({ db, clock })
   const profile = createProfileService({ db, clock, audit, accounts, auth, events })
+  const admin = createAdminService({ db, clock, hasher, audit, accounts, sessions })
+  const settings = createSettingsService({
+    store: options.settingsStore ?? createMemorySettingsStore(),
+    localApi: options.localApi ?? createInertLocalApiControl(),
+  })
   return {
     db,
     clock,
@@ -100,5 +115,7 @@ export function createServices(options: ServiceOptions): Services {
     tokens,
     credentials,
     profile,
+    admin,
+    settings,
   }
 }

@@ -15,6 +15,8 @@ import { tokensChannels } from './tokens.ts'
 import type { TokensApi } from './tokens.ts'
 import { profileChannels } from './profile.ts'
 import type { ProfileApi } from './profile.ts'
+import { settingsChannels } from './settings.ts'
+import type { SettingsApi } from './settings.ts'
 
 export const CHANNEL_PREFIX = 'keystead:'
 
@@ -24,6 +26,7 @@ export const channels = {
   security: securityChannels,
   tokens: tokensChannels,
   profile: profileChannels,
+  settings: settingsChannels,
 } as const
 
 /** Events pushed from main to a window. */
@@ -49,6 +52,7 @@ export interface KeysteadApi {
   security: SecurityApi
   tokens: TokensApi
   profile: ProfileApi
+  settings: SettingsApi
   events: EventsApi
 }
 

@@ -31,6 +31,7 @@ export const routes: RouteRecordRaw[] = [
       { path: 'tokens', name: 'tokens', component: () => import('./views/TokensView.vue'), meta: { requiresAuth: true, titleKey: 'nav.tokens' } },
       { path: 'ssh-keys', name: 'ssh-keys', component: () => import('./views/SshKeysView.vue'), meta: { requiresAuth: true, titleKey: 'nav.sshKeys' } },
       { path: 'sessions', name: 'sessions', component: () => import('./views/SessionsView.vue'), meta: { requiresAuth: true, titleKey: 'nav.sessions' } },
+      { path: 'settings', name: 'settings', component: () => import('./views/SettingsView.vue'), meta: { requiresAuth: true, titleKey: 'settings.title' } },
     ],
   },
   { path: '/:pathMatch(.*)*', redirect: '/profile' },

@@ -4,12 +4,13 @@ import { commonMessages } from './messages/common.ts'
 import { securityMessages } from './messages/security.ts'
 import { tokensMessages } from './messages/tokens.ts'
 import { profileMessages } from './messages/profile.ts'
+import { settingsMessages } from './messages/settings.ts'
 
 /**
  * Each domain keeps its strings in ./messages/<domain>.ts as `{ en, ... }`.
  * Every locale must have the same keys as English (a test checks this).
  */
-const domains = [commonMessages, authMessages, securityMessages, tokensMessages, profileMessages]
+const domains = [commonMessages, authMessages, securityMessages, tokensMessages, profileMessages, settingsMessages]
 
 export const SUPPORTED_LOCALES = ['en', 'tr', 'de'] as const
 export type SupportedLocale = (typeof SUPPORTED_LOCALES)[number]

@@ -1,0 +1,78 @@
+import type { Command } from 'commander'
+import type { AccountInfo } from '../../services/admin-service.ts'
+import { validateEmail, validateFullName, validatePasswordRules, validateUsername } from '../../services/account-rules.ts'
+import type { CliRuntime } from '../runtime.ts'
+import { formatTable } from '../runtime.ts'
+
+function describeAccount(account: AccountInfo): string {
+  return [
+    `Username:   ${account.username}`,
+    `Full name:  ${account.fullName || '-'}`,
+    `E-mail:     ${account.email ?? '-'}`,
+    `Language:   ${account.language}`,
+    `Time zone:  ${account.timezone}`,
+    `Created:    ${account.createdAt}`,
+    `Updated:    ${account.updatedAt}`,
+    `Id:         ${account.id}`,
+  ].join('\n')
+}
+
+export function registerAccountCommands(program: Command, cli: CliRuntime): void {
+  const accounts = program.command('accounts').description('Create, list, show accounts and reset passwords')
+
+  accounts
+    .command('create')
+    .description('Create an account (the same rules as the app). The password is read from standard input.')
+    .requiredOption('--username <name>', 'the username (3-32 English letters and digits, not starting with a digit)')
+    .option('--full-name <name>', 'the full name')
+    .option('--email <address>', 'the e-mail address')
+    .requiredOption('--password-stdin', 'read the password from standard input (required: secrets never go in arguments)')
+    .action(async (options: { username: string; fullName?: string; email?: string }, command: Command) => {
+      // The account rules run once before the data directory is touched, so a refused create writes nothing at all.
+      validateUsername(options.username)
+      validateFullName(options.fullName ?? '')
+      validateEmail(options.email ?? '')
+      const password = await cli.readSecret('Password', 'password')
+      validatePasswordRules(password)
+      const account = await cli.withServices(
+        command,
+        async (services) => services.admin.toAccountInfo(await services.accounts.createAccount({ username: options.username, password, fullName: options.fullName, email: options.email })),
+        { allowCreate: true, hashesPasswords: true },
+      )
+      cli.print(command, { json: account, text: `Created account ${account.username} (id ${account.id}).` })
+    })
+
+  accounts
+    .command('list')
+    .description('List every account')
+    .action(async (_options: object, command: Command) => {
+      const rows = await cli.withServices(command, (services) => services.accounts.listAccounts())
+      cli.print(command, {
+        json: { accounts: rows },
+        text: rows.length === 0 ? 'No accounts.' : formatTable(['USERNAME', 'FULL NAME', 'ID'], rows.map((a) => [a.username, a.fullName, String(a.id)])),
+      })
+    })
+
+  accounts
+    .command('show')
+    .description('Show one account')
+    .argument('<username>', 'the account (upper and lower case are the same)')
+    .action(async (username: string, _options: object, command: Command) => {
+      const account = await cli.withServices(command, (services) => services.admin.toAccountInfo(services.admin.requireAccountByUsername(username)))
+      cli.print(command, { json: account, text: describeAccount(account) })
+    })
+
+  accounts
+    .command('reset-password')
+    .description("Set a new password (read from standard input) and sign out all of the account's sessions")
+    .argument('<username>', 'the account')
+    .requiredOption('--password-stdin', 'read the new password from standard input (required)')
+    .action(async (username: string, _options: object, command: Command) => {
+      const result = await cli.withServices(command, async (services) => {
+        const account = services.admin.requireAccountByUsername(username)
+        const password = await cli.readSecret('New password', 'password')
+        return { account: account.username, ...(await services.admin.setAccountPassword(account.id, password, 'cli')) }
+      }, { hashesPasswords: true })
+      cli.print(command, { json: result, text: `Password of ${result.account} changed; ${result.sessionsEnded} session(s) signed out.` })
+    })
+}

@@ -1,0 +1,95 @@
+import { z } from 'zod'
+import { problemSchema } from './problem.ts'
+import type { RouteDefinition } from './route.ts'
+
+export const API_PREFIX = '/api/v2'
+export const API_VERSION = '2.0.0'
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const generated = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>
+  delete generated.$schema
+  return generated
+}
+
+function parametersOf(schema: z.ZodType | undefined, location: 'path' | 'query'): unknown[] {
+  if (!schema) return []
+  const generated = jsonSchema(schema, 'input') as { properties?: Record<string, Record<string, unknown>>; required?: string[] }
+  return Object.entries(generated.properties ?? {}).map(([name, property]) => {
+    const { description, ...rest } = property
+    return {
+      name,
+      in: location,
+      required: location === 'path' || (generated.required ?? []).includes(name),
+      ...(description ? { description } : {}),
+      schema: rest,
+    }
+  })
+}
+
+const ERROR_TEXT: Record<number, string> = {
+  400: 'Malformed request (for example: the body is not JSON)',
+  401: 'Missing, malformed, unknown, disabled, expired or deleted credential',
+  403: 'The credential may only read, or the request came from a web page',
+  404: 'Not found',
+  409: 'Conflict with existing data',
+  413: 'The body is larger than 64 KB',
+  415: 'The body is not application/json',
+  421: 'The Host header is not a loopback name',
+  422: 'The request is well-formed but breaks a rule',
+  429: 'Too many failed authentications; retry after the Retry-After seconds',
+}
+
+/** The OpenAPI 3.1 document, generated from the route table and its zod schemas. */
+export function buildOpenApiDocument(routes: readonly RouteDefinition[]): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {}
+  for (const route of routes) {
+    const statuses = new Set<number>([421, ...(route.errors ?? [])])
+    if (route.access !== 'public') [401, 429].forEach((s) => statuses.add(s))
+    if (route.access === 'write') statuses.add(403)
+    const responses: Record<string, unknown> = {}
+    const ok = route.response
+    if (ok.status === 204) responses['204'] = { description: 'Done' }
+    else {
+      const type = ok.contentType ?? 'application/json'
+      responses[String(ok.status)] = { description: 'Success', content: { [type]: { schema: jsonSchema(ok.schema, 'output') } } }
+    }
+    for (const status of [...statuses].sort()) {
+      responses[String(status)] = {
+        description: ERROR_TEXT[status] ?? 'Error',
+        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+      }
+    }
+    const operation: Record<string, unknown> = {
+      operationId: route.operationId,
+      summary: route.summary,
+      tags: [route.tag],
+      security: route.access === 'public' ? [] : [{ bearer: [] }],
+      responses,
+    }
+    if (route.access === 'write') operation.description = 'Needs a credential with the write scope.'
+    const parameters = [...parametersOf(route.params, 'path'), ...parametersOf(route.query, 'query')]
+    if (parameters.length > 0) operation.parameters = parameters
+    if (route.body) {
+      operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } }
+    }
+    paths[route.path] ??= {}
+    paths[route.path]![route.method.toLowerCase()] = operation
+  }
+  return {
+    openapi: '3.1.1',
+    info: {
+      title: 'Keystead local API',
+      version: API_VERSION,
+      description:
+        'Administer the accounts of one Keystead data directory from scripts. Listens on 127.0.0.1 only. ' +
+        'Authenticate with `Authorization: Bearer <access token or API key>`.',
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    servers: [{ url: API_PREFIX, description: 'This server' }],
+    paths,
+    components: {
+      schemas: { Problem: jsonSchema(problemSchema, 'output') },
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An access token or the account API key.' } },
+    },
+  }
+}

@@ -1,0 +1,102 @@
+import type { Services } from '../services/index.ts'
+import { buildOpenApiDocument } from './openapi.ts'
+import type { RouteDefinition } from './route.ts'
+import { defineRoute } from './route.ts'
+import {
+  accountPatchSchema,
+  accountSchema,
+  emptyQuerySchema,
+  logEntrySchema,
+  logQuerySchema,
+  openApiDocumentSchema,
+  sessionParamsSchema,
+  sessionSchema,
+} from './schemas.ts'
+
+/**
+ * The endpoints under /api/v2. A new endpoint is one more entry here (phase 2:
+ * ssh-keys, tokens and the public `/users/{username}.keys`); the server and the
+ * OpenAPI document pick it up.
+ */
+export function accountRoutes(): RouteDefinition[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/users/me',
+      operationId: 'getCurrentUser',
+      summary: 'The account the credential belongs to',
+      tag: 'users',
+      access: 'read',
+      response: { status: 200, schema: accountSchema },
+      run: ({ services, auth }) => services.admin.toAccountInfo(services.accounts.getAccount(auth.accountId)),
+    }),
+    defineRoute<Record<string, never>, Record<string, never>, { fullName?: string; email?: string | null }>({
+      method: 'PATCH',
+      path: '/users/me',
+      operationId: 'updateCurrentUser',
+      summary: 'Change the full name and/or e-mail address',
+      tag: 'users',
+      access: 'write',
+      body: accountPatchSchema,
+      response: { status: 200, schema: accountSchema },
+      errors: [400, 409, 413, 415, 422],
+      run: ({ services, auth, body }) => services.admin.updateAccountContact(auth.accountId, body, 'api'),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/users/me/sessions',
+      operationId: 'listSessions',
+      summary: "The account's live sessions, newest first",
+      tag: 'sessions',
+      access: 'read',
+      response: { status: 200, schema: sessionSchema.array() },
+      run: ({ services, auth }) => services.admin.listAccountSessions(auth.accountId),
+    }),
+    defineRoute<{ id: string }>({
+      method: 'DELETE',
+      path: '/users/me/sessions/{id}',
+      operationId: 'revokeSession',
+      summary: 'End one of the account’s sessions',
+      tag: 'sessions',
+      access: 'write',
+      params: sessionParamsSchema,
+      response: { status: 204 },
+      errors: [404],
+      run: ({ services, auth, params }) => services.admin.revokeAccountSession(auth.accountId, params.id, 'api'),
+    }),
+    defineRoute<Record<string, never>, { limit?: number; offset?: number }>({
+      method: 'GET',
+      path: '/users/me/log',
+      operationId: 'listSecurityLog',
+      summary: "The account's security log, newest first",
+      tag: 'log',
+      access: 'read',
+      query: logQuerySchema,
+      response: { status: 200, schema: logEntrySchema.array() },
+      errors: [422],
+      run: ({ services, auth, query }) => services.admin.listAccountSecurityLog(auth.accountId, query),
+    }),
+  ]
+}
+
+/** Every route, the OpenAPI document's own included. */
+export function createRouteTable(extraRoutes: RouteDefinition[] = []): RouteDefinition[] {
+  const routes = [...accountRoutes(), ...extraRoutes]
+  let document: unknown = null
+  routes.push(
+    defineRoute({
+      method: 'GET',
+      path: '/openapi.json',
+      operationId: 'getOpenApiDocument',
+      summary: 'This OpenAPI 3.1 document',
+      tag: 'meta',
+      access: 'public',
+      query: emptyQuerySchema,
+      response: { status: 200, schema: openApiDocumentSchema },
+      run: () => (document ??= buildOpenApiDocument(routes)),
+    }),
+  )
+  return routes
+}
+
+export type RouteFactory = (services: Services) => RouteDefinition[]

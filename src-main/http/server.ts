@@ -1,0 +1,253 @@
+import { createServer } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { z } from 'zod'
+import type { Logger } from '../log.ts'
+import type { Clock } from '../services/clock.ts'
+import { KeysteadError } from '../services/errors.ts'
+import { DEFAULT_LOCAL_API_PORT, LOCAL_API_HOST } from '../services/settings-service.ts'
+import type { Services } from '../services/index.ts'
+import type { CredentialVerifier } from './credentials.ts'
+import { API_PREFIX } from './openapi.ts'
+import { baseHeaders, problem, problemFromError, sendProblem } from './problem.ts'
+import type { AuthContext, RouteDefinition } from './route.ts'
+import { compileRoute, matchRoute } from './route.ts'
+import { createRouteTable } from './routes.ts'
+import { createFailureThrottle } from './throttle.ts'
+import type { FailureThrottle } from './throttle.ts'
+
+export const BODY_LIMIT_BYTES = 64 * 1024
+
+/** Host names a loopback server may be addressed by; anything else is DNS rebinding or a proxy. */
+const LOOPBACK_HOST_HEADER = /^(?:localhost|127\.0\.0\.1|\[::1\])(?::\d{1,5})?$/i
+const LOOPBACK_ORIGIN = /^http:\/\/(?:localhost|127\.0\.0\.1|\[::1\])(?::\d{1,5})?$/i
+
+export interface ApiHandlerOptions {
+  services: Services
+  verifier: CredentialVerifier
+  clock?: Clock
+  log: Logger
+  throttle?: FailureThrottle
+  /** Routes beyond the built-in ones (phase 2 passes ssh-keys and tokens routes here or adds them to routes.ts). */
+  extraRoutes?: RouteDefinition[]
+}
+
+class HttpProblem extends Error {
+  readonly status: number
+  readonly code: string
+  readonly extra: Parameters<typeof problem>[3]
+  readonly headers: Record<string, string>
+  constructor(status: number, code: string, detail: string, extra: Parameters<typeof problem>[3] = {}, headers: Record<string, string> = {}) {
+    super(detail)
+    this.status = status
+    this.code = code
+    this.extra = extra
+    this.headers = headers
+  }
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  const declared = Number(request.headers['content-length'] ?? '0')
+  if (declared > BODY_LIMIT_BYTES) {
+    return Promise.reject(new HttpProblem(413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than 64 KB.', { reason: 'request.tooLarge' }, { connection: 'close' }))
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > BODY_LIMIT_BYTES) {
+        request.removeAllListeners('data')
+        request.resume()
+        reject(new HttpProblem(413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than 64 KB.', { reason: 'request.tooLarge' }, { connection: 'close' }))
+        return
+      }
+      chunks.push(chunk)
+    })
+    request.on('end', () => resolve(Buffer.concat(chunks)))
+    request.on('error', reject)
+  })
+}
+
+function validationProblem(error: z.ZodError, where: string): HttpProblem {
+  const errors = error.issues.slice(0, 20).map((issue) => ({ path: issue.path.map(String).join('.') || where, message: issue.message }))
+  const first = errors[0]
+  return new HttpProblem(422, 'VALIDATION', `Invalid ${where}${first ? `: ${first.path} ${first.message}` : ''}.`, {
+    reason: 'input.invalid',
+    ...(first && first.path !== where ? { field: first.path } : {}),
+    errors,
+  })
+}
+
+function parseWith<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
+  if (!schema) return {} as T
+  const parsed = schema.safeParse(value)
+  if (!parsed.success) throw validationProblem(parsed.error, where)
+  return parsed.data
+}
+
+function bearerOf(request: IncomingMessage): string | null {
+  const header = request.headers.authorization
+  if (typeof header !== 'string') return null
+  const match = /^Bearer +([\x21-\x7e]{1,512})$/.exec(header.trim())
+  return match ? match[1]! : null
+}
+
+/**
+ * The request handler of the local API, without the listening socket (tests may call
+ * it through any server). Order: Host and Origin checks, route, authentication (with
+ * throttling), scope, body (size, type, JSON, schema), run, answer.
+ */
+export function createApiRequestHandler(options: ApiHandlerOptions): (request: IncomingMessage, response: ServerResponse) => void {
+  const clock = options.clock ?? options.services.clock
+  const throttle = options.throttle ?? createFailureThrottle({ clock })
+  const table = createRouteTable(options.extraRoutes).map(compileRoute)
+  const unauthorized = (detail: string, reason: string) =>
+    new HttpProblem(401, 'UNAUTHENTICATED', detail, { reason }, { 'www-authenticate': 'Bearer realm="keystead"' })
+
+  async function authenticate(request: IncomingMessage, route: RouteDefinition): Promise<AuthContext> {
+    const client = request.socket.remoteAddress ?? 'unknown'
+    const wait = throttle.retryAfterSeconds(client)
+    if (wait > 0) {
+      throw new HttpProblem(429, 'THROTTLED', `Too many failed authentications. Try again in ${wait} seconds.`, { reason: 'auth.throttled' }, { 'retry-after': String(wait) })
+    }
+    const secret = bearerOf(request)
+    if (!secret) {
+      throttle.recordFailure(client)
+      throw unauthorized('Send an access token or API key as "Authorization: Bearer <secret>".', 'auth.missing')
+    }
+    const check = await options.verifier.verify(secret)
+    if (!check.ok || !accountExists(options.services, check.accountId)) {
+      throttle.recordFailure(client)
+      throw unauthorized('The access token or API key is not valid.', 'auth.invalid')
+    }
+    if (route.access === 'write' && check.scope !== 'write') {
+      throw new HttpProblem(403, 'FORBIDDEN', 'This credential may only read.', { reason: 'auth.readOnly' })
+    }
+    return { accountId: check.accountId, scope: check.scope }
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const host = request.headers.host ?? ''
+    if (!LOOPBACK_HOST_HEADER.test(host)) {
+      throw new HttpProblem(421, 'MISDIRECTED', 'This server answers only to 127.0.0.1, localhost or [::1].', { reason: 'request.badHost' })
+    }
+    const origin = request.headers.origin
+    if (origin !== undefined && !LOOPBACK_ORIGIN.test(origin)) {
+      throw new HttpProblem(403, 'FORBIDDEN', 'Requests from web pages are refused.', { reason: 'request.crossOrigin' })
+    }
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1')
+    if (!url.pathname.startsWith(`${API_PREFIX}/`)) throw new HttpProblem(404, 'NOT_FOUND', 'There is nothing here. The API lives under /api/v2.', { reason: 'request.notFound' })
+    let match
+    try {
+      match = matchRoute(table, request.method ?? 'GET', url.pathname.slice(API_PREFIX.length))
+    } catch {
+      throw new HttpProblem(400, 'BAD_REQUEST', 'The path is not validly encoded.', { reason: 'request.badPath' })
+    }
+    if (match.kind === 'not-found') throw new HttpProblem(404, 'NOT_FOUND', 'No such endpoint.', { reason: 'request.notFound' })
+    if (match.kind === 'method-not-allowed') {
+      throw new HttpProblem(405, 'METHOD_NOT_ALLOWED', `Use ${match.allow.join(' or ')} here.`, { reason: 'request.method' }, { allow: match.allow.join(', ') })
+    }
+    const route = match.route
+    const auth = route.access === 'public' ? null : await authenticate(request, route)
+    const params = parseWith(route.params, match.params, 'path')
+    const query = parseWith(route.query ?? undefined, Object.fromEntries(url.searchParams), 'query')
+    const raw = await readBody(request)
+    let body: unknown = undefined
+    if (route.body) {
+      const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
+      if (type !== 'application/json') throw new HttpProblem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.', { reason: 'request.contentType' })
+      let json: unknown
+      try {
+        json = JSON.parse(raw.toString('utf8'))
+      } catch {
+        throw new HttpProblem(400, 'MALFORMED_JSON', 'The request body is not valid JSON.', { reason: 'request.malformedJson' })
+      }
+      body = parseWith(route.body, json, 'body')
+    }
+    const result = await route.run({ services: options.services, params, query, body, auth: auth as AuthContext })
+    if (route.response.status === 204) {
+      response.writeHead(204, baseHeaders('text/plain; charset=utf-8'))
+      response.end()
+      return
+    }
+    if (route.response.contentType === 'text/plain') {
+      response.writeHead(route.response.status, baseHeaders('text/plain; charset=utf-8'))
+      response.end(String(result))
+      return
+    }
+    response.writeHead(route.response.status, baseHeaders('application/json; charset=utf-8'))
+    response.end(JSON.stringify(result))
+  }
+
+  return (request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      if (error instanceof HttpProblem) sendProblem(response, problem(error.status, error.code, error.message, error.extra), error.headers)
+      else if (error instanceof KeysteadError) sendProblem(response, problemFromError(error))
+      else {
+        options.log.error(`API ${request.method} ${request.url?.split('?')[0]} failed`, error)
+        sendProblem(response, problem(500, 'INTERNAL', 'Something went wrong.', { reason: 'internal' }))
+      }
+    })
+  }
+}
+
+function accountExists(services: Services, accountId: number): boolean {
+  try {
+    services.accounts.getAccount(accountId)
+    return true
+  } catch {
+    return false
+  }
+}
+
+export interface RunningApiServer {
+  readonly host: string
+  readonly port: number
+  readonly address: string
+  close(): Promise<void>
+}
+
+/** Refuses any host but a loopback address: the API must never listen on the network. */
+export function assertLoopbackHost(host: string): void {
+  if (!['127.0.0.1', '::1', 'localhost'].includes(host)) {
+    throw new KeysteadError('VALIDATION', 'The local API listens on 127.0.0.1 (or ::1) only.', { field: 'host', reason: 'api.loopbackOnly' })
+  }
+}
+
+/** Starts the API; rejects with a KeysteadError when the port is taken. Port 0 picks a free one (tests). */
+export async function startLocalApiServer(options: ApiHandlerOptions & { host?: string; port?: number }): Promise<RunningApiServer> {
+  const host = options.host ?? LOCAL_API_HOST
+  assertLoopbackHost(host)
+  const server: Server = createServer({ requestTimeout: 15_000, headersTimeout: 10_000, maxHeaderSize: 16 * 1024 }, createApiRequestHandler(options))
+  server.keepAliveTimeout = 5_000
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') {
+        reject(
+          new KeysteadError('CONFLICT', `Port ${options.port} is already in use by another program.`, {
+            field: 'localApi.port',
+            reason: 'settings.portInUse',
+            params: { port: options.port ?? 0 },
+          }),
+        )
+      } else if (error.code === 'EACCES') {
+        reject(new KeysteadError('FORBIDDEN', `Port ${options.port} may not be used.`, { field: 'localApi.port', reason: 'settings.portDenied', params: { port: options.port ?? 0 } }))
+      } else reject(error)
+    })
+    server.listen(options.port ?? DEFAULT_LOCAL_API_PORT, host, () => {
+      const address = server.address() as AddressInfo
+      const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address
+      resolve({
+        host: address.address,
+        port: address.port,
+        address: `http://${shownHost}:${address.port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done())
+            server.closeAllConnections()
+          }),
+      })
+    })
+  })
+}

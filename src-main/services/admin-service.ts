@@ -1,0 +1,256 @@
+import type { DB } from '../db/database.ts'
+import { findAccountByEmailKey, updateAccountContactFields, updateAccountPasswordHash } from '../db/repositories/accounts-repo.ts'
+import type { AccountRow } from '../db/repositories/accounts-repo.ts'
+import { listSecurityLogRows } from '../db/repositories/security-log-repo.ts'
+import type { SecurityLogRow } from '../db/repositories/security-log-repo.ts'
+import { listSessionRowsForAccount } from '../db/repositories/sessions-repo.ts'
+import type { SessionRow } from '../db/repositories/sessions-repo.ts'
+import type { AccountService } from './account-service.ts'
+import { emailTakenError } from './account-service.ts'
+import { toEmailKey, validateEmail, validateFullName, validatePasswordRules } from './account-rules.ts'
+import type { AuditService } from './audit-service.ts'
+import { SecurityEventKind } from './audit-service.ts'
+import { toISO } from './clock.ts'
+import type { Clock } from './clock.ts'
+import { ErrorCode, KeysteadError, notFoundError } from './errors.ts'
+import type { PasswordHasher } from './password-hasher.ts'
+import type { SessionService } from './session-service.ts'
+
+/**
+ * What the administration faces (the `keystead` command line and the local REST API)
+ * do to an account beyond the app's own screens. Each function records a
+ * security-log entry naming the face (`origin`). Shapes here are public promises:
+ * the CLI's `--json` output and the API's responses use them as they are.
+ */
+export type AdminOrigin = 'cli' | 'api'
+
+/** An account as the CLI and the API show it (never the password hash). */
+export interface AccountInfo {
+  id: number
+  username: string
+  fullName: string
+  email: string | null
+  description: string
+  language: string
+  timezone: string
+  createdAt: string
+  updatedAt: string
+}
+
+export interface SessionInfo {
+  id: string
+  origin: string
+  createdAt: string
+  lastUsedAt: string
+  expiresAt: string
+  keepSignedIn: boolean
+  device: { browser: string; os: string; model: string; ip: string; engine: string; arch: string }
+}
+
+export interface SecurityLogEntry {
+  id: number
+  at: string
+  kind: string
+  sessionId: string | null
+  device: string
+  detail: Record<string, string | number | boolean | null>
+}
+
+export interface AccountExport {
+  format: 'keystead-account-export'
+  version: 1
+  exportedAt: string
+  account: AccountInfo
+  sessions: SessionInfo[]
+  securityLog: SecurityLogEntry[]
+  /** One entry per contributing domain (ssh keys, tokens, ...); never a secret. */
+  [domain: string]: unknown
+}
+
+/** A domain that adds its own part to `export` (phase 2: ssh keys, token summaries, 2FA status). */
+export interface AccountExportContributor {
+  /** The key in the export document, e.g. `sshKeys`. */
+  readonly key: string
+  collect(accountId: number): unknown
+}
+
+export interface ContactChange {
+  fullName?: string
+  /** An empty string or null removes the address. */
+  email?: string | null
+}
+
+export const LOG_PAGE_MAX = 1000
+
+export interface AdminService {
+  toAccountInfo(row: AccountRow): AccountInfo
+  /** Resolves a username (any case) or throws NOT_FOUND `account.notFound`. */
+  requireAccountByUsername(username: string): AccountRow
+  /** Sets a new password chosen by an administrator and signs out every session of the account. */
+  setAccountPassword(accountId: number, password: string, origin: AdminOrigin): Promise<{ sessionsEnded: number }>
+  updateAccountContact(accountId: number, change: ContactChange, origin: AdminOrigin): AccountInfo
+  listAccountSessions(accountId: number): SessionInfo[]
+  revokeAccountSession(accountId: number, sessionId: string, origin: AdminOrigin): void
+  revokeOtherAccountSessions(accountId: number, keepSessionId: string, origin: AdminOrigin): { sessionsEnded: number }
+  listAccountSecurityLog(accountId: number, options?: { limit?: number; offset?: number }): SecurityLogEntry[]
+  exportAccountData(accountId: number, origin: AdminOrigin): AccountExport
+  /** Registers a domain's part of the export; later domains call this from createServices. */
+  addExportContributor(contributor: AccountExportContributor): void
+}
+
+export function toSessionInfo(row: SessionRow): SessionInfo {
+  return {
+    id: row.id,
+    origin: row.origin,
+    createdAt: toISO(row.created_at),
+    lastUsedAt: toISO(row.last_used_at),
+    expiresAt: toISO(row.expires_at),
+    keepSignedIn: row.keep_signed_in === 1,
+    device: { browser: row.browser, os: row.os, model: row.model, ip: row.ip, engine: row.engine, arch: row.arch },
+  }
+}
+
+export function toSecurityLogEntry(row: SecurityLogRow): SecurityLogEntry {
+  let detail: SecurityLogEntry['detail'] = {}
+  try {
+    const parsed: unknown = JSON.parse(row.detail)
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) detail = parsed as SecurityLogEntry['detail']
+  } catch {
+    detail = {}
+  }
+  return { id: row.id, at: toISO(row.at), kind: row.kind, sessionId: row.session_id, device: row.device, detail }
+}
+
+function sessionNotFound(): KeysteadError {
+  return notFoundError('This account has no such session.', 'session.notFound')
+}
+
+export function createAdminService(deps: {
+  db: DB
+  clock: Clock
+  hasher: PasswordHasher
+  audit: AuditService
+  accounts: AccountService
+  sessions: SessionService
+}): AdminService {
+  const { db, clock, hasher, audit, accounts, sessions } = deps
+  const contributors: AccountExportContributor[] = []
+
+  function toAccountInfo(row: AccountRow): AccountInfo {
+    return {
+      id: row.id,
+      username: row.username,
+      fullName: row.full_name,
+      email: row.email,
+      description: row.description,
+      language: row.language,
+      timezone: row.timezone,
+      createdAt: toISO(row.created_at),
+      updatedAt: toISO(row.updated_at),
+    }
+  }
+
+  function ownSession(accountId: number, sessionId: string): SessionRow {
+    const session = sessions.findSession(sessionId)
+    if (!session || session.account_id !== accountId || sessions.isSessionExpired(session)) throw sessionNotFound()
+    return session
+  }
+
+  function listAccountSessions(accountId: number): SessionInfo[] {
+    return listSessionRowsForAccount(db, accountId)
+      .filter((row) => !sessions.isSessionExpired(row))
+      .map(toSessionInfo)
+  }
+
+  function listAccountSecurityLog(accountId: number, options: { limit?: number; offset?: number } = {}): SecurityLogEntry[] {
+    const limit = Math.min(Math.max(options.limit ?? 100, 1), LOG_PAGE_MAX)
+    const offset = Math.max(options.offset ?? 0, 0)
+    return listSecurityLogRows(db, accountId, { limit, offset }).map(toSecurityLogEntry)
+  }
+
+  return {
+    toAccountInfo,
+    requireAccountByUsername(username) {
+      const row = username.length <= 200 ? accounts.findAccountByUsername(username) : undefined
+      if (!row) throw notFoundError(`There is no account named "${username.slice(0, 64)}".`, 'account.notFound')
+      return row
+    },
+    async setAccountPassword(accountId, password, origin) {
+      const account = accounts.getAccount(accountId)
+      validatePasswordRules(password)
+      if (password.toLowerCase() === account.username.toLowerCase()) {
+        throw new KeysteadError(ErrorCode.Validation, 'The password cannot be the username.', { field: 'password', reason: 'password.isUsername' })
+      }
+      const passwordHash = await hasher.hashPassword(password)
+      const ended = db
+        .transaction(() => {
+          updateAccountPasswordHash(db, accountId, passwordHash, clock())
+          audit.recordSecurityEvent({ accountId, kind: SecurityEventKind.PasswordReset, detail: { origin } })
+          return sessions.invalidateAccountSessions(accountId, 'password-changed')
+        })
+        .immediate()
+      return { sessionsEnded: ended.length }
+    },
+    updateAccountContact(accountId, change, origin) {
+      const account = accounts.getAccount(accountId)
+      const fullName = change.fullName === undefined ? account.full_name : validateFullName(change.fullName)
+      const email = change.email === undefined ? account.email : validateEmail(change.email ?? '')
+      const emailKey = email ? toEmailKey(email) : null
+      db.transaction(() => {
+        const holder = emailKey ? findAccountByEmailKey(db, emailKey) : undefined
+        if (holder && holder.id !== accountId) throw emailTakenError()
+        updateAccountContactFields(db, accountId, { fullName, email, emailKey }, clock())
+        const changed = [fullName !== account.full_name ? 'fullName' : '', email !== account.email ? 'email' : ''].filter(Boolean)
+        if (changed.length > 0) {
+          audit.recordSecurityEvent({ accountId, kind: SecurityEventKind.ContactUpdated, detail: { origin, fields: changed.join(',') } })
+        }
+      }).immediate()
+      return toAccountInfo(accounts.getAccount(accountId))
+    },
+    listAccountSessions,
+    revokeAccountSession(accountId, sessionId, origin) {
+      db.transaction(() => {
+        const session = ownSession(accountId, sessionId)
+        audit.recordSecurityEvent({ accountId, kind: SecurityEventKind.SessionRevoked, sessionId: session.id, detail: { origin } })
+        sessions.invalidateSession(session.id, 'revoked')
+      }).immediate()
+    },
+    revokeOtherAccountSessions(accountId, keepSessionId, origin) {
+      const ended = db
+        .transaction(() => {
+          ownSession(accountId, keepSessionId)
+          const ids = sessions.invalidateAccountSessions(accountId, 'revoked', keepSessionId)
+          audit.recordSecurityEvent({
+            accountId,
+            kind: SecurityEventKind.OtherSessionsRevoked,
+            sessionId: keepSessionId,
+            detail: { origin, count: ids.length },
+          })
+          return ids
+        })
+        .immediate()
+      return { sessionsEnded: ended.length }
+    },
+    listAccountSecurityLog,
+    exportAccountData(accountId, origin) {
+      const account = accounts.getAccount(accountId)
+      const document: AccountExport = {
+        format: 'keystead-account-export',
+        version: 1,
+        exportedAt: toISO(clock()),
+        account: toAccountInfo(account),
+        sessions: listAccountSessions(accountId),
+        securityLog: listAccountSecurityLog(accountId, { limit: LOG_PAGE_MAX }),
+      }
+      for (const contributor of contributors) document[contributor.key] = contributor.collect(accountId)
+      audit.recordSecurityEvent({ accountId, kind: SecurityEventKind.AccountExported, detail: { origin } })
+      return document
+    },
+    addExportContributor(contributor) {
+      if (['format', 'version', 'exportedAt', 'account', 'sessions', 'securityLog'].includes(contributor.key) || contributors.some((c) => c.key === contributor.key)) {
+        throw new Error(`Export key ${contributor.key} is taken`)
+      }
+      contributors.push(contributor)
+    },
+  }
+}

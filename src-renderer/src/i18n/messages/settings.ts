@@ -1,0 +1,141 @@
+/** The Settings screen (app-wide preferences) and its error texts. */
+export const settingsMessages = {
+  en: {
+    settings: {
+      title: 'Settings',
+      intro: 'These preferences apply to Keystead on this computer, for every account.',
+      loadFailed: 'The settings could not be loaded.',
+      saved: 'Saved.',
+      theme: {
+        title: 'Theme',
+        system: 'Same as the system',
+        light: 'Light',
+        dark: 'Dark',
+      },
+      api: {
+        title: 'Local REST API',
+        explanation:
+          'Lets scripts on this computer manage your account over HTTP. It listens on 127.0.0.1 only, so other computers cannot reach it, and every request needs an access token or your API key.',
+        enable: 'Turn on the local REST API',
+        port: 'Port',
+        portHelp: 'A number from 1024 to 65535. The default is 7420.',
+        running: 'Listening on',
+        off: 'The local API is off.',
+        notRunning: 'The local API is switched on but not running: {problem}',
+        example: 'Try it with curl',
+        exampleHelp: 'Put one of your access tokens in the KEYSTEAD_TOKEN variable first.',
+      },
+      lifetimes: {
+        title: 'Session lifetimes',
+        explanation: 'How long a sign-in stays valid. Shorter is safer; you sign in more often.',
+        idle: 'End a session after this many hours without use',
+        idleHelp: 'From 1 to 720 hours.',
+        absolute: 'End every session after this many days',
+        absoluteHelp: 'From 1 to 365 days, and at least as long as the idle limit.',
+      },
+    },
+    errors: {
+      settings: {
+        portRange: 'The port must be a whole number from {min} to {max}.',
+        portInUse: 'Port {port} is already used by another program. Choose another port.',
+        portDenied: 'Port {port} may not be used on this computer. Choose another port.',
+        lifetimeRange: 'Enter a whole number from {min} to {max}.',
+        idleExceedsAbsolute: 'A session cannot stay idle longer than its whole lifetime.',
+        themeInvalid: 'Choose one of the offered themes.',
+        apiUnavailable: 'The local API cannot run here.',
+      },
+    },
+  },
+  tr: {
+    settings: {
+      title: 'Ayarlar',
+      intro: 'Bu tercihler bu bilgisayardaki Keystead için, tüm hesaplarda geçerlidir.',
+      loadFailed: 'Ayarlar yüklenemedi.',
+      saved: 'Kaydedildi.',
+      theme: {
+        title: 'Tema',
+        system: 'Sistemle aynı',
+        light: 'Açık',
+        dark: 'Koyu',
+      },
+      api: {
+        title: 'Yerel REST API',
+        explanation:
+          'Bu bilgisayardaki betiklerin hesabınızı HTTP üzerinden yönetmesini sağlar. Yalnızca 127.0.0.1 adresini dinler, yani başka bilgisayarlar erişemez; her istek bir erişim anahtarı ya da API anahtarınızı gerektirir.',
+        enable: 'Yerel REST API’yi aç',
+        port: 'Bağlantı noktası',
+        portHelp: '1024 ile 65535 arasında bir sayı. Varsayılan 7420’dir.',
+        running: 'Dinlenen adres:',
+        off: 'Yerel API kapalı.',
+        notRunning: 'Yerel API açık ama çalışmıyor: {problem}',
+        example: 'curl ile deneyin',
+        exampleHelp: 'Önce erişim anahtarlarınızdan birini KEYSTEAD_TOKEN değişkenine koyun.',
+      },
+      lifetimes: {
+        title: 'Oturum süreleri',
+        explanation: 'Bir oturum açmanın ne kadar süre geçerli kalacağı. Kısa süre daha güvenlidir; daha sık oturum açarsınız.',
+        idle: 'Bu kadar saat kullanılmayan oturumu sonlandır',
+        idleHelp: '1 ile 720 saat arası.',
+        absolute: 'Her oturumu bu kadar gün sonra sonlandır',
+        absoluteHelp: '1 ile 365 gün arası; boşta kalma süresinden kısa olamaz.',
+      },
+    },
+    errors: {
+      settings: {
+        portRange: 'Bağlantı noktası {min} ile {max} arasında bir tam sayı olmalıdır.',
+        portInUse: '{port} numaralı bağlantı noktasını başka bir program kullanıyor. Başka bir bağlantı noktası seçin.',
+        portDenied: '{port} numaralı bağlantı noktası bu bilgisayarda kullanılamaz. Başka bir bağlantı noktası seçin.',
+        lifetimeRange: '{min} ile {max} arasında bir tam sayı girin.',
+        idleExceedsAbsolute: 'Bir oturum, toplam süresinden daha uzun boşta kalamaz.',
+        themeInvalid: 'Sunulan temalardan birini seçin.',
+        apiUnavailable: 'Yerel API burada çalışamaz.',
+      },
+    },
+  },
+  de: {
+    settings: {
+      title: 'Einstellungen',
+      intro: 'Diese Einstellungen gelten für Keystead auf diesem Computer, für alle Konten.',
+      loadFailed: 'Die Einstellungen konnten nicht geladen werden.',
+      saved: 'Gespeichert.',
+      theme: {
+        title: 'Erscheinungsbild',
+        system: 'Wie das System',
+        light: 'Hell',
+        dark: 'Dunkel',
+      },
+      api: {
+        title: 'Lokale REST-API',
+        explanation:
+          'Erlaubt Skripten auf diesem Computer, Ihr Konto über HTTP zu verwalten. Sie lauscht nur auf 127.0.0.1, andere Computer erreichen sie also nicht, und jede Anfrage braucht ein Zugriffstoken oder Ihren API-Schlüssel.',
+        enable: 'Lokale REST-API einschalten',
+        port: 'Port',
+        portHelp: 'Eine Zahl von 1024 bis 65535. Voreingestellt ist 7420.',
+        running: 'Erreichbar unter',
+        off: 'Die lokale API ist ausgeschaltet.',
+        notRunning: 'Die lokale API ist eingeschaltet, läuft aber nicht: {problem}',
+        example: 'Mit curl ausprobieren',
+        exampleHelp: 'Legen Sie vorher eines Ihrer Zugriffstokens in die Variable KEYSTEAD_TOKEN.',
+      },
+      lifetimes: {
+        title: 'Dauer von Sitzungen',
+        explanation: 'Wie lange eine Anmeldung gültig bleibt. Kürzer ist sicherer; Sie melden sich dann öfter an.',
+        idle: 'Sitzung nach so vielen Stunden ohne Nutzung beenden',
+        idleHelp: 'Von 1 bis 720 Stunden.',
+        absolute: 'Jede Sitzung nach so vielen Tagen beenden',
+        absoluteHelp: 'Von 1 bis 365 Tagen, und nicht kürzer als die Leerlaufgrenze.',
+      },
+    },
+    errors: {
+      settings: {
+        portRange: 'Der Port muss eine ganze Zahl von {min} bis {max} sein.',
+        portInUse: 'Port {port} wird bereits von einem anderen Programm benutzt. Wählen Sie einen anderen Port.',
+        portDenied: 'Port {port} darf auf diesem Computer nicht benutzt werden. Wählen Sie einen anderen Port.',
+        lifetimeRange: 'Geben Sie eine ganze Zahl von {min} bis {max} ein.',
+        idleExceedsAbsolute: 'Eine Sitzung kann nicht länger ungenutzt bleiben, als sie insgesamt dauert.',
+        themeInvalid: 'Wählen Sie eines der angebotenen Erscheinungsbilder.',
+        apiUnavailable: 'Die lokale API kann hier nicht laufen.',
+      },
+    },
+  },
+}

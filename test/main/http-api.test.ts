@@ -1,0 +1,296 @@
+import { Validator } from '@seriousme/openapi-schema-validator'
+import { request as httpRequest } from 'node:http'
+import { join } from 'node:path'
+import { z } from 'zod'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { openDatabase } from '../../src-main/db/database.ts'
+import type { DB } from '../../src-main/db/database.ts'
+import { migrateDatabase } from '../../src-main/db/migrate.ts'
+import type { CredentialCheck, CredentialVerifier } from '../../src-main/http/credentials.ts'
+import { buildOpenApiDocument } from '../../src-main/http/openapi.ts'
+import { problemSchema } from '../../src-main/http/problem.ts'
+import { createRouteTable } from '../../src-main/http/routes.ts'
+import { accountPatchSchema, accountSchema, logEntrySchema, sessionSchema } from '../../src-main/http/schemas.ts'
+import { startLocalApiServer } from '../../src-main/http/server.ts'
+import type { RunningApiServer } from '../../src-main/http/server.ts'
+import { createFailureThrottle } from '../../src-main/http/throttle.ts'
+import { silentLogger } from '../../src-main/log.ts'
+import { KeysteadError } from '../../src-main/services/errors.ts'
+import { createServices } from '../../src-main/services/index.ts'
+import type { Services } from '../../src-main/services/index.ts'
+import { TEST_ONLY_SCRYPT_PARAMS } from '../../src-main/services/password-hasher.ts'
+import { createKeyFileSecretBox } from '../../src-main/services/secret-box.ts'
+import { FAKE_DEVICE } from '../fixtures/fake-platform.ts'
+import { occupyPort } from '../fixtures/free-port.ts'
+import { makeTempDir } from '../fixtures/temp-dir.ts'
+
+/**
+ * The local REST API on a free loopback port with a FAKE credential verifier (the
+ * real one arrives with access tokens): each secret below stands for a kind of credential.
+ */
+let dir: ReturnType<typeof makeTempDir>
+let db: DB
+let services: Services
+let server: RunningApiServer
+let now: number
+let aliceId: number
+let bobId: number
+
+const credentials: Record<string, CredentialCheck> = {}
+const verifier: CredentialVerifier = { verify: (secret) => credentials[secret] ?? { ok: false, reason: 'unknown' } }
+
+interface Answer {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  text: string
+  json(): unknown
+}
+
+function call(method: string, path: string, options: { token?: string; body?: string | Buffer; headers?: Record<string, string> } = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { host: `127.0.0.1:${server.port}`, ...options.headers }
+    if (options.token) headers.authorization = `Bearer ${options.token}`
+    if (options.body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json'
+    const req = httpRequest({ host: '127.0.0.1', port: server.port, method, path, headers, setHost: false }, (res) => {
+      let text = ''
+      res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) }))
+    })
+    req.on('error', reject)
+    if (options.body !== undefined) req.write(options.body)
+    req.end()
+  })
+}
+
+function expectProblem(answer: Answer, status: number, reason?: string): void {
+  expect(answer.status, answer.text).toBe(status)
+  expect(answer.headers['content-type']).toBe('application/problem+json')
+  const problem = problemSchema.parse(answer.json())
+  expect(problem.status).toBe(status)
+  if (reason) expect(problem.reason).toBe(reason)
+}
+
+const contactOf = (id: number) => db.prepare('SELECT full_name, email FROM accounts WHERE id = ?').get(id)
+
+beforeAll(async () => {
+  dir = makeTempDir('keystead-api-')
+  db = openDatabase(join(dir.path, 'keystead.db'))
+  await migrateDatabase(db)
+  now = Date.UTC(2026, 10, 23, 12, 0, 0)
+  services = createServices({ db, secretBox: createKeyFileSecretBox(join(dir.path, 'keystead.key')), clock: () => now, scryptParams: TEST_ONLY_SCRYPT_PARAMS })
+  aliceId = (await services.accounts.createAccount({ username: 'alice', password: 'wonderland 1', fullName: 'Alice', email: 'alice@example.com' })).id
+  bobId = (await services.accounts.createAccount({ username: 'bob', password: 'builder 123', email: 'bob@example.com' })).id
+  Object.assign(credentials, {
+    'write-token': { ok: true, accountId: aliceId, scope: 'write' },
+    'read-token': { ok: true, accountId: aliceId, scope: 'read' },
+    'bob-token': { ok: true, accountId: bobId, scope: 'write' },
+    'disabled-token': { ok: false, reason: 'disabled' },
+    'expired-token': { ok: false, reason: 'expired' },
+    'orphan-token': { ok: true, accountId: 9999, scope: 'write' },
+  } satisfies Record<string, CredentialCheck>)
+})
+afterAll(() => {
+  db.close()
+  dir.remove()
+})
+beforeEach(async () => {
+  // A fresh throttle per test: generous limits, except where a test makes its own server.
+  server = await startLocalApiServer({ services, verifier, log: silentLogger, port: 0, throttle: createFailureThrottle({ clock: () => now, maxFailures: 50 }) })
+})
+afterEach(async () => {
+  await server.close()
+})
+
+describe('listening and request hygiene', () => {
+  it('listens on 127.0.0.1 only and refuses any other host to listen on', async () => {
+    expect(server.host).toBe('127.0.0.1')
+    expect(server.address).toBe(`http://127.0.0.1:${server.port}`)
+    await expect(startLocalApiServer({ services, verifier, log: silentLogger, host: '0.0.0.0', port: 0 })).rejects.toMatchObject({ reason: 'api.loopbackOnly' })
+  })
+
+  it('refuses a Host header that is not a loopback name (DNS rebinding) with 421, and a foreign Origin with 403', async () => {
+    expectProblem(await call('GET', '/api/v2/users/me', { token: 'write-token', headers: { host: 'evil.example:7420' } }), 421, 'request.badHost')
+    expectProblem(await call('GET', '/api/v2/users/me', { token: 'write-token', headers: { host: '127.0.0.1.evil.example' } }), 421)
+    expect((await call('GET', '/api/v2/users/me', { token: 'write-token', headers: { host: `localhost:${server.port}` } })).status).toBe(200)
+    expect((await call('GET', '/api/v2/users/me', { token: 'write-token', headers: { host: `[::1]:${server.port}` } })).status).toBe(200)
+    expectProblem(await call('GET', '/api/v2/users/me', { token: 'write-token', headers: { origin: 'https://evil.example' } }), 403, 'request.crossOrigin')
+  })
+
+  it('sends no CORS headers, not even to a preflight', async () => {
+    const preflight = await call('OPTIONS', '/api/v2/users/me', { headers: { origin: `http://127.0.0.1:${server.port}`, 'access-control-request-method': 'PATCH' } })
+    expectProblem(preflight, 405, 'request.method')
+    const ok = await call('GET', '/api/v2/users/me', { token: 'write-token' })
+    for (const answer of [preflight, ok]) {
+      expect(Object.keys(answer.headers).filter((name) => name.startsWith('access-control-'))).toEqual([])
+    }
+    expect(ok.headers['cache-control']).toBe('no-store')
+  })
+
+  it('answers unknown paths with 404 and wrong methods with 405 and Allow', async () => {
+    expectProblem(await call('GET', '/api/v2/nothing', { token: 'write-token' }), 404, 'request.notFound')
+    expectProblem(await call('GET', '/', {}), 404)
+    const wrong = await call('PUT', '/api/v2/users/me', { token: 'write-token' })
+    expectProblem(wrong, 405)
+    expect(wrong.headers.allow).toBe('GET, PATCH')
+  })
+})
+
+describe('authentication', () => {
+  it('401 for a missing, malformed, unknown, disabled or expired credential and for a deleted account', async () => {
+    const answers = await Promise.all([
+      call('GET', '/api/v2/users/me'),
+      call('GET', '/api/v2/users/me', { headers: { authorization: 'Basic YWxpY2U6eA==' } }),
+      call('GET', '/api/v2/users/me', { token: 'no-such-token' }),
+      call('GET', '/api/v2/users/me', { token: 'disabled-token' }),
+      call('GET', '/api/v2/users/me', { token: 'expired-token' }),
+      call('GET', '/api/v2/users/me', { token: 'orphan-token' }),
+    ])
+    for (const answer of answers) {
+      expectProblem(answer, 401)
+      expect(answer.headers['www-authenticate']).toBe('Bearer realm="keystead"')
+    }
+    expect(answers.map((a) => (a.json() as { reason: string }).reason)).toEqual(['auth.missing', 'auth.missing', 'auth.invalid', 'auth.invalid', 'auth.invalid', 'auth.invalid'])
+  })
+
+  it('throttles failed authentications per client, valid credentials included, until the window passes', async () => {
+    await server.close()
+    server = await startLocalApiServer({ services, verifier, log: silentLogger, port: 0, throttle: createFailureThrottle({ clock: () => now, maxFailures: 3, windowMs: 60_000 }) })
+    for (let i = 0; i < 3; i++) expectProblem(await call('GET', '/api/v2/users/me', { token: `guess-${i}` }), 401)
+    const blocked = await call('GET', '/api/v2/users/me', { token: 'write-token' })
+    expectProblem(blocked, 429, 'auth.throttled')
+    expect(blocked.headers['retry-after']).toBe('60')
+    now += 30_000
+    expect((await call('GET', '/api/v2/users/me', { token: 'write-token' })).headers['retry-after']).toBe('30')
+    now += 30_001
+    expect((await call('GET', '/api/v2/users/me', { token: 'write-token' })).status).toBe(200)
+    // The public document is never throttled.
+    expect((await call('GET', '/api/v2/openapi.json')).status).toBe(200)
+  })
+})
+
+describe('GET and PATCH /users/me', () => {
+  it('GET returns the account of the credential (read or write scope)', async () => {
+    for (const token of ['write-token', 'read-token']) {
+      const answer = await call('GET', '/api/v2/users/me', { token })
+      expect(answer.status).toBe(200)
+      expect(answer.headers['content-type']).toBe('application/json; charset=utf-8')
+      expect(accountSchema.parse(answer.json())).toMatchObject({ id: aliceId, username: 'alice', fullName: 'Alice', email: 'alice@example.com' })
+      expect(answer.text).not.toMatch(/password|scrypt/)
+    }
+  })
+
+  it('PATCH changes the full name and e-mail under the account rules and logs it', async () => {
+    const answer = await call('PATCH', '/api/v2/users/me', { token: 'write-token', body: JSON.stringify({ fullName: '  Alice Liddell ', email: 'Alice@Wonder.example' }) })
+    expect(answer.status, answer.text).toBe(200)
+    expect(accountSchema.parse(answer.json())).toMatchObject({ fullName: 'Alice Liddell', email: 'Alice@Wonder.example' })
+    expect(contactOf(aliceId)).toEqual({ full_name: 'Alice Liddell', email: 'Alice@Wonder.example' })
+    const [entry] = services.admin.listAccountSecurityLog(aliceId, { limit: 1 })
+    expect(entry).toMatchObject({ kind: 'account.contactUpdated', detail: { origin: 'api', fields: 'fullName,email' } })
+    const removed = await call('PATCH', '/api/v2/users/me', { token: 'write-token', body: JSON.stringify({ email: null }) })
+    expect((removed.json() as { email: null }).email).toBeNull()
+    await call('PATCH', '/api/v2/users/me', { token: 'write-token', body: JSON.stringify({ email: 'alice@example.com' }) })
+  })
+
+  it('PATCH refuses a read-only credential, bad bodies and broken rules, changing nothing', async () => {
+    const before = contactOf(aliceId)
+    const big = JSON.stringify({ fullName: 'x'.repeat(70 * 1024) })
+    const cases: Array<[Promise<Answer>, number, string]> = [
+      [call('PATCH', '/api/v2/users/me', { token: 'read-token', body: '{"fullName":"Mallory"}' }), 403, 'auth.readOnly'],
+      [call('PATCH', '/api/v2/users/me', { token: 'write-token', body: big }), 413, 'request.tooLarge'],
+      [call('PATCH', '/api/v2/users/me', { token: 'write-token', body: '{"fullName": "Alice",' }), 400, 'request.malformedJson'],
+      [call('PATCH', '/api/v2/users/me', { token: 'write-token', body: '' }), 400, 'request.malformedJson'],
+      [call('PATCH', '/api/v2/users/me', { token: 'write-token', body: '{"fullName":"A"}', headers: { 'content-type': 'text/plain' } }), 415, 'request.contentType'],
+      [call('PATCH', '/api/v2/users/me', { token: 'write-token', body: '{"username":"mallory"}' }), 422, 'input.invalid'],
+      [call('PATCH', '/api/v2/users/me', { token: 'write-token', body: '{"fullName":5}' }), 422, 'input.invalid'],
+      [call('PATCH', '/api/v2/users/me', { token: 'write-token', body: '{"email":"not an address"}' }), 422, 'email.invalid'],
+      [call('PATCH', '/api/v2/users/me', { token: 'write-token', body: JSON.stringify({ fullName: 'y'.repeat(101) }) }), 422, 'fullName.tooLong'],
+      [call('PATCH', '/api/v2/users/me', { token: 'write-token', body: '{"email":"BOB@example.com"}' }), 409, 'email.taken'],
+    ]
+    for (const [pending, status, reason] of cases) expectProblem(await pending, status, reason)
+    expect(contactOf(aliceId)).toEqual(before)
+    const invalid = (await call('PATCH', '/api/v2/users/me', { token: 'write-token', body: '{"email":"nope"}' })).json() as { field: string }
+    expect(invalid.field).toBe('email')
+  })
+})
+
+describe('sessions and the security log', () => {
+  it('lists the live sessions of the credential’s account only', async () => {
+    const mine = await services.auth.signIn({ username: 'alice', password: 'wonderland 1', origin: 'app', device: FAKE_DEVICE })
+    await services.auth.signIn({ username: 'bob', password: 'builder 123', origin: 'app', device: FAKE_DEVICE })
+    if (mine.status !== 'signed-in') throw new Error('expected a plain sign-in (no 2FA)')
+    const answer = await call('GET', '/api/v2/users/me/sessions', { token: 'read-token' })
+    expect(answer.status).toBe(200)
+    const sessions = z.array(sessionSchema).parse(answer.json())
+    expect(sessions.map((s) => s.id)).toContain(mine.session.id)
+    expect(sessions.every((s) => services.sessions.findSession(s.id)!.account_id === aliceId)).toBe(true)
+    expect(answer.text).not.toMatch(/token_hash|tokenHash/)
+  })
+
+  it('DELETE ends one session (write scope); unknown, foreign and read-only attempts change nothing', async () => {
+    const mine = await services.auth.signIn({ username: 'alice', password: 'wonderland 1', origin: 'app', device: FAKE_DEVICE })
+    const theirs = await services.auth.signIn({ username: 'bob', password: 'builder 123', origin: 'app', device: FAKE_DEVICE })
+    if (mine.status !== 'signed-in' || theirs.status !== 'signed-in') throw new Error('expected plain sign-ins (no 2FA)')
+    expectProblem(await call('DELETE', `/api/v2/users/me/sessions/${mine.session.id}`, { token: 'read-token' }), 403, 'auth.readOnly')
+    expectProblem(await call('DELETE', `/api/v2/users/me/sessions/${theirs.session.id}`, { token: 'write-token' }), 404, 'session.notFound')
+    expectProblem(await call('DELETE', '/api/v2/users/me/sessions/nope', { token: 'write-token' }), 404, 'session.notFound')
+    expectProblem(await call('DELETE', `/api/v2/users/me/sessions/${'x'.repeat(65)}`, { token: 'write-token' }), 422, 'input.invalid')
+    expect(services.sessions.findSession(mine.session.id)).toBeDefined()
+    expect(services.sessions.findSession(theirs.session.id)).toBeDefined()
+    const done = await call('DELETE', `/api/v2/users/me/sessions/${mine.session.id}`, { token: 'write-token' })
+    expect(done.status).toBe(204)
+    expect(done.text).toBe('')
+    expect(services.sessions.findSession(mine.session.id)).toBeUndefined()
+    expect(services.admin.listAccountSecurityLog(aliceId, { limit: 1 })[0]).toMatchObject({ kind: 'session.revoked', sessionId: mine.session.id, detail: { origin: 'api' } })
+  })
+
+  it('GET /users/me/log pages the log newest first and refuses bad paging', async () => {
+    const all = z.array(logEntrySchema).parse((await call('GET', '/api/v2/users/me/log', { token: 'read-token' })).json())
+    expect(all.length).toBeGreaterThan(3)
+    expect(all[all.length - 1]!.kind).toBe('account.created')
+    const page = z.array(logEntrySchema).parse((await call('GET', '/api/v2/users/me/log?limit=2&offset=1', { token: 'read-token' })).json())
+    expect(page.map((e) => e.id)).toEqual(all.slice(1, 3).map((e) => e.id))
+    expectProblem(await call('GET', '/api/v2/users/me/log?limit=0', { token: 'read-token' }), 422, 'input.invalid')
+    expectProblem(await call('GET', '/api/v2/users/me/log?limit=abc', { token: 'read-token' }), 422)
+    expectProblem(await call('GET', '/api/v2/users/me/log?colour=red', { token: 'read-token' }), 422)
+  })
+})
+
+describe('the OpenAPI document', () => {
+  it('is served at /api/v2/openapi.json and validates as OpenAPI 3.1', async () => {
+    const answer = await call('GET', '/api/v2/openapi.json')
+    expect(answer.status).toBe(200)
+    const document = answer.json() as { openapi: string; paths: Record<string, Record<string, unknown>> }
+    const validator = new Validator()
+    const result = await validator.validate(document as never)
+    expect(result.errors ?? []).toEqual([])
+    expect(result.valid).toBe(true)
+    expect(validator.version).toBe('3.1')
+    expect(Object.keys(document.paths).sort()).toEqual(['/openapi.json', '/users/me', '/users/me/log', '/users/me/sessions', '/users/me/sessions/{id}'])
+  })
+
+  it('is generated from the very schemas that validate requests (no drift)', () => {
+    const routes = createRouteTable()
+    const document = buildOpenApiDocument(routes) as { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: unknown }> }; responses: Record<string, unknown> }>> }
+    const patch = document.paths['/users/me']!.patch!
+    const expected = z.toJSONSchema(accountPatchSchema, { io: 'input' }) as Record<string, unknown>
+    delete expected.$schema
+    expect(patch.requestBody!.content['application/json']!.schema).toEqual(expected)
+    for (const route of routes) {
+      const operation = document.paths[route.path]![route.method.toLowerCase()]!
+      expect(Object.keys(operation.responses)).toContain(String(route.response.status))
+      if (route.access !== 'public') expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['401', '421', '429']))
+      if (route.access === 'write') expect(Object.keys(operation.responses)).toContain('403')
+    }
+  })
+})
+
+describe('the port', () => {
+  it('a port in use is refused with settings.portInUse', async () => {
+    const blocker = await occupyPort(0)
+    const port = (blocker.address() as { port: number }).port
+    const error = await startLocalApiServer({ services, verifier, log: silentLogger, port }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(KeysteadError)
+    expect(error).toMatchObject({ code: 'CONFLICT', reason: 'settings.portInUse', field: 'localApi.port' })
+    blocker.close()
+  })
+})
