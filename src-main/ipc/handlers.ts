@@ -4,6 +4,7 @@ import type { AppStatus } from '../../src-preload/contract/models.ts'
 import { createAppHandlers } from './app.ipc.ts'
 import { createAuthHandlers } from './auth.ipc.ts'
 import type { HandlerDefinition, HandlerTable } from './guard.ts'
+import { createSshKeysHandlers } from './ssh-keys.ipc.ts'
 
 export interface HandlerDependencies {
   getStatus(): AppStatus
@@ -14,6 +15,7 @@ export function createHandlerTable(deps: HandlerDependencies): HandlerTable {
   const domains: { [D in keyof ChannelMap]: Record<keyof ChannelMap[D], HandlerDefinition> } = {
     app: createAppHandlers(deps.getStatus) as Record<keyof ChannelMap['app'], HandlerDefinition>,
     auth: createAuthHandlers() as Record<keyof ChannelMap['auth'], HandlerDefinition>,
+    sshKeys: createSshKeysHandlers() as Record<keyof ChannelMap['sshKeys'], HandlerDefinition>,
   }
   const table = new Map<string, HandlerDefinition>()
   for (const [domain, methods] of Object.entries(channels)) {

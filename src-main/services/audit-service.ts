@@ -10,6 +10,8 @@ export const SecurityEventKind = Object.freeze({
   SignOut: 'signout',
   Reauthenticated: 'reauth',
   ReauthFailed: 'reauth.failed',
+  SSHKeyAdded: 'sshKey.added',
+  SSHKeyRemoved: 'sshKey.removed',
 } as const)
 export type SecurityEventKind = (typeof SecurityEventKind)[keyof typeof SecurityEventKind]
 

@@ -12,6 +12,8 @@ import type { EventHub } from './events.ts'
 import { createPasswordHasher, DEFAULT_SCRYPT_PARAMS } from './password-hasher.ts'
 import type { PasswordHasher, ScryptParams } from './password-hasher.ts'
 import type { SecretBox } from './secret-box.ts'
+import { createSSHKeyService } from './ssh-key-service.ts'
+import type { SSHKeyService } from './ssh-key-service.ts'
 import { createSessionService, DEFAULT_SESSION_POLICY } from './session-service.ts'
 import type { SessionPolicy, SessionService } from './session-service.ts'
 
@@ -34,6 +36,7 @@ export interface Services {
   accounts: AccountService
   sessions: SessionService
   auth: AuthService
+  sshKeys: SSHKeyService
 }
 
 export function createServices(options: ServiceOptions): Services {
@@ -45,5 +48,6 @@ export function createServices(options: ServiceOptions): Services {
   const accounts = createAccountService({ db, clock, hasher, audit })
   const sessions = createSessionService(db, clock, events, options.sessionPolicy ?? DEFAULT_SESSION_POLICY)
   const auth = createAuthService({ db, clock, hasher, audit, accounts, sessions })
-  return { db, clock, events, hasher, secretBox: options.secretBox, audit, accounts, sessions, auth }
+  const sshKeys = createSSHKeyService({ db, clock, audit, accounts })
+  return { db, clock, events, hasher, secretBox: options.secretBox, audit, accounts, sessions, auth, sshKeys }
 }

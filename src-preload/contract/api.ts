@@ -9,12 +9,15 @@
 import { appChannels, authChannels } from './auth.ts'
 import type { AppApi, AuthApi } from './auth.ts'
 import type { AppStatus } from './models.ts'
+import { sshKeysChannels } from './ssh-keys.ts'
+import type { SshKeysApi } from './ssh-keys.ts'
 
 export const CHANNEL_PREFIX = 'keystead:'
 
 export const channels = {
   app: appChannels,
   auth: authChannels,
+  sshKeys: sshKeysChannels,
 } as const
 
 /** Events pushed from main to a window. */
@@ -37,6 +40,7 @@ export interface EventsApi {
 export interface KeysteadApi {
   app: AppApi
   auth: AuthApi
+  sshKeys: SshKeysApi
   events: EventsApi
 }
 
