@@ -256,7 +256,7 @@ function splitOptions(line: string): { options: string; rest: string } {
     }
     if (char === '"') inQuotes = !inQuotes
   }
-  if (inQuotes) throw refuse('badOptions', 'The options before the key have a quote that is never closed.')
+  if (inQuotes) throw refuse('unclosedQuote', 'The options before the key have a quote that is never closed.')
   return { options: line.slice(0, index), rest: line.slice(index).trimStart() }
 }
 
@@ -286,10 +286,10 @@ function validateOptions(options: string): void {
     const takesValue = KNOWN_OPTIONS[name]
     if (!match || takesValue === undefined) {
       const shown = (match?.[1] ?? part).slice(0, 40)
-      throw refuse('badOptions', `"${shown}" is not an option that authorized_keys understands.`, { option: shown })
+      throw refuse('unknownOption', `"${shown}" is not an option that authorized_keys understands.`, { option: shown })
     }
     if (takesValue !== (match[2] !== undefined)) {
-      throw refuse('badOptions', `The option "${name}" is not written correctly${takesValue ? ' (it needs a value in quotes)' : ' (it takes no value)'}.`, { option: name })
+      throw refuse('badOptionValue', `The option "${name}" is not written correctly${takesValue ? ' (it needs a value in quotes)' : ' (it takes no value)'}.`, { option: name })
     }
   }
 }

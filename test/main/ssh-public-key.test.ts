@@ -227,9 +227,10 @@ describe('refusals, each with a reason the user can act on', () => {
     ['empty', '  \n ', 'sshKeys.required'],
     ['two keys', 'LINE\nLINE', 'sshKeys.oneKeyOnly'],
     ['the type only', 'ssh-ed25519', 'sshKeys.noKeyData'],
-    ['an unknown option', 'frobnicate ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA comment', 'sshKeys.badOptions'],
-    ['an unclosed quote', 'command="ls ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA comment', 'sshKeys.badOptions'],
-    ['an option missing its value', 'from ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA comment', 'sshKeys.badOptions'],
+    ['an unknown option', 'frobnicate ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA comment', 'sshKeys.unknownOption'],
+    ['an unclosed quote', 'command="ls ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA comment', 'sshKeys.unclosedQuote'],
+    ['an option missing its value', 'from ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA comment', 'sshKeys.badOptionValue'],
+    ['a flag given a value', 'no-pty="1" ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA comment', 'sshKeys.badOptionValue'],
     ['the SSH2 (RFC 4716) format', '---- BEGIN SSH2 PUBLIC KEY ----\nAAAAC3Nza\n---- END SSH2 PUBLIC KEY ----', 'sshKeys.rfc4716'],
   ])('refuses %s', (_label, text, reason) => {
     const line = ed25519()

@@ -1,12 +1,13 @@
 import { createI18n } from 'vue-i18n'
 import { authMessages } from './messages/auth.ts'
 import { commonMessages } from './messages/common.ts'
+import { sshKeysMessages } from './messages/sshKeys.ts'
 
 /**
  * Each domain keeps its strings in ./messages/<domain>.ts as `{ en, ... }`.
  * Every locale must have the same keys as English (a test checks this).
  */
-const domains = [commonMessages, authMessages]
+const domains = [commonMessages, authMessages, sshKeysMessages]
 
 export const SUPPORTED_LOCALES = ['en', 'tr', 'de'] as const
 export type SupportedLocale = (typeof SUPPORTED_LOCALES)[number]
