@@ -54,6 +54,7 @@ describe('SshKeyList', () => {
     const row = wrapper.get('[data-testid="ssh-key-7"]')
     expect(row.text()).toContain('Work laptop')
     expect(row.text()).toContain('Options: no-pty')
+    expect(row.text()).toContain('Comment: me@work')
     expect(row.text()).toContain('3072 bits')
     expect(row.text()).toContain('Expired')
     expect(row.get('[data-testid="fingerprint"]').text()).toBe('SHA256:abc')
