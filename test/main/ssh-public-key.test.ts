@@ -69,23 +69,16 @@ describe('keys made by ssh-keygen', () => {
 })
 
 describe('security-key (sk-*) keys built from their wire format', () => {
-  it('sk-ssh-ed25519@openssh.com matches ssh-keygen', () => {
-    const line = buildSkEd25519Line('yubi@test')
-    const pub = join(dir.path, 'sk-ed25519.pub')
+  it.each([
+    ['sk-ssh-ed25519@openssh.com', buildSkEd25519Line, 'yubi@test'],
+    ['sk-ecdsa-sha2-nistp256@openssh.com', buildSkEcdsaLine, 'solo@test'],
+  ])('%s matches ssh-keygen', (type, build, comment) => {
+    const line = build(comment)
+    const pub = join(dir.path, `${type}.pub`)
     writeFileSync(pub, line + '\n')
     const parsed = parseSSHPublicKey(line)
     const facts = keygenFacts(pub)
-    expect(parsed).toMatchObject({ type: 'sk-ssh-ed25519@openssh.com', bits: 256, comment: 'yubi@test' })
-    expect([parsed.bits, parsed.fingerprintSHA256, parsed.fingerprintMD5]).toEqual([facts.bits, facts.sha256, facts.md5])
-  })
-
-  it('sk-ecdsa-sha2-nistp256@openssh.com matches ssh-keygen', () => {
-    const line = buildSkEcdsaLine('solo@test')
-    const pub = join(dir.path, 'sk-ecdsa.pub')
-    writeFileSync(pub, line + '\n')
-    const parsed = parseSSHPublicKey(line)
-    const facts = keygenFacts(pub)
-    expect(parsed).toMatchObject({ type: 'sk-ecdsa-sha2-nistp256@openssh.com', bits: 256, comment: 'solo@test' })
+    expect(parsed).toMatchObject({ type, bits: 256, comment })
     expect([parsed.bits, parsed.fingerprintSHA256, parsed.fingerprintMD5]).toEqual([facts.bits, facts.sha256, facts.md5])
   })
 })
