@@ -18,6 +18,7 @@ export const addSshKeyInput = z.strictObject({
 })
 export const inspectSshKeyInput = z.strictObject({ publicKey })
 export const sshKeyIdInput = z.strictObject({ id })
+export const dialogInput = z.strictObject({ dialogTitle: z.string().min(1).max(200) })
 export const listForAccountInput = z.strictObject({ username: z.string().max(200) })
 
 const PUB_FILTERS = [
@@ -43,19 +44,19 @@ export function createSshKeysHandlers(): DomainHandlers<SshKeysApi> {
       ctx.platform.clipboard.writeText(ctx.services.sshKeys.getAuthorizedKeyLine(ctx.session.account_id, input.id))
       return null
     }),
-    importFromFile: sessionHandler(z.null(), async (ctx) => {
+    importFromFile: sessionHandler(dialogInput, async (ctx, input) => {
       const path = await ctx.platform.dialogs.showOpenDialog(ctx.windowId, {
-        title: 'Import an SSH public key',
+        title: input.dialogTitle,
         defaultDirectory: ctx.services.sshKeys.findKeyDirectory(homedir()),
         filters: PUB_FILTERS,
       })
       if (path === null) return null
       return ctx.services.sshKeys.readKeyFile(path)
     }),
-    exportAuthorizedKeys: sessionHandler(z.null(), async (ctx) => {
+    exportAuthorizedKeys: sessionHandler(dialogInput, async (ctx, input) => {
       const text = ctx.services.sshKeys.exportAuthorizedKeys(ctx.session.account_id)
       const path = await ctx.platform.dialogs.showSaveDialog(ctx.windowId, {
-        title: 'Export SSH keys',
+        title: input.dialogTitle,
         defaultFileName: 'authorized_keys',
       })
       if (path === null) return null

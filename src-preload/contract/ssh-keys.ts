@@ -50,6 +50,11 @@ export interface AddSshKeyInput {
   expiresOn?: string | null
 }
 
+/** The native dialog's title, in the account's language (main has no translations). */
+export interface DialogInput {
+  dialogTitle: string
+}
+
 export interface SshKeysApi {
   list(): Promise<Result<SshKeySummary[]>>
   /** Parses a key without adding it (type, bits, fingerprint, comment), or explains the refusal. */
@@ -59,9 +64,9 @@ export interface SshKeysApi {
   /** Puts the key's authorized_keys line on the clipboard. */
   copyPublicKey(input: { id: number }): Promise<Result<null>>
   /** Opens the native open dialog (in ~/.ssh when it exists) and reads the chosen .pub file; null = cancelled. */
-  importFromFile(): Promise<Result<SshKeyFileImport | null>>
+  importFromFile(input: DialogInput): Promise<Result<SshKeyFileImport | null>>
   /** Writes all keys as an authorized_keys file through the save dialog; null = cancelled. */
-  exportAuthorizedKeys(): Promise<Result<{ fileName: string; count: number } | null>>
+  exportAuthorizedKeys(input: DialogInput): Promise<Result<{ fileName: string; count: number } | null>>
   /** The public keys of any local account, by username (for its public profile). */
   listForAccount(input: { username: string }): Promise<Result<PublicSshKey[]>>
 }

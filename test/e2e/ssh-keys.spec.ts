@@ -129,7 +129,7 @@ test('adds keys by pasting, through the file dialog and by dropping; lists, copi
   await page.getByRole('button', { name: 'Export as authorized_keys…' }).click()
   await expect(page.getByTestId('ssh-keys-status')).toHaveText('Saved authorized_keys with 2 keys.')
   expect(readFileSync(target, 'utf8')).toBe(`${ed25519.pub}\nexpiry-time="21000101" ${ecdsa.pub}\n`)
-  expect(app.test.platform.saveRequests.at(-1)).toMatchObject({ defaultFileName: 'authorized_keys' })
+  expect(app.test.platform.saveRequests.at(-1)).toMatchObject({ title: 'Save the SSH keys as authorized_keys', defaultFileName: 'authorized_keys' })
 
   // Delete, with a confirmation that can be cancelled.
   await page.getByRole('button', { name: 'Delete the key “Desktop”' }).click()

@@ -68,6 +68,7 @@ function failure(result: Result<unknown>): ApiError {
   return result.error
 }
 
+const DIALOG = { dialogTitle: 'Pick a file' }
 const add = (input: Record<string, unknown>, windowId = 1) => test.call<SshKeySummary>(sshKeysChannels.add, input, windowId)
 
 describe('adding keys', () => {
@@ -238,15 +239,15 @@ describe('import from a .pub file', () => {
     const path = join(home, '.ssh', 'id_ecdsa.pub')
     writeFileSync(path, keys.ecdsa!.pub)
     test.platform.nextOpenPaths.push(path)
-    const imported = value(await test.call<SshKeyFileImport>(sshKeysChannels.importFromFile))
-    expect(test.platform.openRequests[0]!.defaultDirectory).toBe(join(home, '.ssh'))
+    const imported = value(await test.call<SshKeyFileImport>(sshKeysChannels.importFromFile, DIALOG))
+    expect(test.platform.openRequests[0]).toMatchObject({ title: 'Pick a file', defaultDirectory: join(home, '.ssh') })
     expect(imported).toMatchObject({ publicKey: keys.ecdsa!.pub.trim(), fileName: 'id_ecdsa.pub', preview: { type: 'ecdsa-sha2-nistp384', bits: 384, comment: 'ecdsa@laptop' } })
     expect(count()).toBe(0)
   })
 
   it('answers null when the dialog is cancelled, and has no default folder without ~/.ssh', async () => {
     process.env.HOME = join(dir.path, 'nohome')
-    expect(value(await test.call(sshKeysChannels.importFromFile))).toBeNull()
+    expect(value(await test.call(sshKeysChannels.importFromFile, DIALOG))).toBeNull()
     expect(test.platform.openRequests[0]!.defaultDirectory).toBeUndefined()
   })
 
@@ -258,7 +259,7 @@ describe('import from a .pub file', () => {
     ['a missing file', () => join(dir.path, 'missing.pub'), 'sshKeys.fileUnreadable'],
   ])('refuses %s', async (_label, pathOf, reason) => {
     test.platform.nextOpenPaths.push(pathOf())
-    const result = await test.call(sshKeysChannels.importFromFile)
+    const result = await test.call(sshKeysChannels.importFromFile, DIALOG)
     const error = failure(result)
     expect(error).toMatchObject({ field: 'publicKey', reason })
     expect(JSON.stringify(result)).not.toContain('PRIVATE KEY-----')
@@ -282,8 +283,8 @@ describe('export as authorized_keys', () => {
     await test.call(authChannels.reauthenticate, { password: 'wonderland 1' })
     const target = join(dir.path, 'authorized_keys')
     test.platform.nextSavePaths.push(target)
-    expect(value(await test.call(sshKeysChannels.exportAuthorizedKeys))).toEqual({ fileName: 'authorized_keys', count: 2 })
-    expect(test.platform.saveRequests[0]).toMatchObject({ defaultFileName: 'authorized_keys' })
+    expect(value(await test.call(sshKeysChannels.exportAuthorizedKeys, DIALOG))).toEqual({ fileName: 'authorized_keys', count: 2 })
+    expect(test.platform.saveRequests[0]).toMatchObject({ title: 'Pick a file', defaultFileName: 'authorized_keys' })
     const text = readFileSync(target, 'utf8')
     expect(text).toBe(`${keys.ed25519!.pub.trim()}\nexpiry-time="20270101",no-pty ${keys.rsa!.pub.trim()}\n`)
     expect(statSync(target).mode & 0o777).toBe(0o644)
@@ -293,9 +294,18 @@ describe('export as authorized_keys', () => {
     expect(services().sshKeys.exportAuthorizedKeys(aliceId(), { includeOptions: false })).toBe(`${keys.ed25519!.pub.trim()}\n${keys.rsa!.pub.trim()}\n`)
   })
 
+  it('refuses a missing or empty dialog title and opens no dialog', async () => {
+    for (const payload of [null, {}, { dialogTitle: '' }, { dialogTitle: 'x'.repeat(201) }]) {
+      expect(failure(await test.call(sshKeysChannels.exportAuthorizedKeys, payload)).reason).toBe('input.invalid')
+      expect(failure(await test.call(sshKeysChannels.importFromFile, payload)).reason).toBe('input.invalid')
+    }
+    expect(test.platform.saveRequests).toEqual([])
+    expect(test.platform.openRequests).toEqual([])
+  })
+
   it('writes nothing when the dialog is cancelled', async () => {
     value(await add({ title: 'One', publicKey: keys.ed25519!.pub }))
-    expect(value(await test.call(sshKeysChannels.exportAuthorizedKeys))).toBeNull()
+    expect(value(await test.call(sshKeysChannels.exportAuthorizedKeys, DIALOG))).toBeNull()
     expect(readdirSync(dir.path).includes('authorized_keys')).toBe(false)
   })
 })

@@ -32,12 +32,12 @@ export const useSshKeysStore = defineStore('sshKeys', () => {
     return unwrap(getApi().sshKeys.copyPublicKey({ id }))
   }
 
-  function importFromFile(): Promise<SshKeyFileImport | null> {
-    return unwrap(getApi().sshKeys.importFromFile())
+  function importFromFile(dialogTitle: string): Promise<SshKeyFileImport | null> {
+    return unwrap(getApi().sshKeys.importFromFile({ dialogTitle }))
   }
 
-  function exportAuthorizedKeys(): Promise<{ fileName: string; count: number } | null> {
-    return unwrap(getApi().sshKeys.exportAuthorizedKeys())
+  function exportAuthorizedKeys(dialogTitle: string): Promise<{ fileName: string; count: number } | null> {
+    return unwrap(getApi().sshKeys.exportAuthorizedKeys({ dialogTitle }))
   }
 
   return { items, isLoaded, load, inspect, add, remove, copy, importFromFile, exportAuthorizedKeys }

@@ -12,6 +12,7 @@ export const sshKeysMessages = {
       key: 'Public key',
       keyHelp: 'Paste the single line of your .pub file (for example ~/.ssh/id_ed25519.pub), import the file, or drop it on this form.',
       importFile: 'Import a .pub file…',
+      importDialogTitle: 'Import an SSH public key',
       importedFrom: 'Read from {file}.',
       dropHere: 'Drop the .pub file to read it',
       fileTooLarge: 'This file is too large to be a public key.',
@@ -46,6 +47,7 @@ export const sshKeysMessages = {
       deleteWarning: 'The key “{title}” ({fingerprint}) will be removed from this account. Anywhere the key list from Keystead is used, this key will stop working. This cannot be undone.',
       deleted: 'The key “{title}” was deleted.',
       export: 'Export as authorized_keys…',
+      exportDialogTitle: 'Save the SSH keys as authorized_keys',
       exported: 'Saved {file} with one key. | Saved {file} with {count} keys.',
       public: {
         label: 'Public SSH keys',
@@ -97,6 +99,7 @@ export const sshKeysMessages = {
       key: 'Açık anahtar',
       keyHelp: '.pub dosyanızdaki tek satırı yapıştırın (örneğin ~/.ssh/id_ed25519.pub), dosyayı içe aktarın ya da bu formun üzerine bırakın.',
       importFile: '.pub dosyası içe aktar…',
+      importDialogTitle: 'SSH açık anahtarını içe aktar',
       importedFrom: '{file} dosyasından okundu.',
       dropHere: 'Okumak için .pub dosyasını bırakın',
       fileTooLarge: 'Bu dosya bir açık anahtar olamayacak kadar büyük.',
@@ -131,6 +134,7 @@ export const sshKeysMessages = {
       deleteWarning: '“{title}” ({fingerprint}) anahtarı bu hesaptan kaldırılacak. Keystead’deki anahtar listesinin kullanıldığı her yerde bu anahtar artık çalışmayacak. Bu işlem geri alınamaz.',
       deleted: '“{title}” anahtarı silindi.',
       export: 'authorized_keys olarak dışa aktar…',
+      exportDialogTitle: 'SSH anahtarlarını authorized_keys olarak kaydet',
       exported: '{file} bir anahtarla kaydedildi. | {file} {count} anahtarla kaydedildi.',
       public: {
         label: 'Açık SSH anahtarları',
@@ -182,6 +186,7 @@ export const sshKeysMessages = {
       key: 'Öffentlicher Schlüssel',
       keyHelp: 'Fügen Sie die eine Zeile Ihrer .pub-Datei ein (zum Beispiel ~/.ssh/id_ed25519.pub), importieren Sie die Datei oder ziehen Sie sie auf dieses Formular.',
       importFile: '.pub-Datei importieren…',
+      importDialogTitle: 'Öffentlichen SSH-Schlüssel importieren',
       importedFrom: 'Aus {file} gelesen.',
       dropHere: '.pub-Datei zum Einlesen hier ablegen',
       fileTooLarge: 'Diese Datei ist zu groß für einen öffentlichen Schlüssel.',
@@ -216,6 +221,7 @@ export const sshKeysMessages = {
       deleteWarning: 'Der Schlüssel „{title}“ ({fingerprint}) wird von diesem Konto entfernt. Überall, wo die Schlüsselliste aus Keystead verwendet wird, funktioniert er dann nicht mehr. Das lässt sich nicht rückgängig machen.',
       deleted: 'Der Schlüssel „{title}“ wurde gelöscht.',
       export: 'Als authorized_keys exportieren…',
+      exportDialogTitle: 'SSH-Schlüssel als authorized_keys speichern',
       exported: '{file} mit einem Schlüssel gespeichert. | {file} mit {count} Schlüsseln gespeichert.',
       public: {
         label: 'Öffentliche SSH-Schlüssel',
