@@ -8,6 +8,7 @@ import type { HandlerDefinition, HandlerTable } from './guard.ts'
 import { createSecurityHandlers } from './security.ipc.ts'
 import { createTokensHandlers } from './tokens.ipc.ts'
 import { createProfileHandlers } from './profile.ipc.ts'
+import { createSshKeysHandlers } from './ssh-keys.ipc.ts'
 
 export interface HandlerDependencies {
   getStatus(): AppStatus
@@ -22,6 +23,7 @@ export function createHandlerTable(deps: HandlerDependencies): HandlerTable {
     tokens: createTokensHandlers() as Record<keyof ChannelMap['tokens'], HandlerDefinition>,
     profile: createProfileHandlers() as Record<keyof ChannelMap['profile'], HandlerDefinition>,
     settings: createSettingsHandlers() as Record<keyof ChannelMap['settings'], HandlerDefinition>,
+    sshKeys: createSshKeysHandlers() as Record<keyof ChannelMap['sshKeys'], HandlerDefinition>,
   }
   const table = new Map<string, HandlerDefinition>()
   for (const [domain, methods] of Object.entries(channels)) {

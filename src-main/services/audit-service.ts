@@ -32,6 +32,8 @@ export const SecurityEventKind = Object.freeze({
   SessionRevoked: 'session.revoked',
   OtherSessionsRevoked: 'sessions.revokedOthers',
   AccountExported: 'account.exported',
+  SSHKeyAdded: 'sshKey.added',
+  SSHKeyRemoved: 'sshKey.removed',
 } as const)
 export type SecurityEventKind = (typeof SecurityEventKind)[keyof typeof SecurityEventKind]
 

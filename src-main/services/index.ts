@@ -20,6 +20,8 @@ import type { PasswordHasher, ScryptParams } from './password-hasher.ts'
 import { createProfileService } from './profile-service.ts'
 import type { ProfileService } from './profile-service.ts'
 import type { SecretBox } from './secret-box.ts'
+import { createSSHKeyService } from './ssh-key-service.ts'
+import type { SSHKeyService } from './ssh-key-service.ts'
 import { createSessionService, DEFAULT_SESSION_POLICY } from './session-service.ts'
 import type { SessionPolicy, SessionService } from './session-service.ts'
 import { createPasswordService } from './password-service.ts'
@@ -67,6 +69,7 @@ export interface Services {
   profile: ProfileService
   admin: AdminService
   settings: SettingsService
+  sshKeys: SSHKeyService
 }
 
 export function createServices(options: ServiceOptions): Services {
@@ -93,6 +96,7 @@ export function createServices(options: ServiceOptions): Services {
   const tokens = createTokenService({ db, clock, audit })
   const credentials = createCredentialService({ db, clock })
   const profile = createProfileService({ db, clock, audit, accounts, auth, events })
+  const sshKeys = createSSHKeyService({ db, clock, audit, accounts })
   const admin = createAdminService({ db, clock, hasher, audit, accounts, sessions })
   const settings = createSettingsService({
     store: options.settingsStore ?? createMemorySettingsStore(),
@@ -117,5 +121,6 @@ export function createServices(options: ServiceOptions): Services {
     profile,
     admin,
     settings,
+    sshKeys,
   }
 }

@@ -17,6 +17,8 @@ import { profileChannels } from './profile.ts'
 import type { ProfileApi } from './profile.ts'
 import { settingsChannels } from './settings.ts'
 import type { SettingsApi } from './settings.ts'
+import { sshKeysChannels } from './ssh-keys.ts'
+import type { SshKeysApi } from './ssh-keys.ts'
 
 export const CHANNEL_PREFIX = 'keystead:'
 
@@ -27,6 +29,7 @@ export const channels = {
   tokens: tokensChannels,
   profile: profileChannels,
   settings: settingsChannels,
+  sshKeys: sshKeysChannels,
 } as const
 
 /** Events pushed from main to a window. */
@@ -53,6 +56,7 @@ export interface KeysteadApi {
   tokens: TokensApi
   profile: ProfileApi
   settings: SettingsApi
+  sshKeys: SshKeysApi
   events: EventsApi
 }
 

@@ -5,12 +5,13 @@ import { securityMessages } from './messages/security.ts'
 import { tokensMessages } from './messages/tokens.ts'
 import { profileMessages } from './messages/profile.ts'
 import { settingsMessages } from './messages/settings.ts'
+import { sshKeysMessages } from './messages/sshKeys.ts'
 
 /**
  * Each domain keeps its strings in ./messages/<domain>.ts as `{ en, ... }`.
  * Every locale must have the same keys as English (a test checks this).
  */
-const domains = [commonMessages, authMessages, securityMessages, tokensMessages, profileMessages, settingsMessages]
+const domains = [commonMessages, authMessages, securityMessages, tokensMessages, profileMessages, settingsMessages, sshKeysMessages]
 
 export const SUPPORTED_LOCALES = ['en', 'tr', 'de'] as const
 export type SupportedLocale = (typeof SUPPORTED_LOCALES)[number]
