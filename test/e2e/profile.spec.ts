@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test'
-import { writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { expectAccessible, SCREENSHOT_DIR } from './a11y.ts'
@@ -83,7 +84,7 @@ test('edits every field, switches to Turkish and back, moves the time zone, and 
 
   // The profile menu: picture and name; the name leads to the profile page.
   await page.getByTestId('profile-menu').click()
-  await expect(page.getByRole('menuitem')).toHaveText([/Alice Liddell/, 'Profil ayarları', 'Güvenlik', 'Erişim belirteçleri', 'SSH anahtarları', 'Oturumlar', 'Oturumu kapat'])
+  await expect(page.getByRole('menuitem')).toHaveText([/Alice Liddell/, 'Profil ayarları', 'Güvenlik', 'Erişim belirteçleri', 'SSH anahtarları', 'Oturumlar', 'Ayarlar', 'Oturumu kapat'])
   await page.getByTestId('menu-profile-page').click()
   await expect(page.getByTestId('public-username')).toHaveText('Alicia')
   await expect(page.getByTestId('public-full-name')).toHaveText('Alice Liddell')
@@ -114,9 +115,18 @@ test('edits every field, switches to Turkish and back, moves the time zone, and 
   await expect(page.getByText('Your picture was updated.')).toBeVisible()
   await page.screenshot({ path: `${SCREENSHOT_DIR}/profile.png`, fullPage: true })
 
+  // The profile page lists the account's public SSH keys with ssh-keygen's fingerprint.
+  const keyPath = join(app.dataDir, 'id_ed25519')
+  execFileSync('ssh-keygen', ['-t', 'ed25519', '-N', '', '-C', 'alice@laptop', '-q', '-f', keyPath])
+  const fingerprint = execFileSync('ssh-keygen', ['-lf', `${keyPath}.pub`], { encoding: 'utf8' }).split(' ')[1]!
+  const services = app.test.core.services!
+  services.sshKeys.addKey(services.accounts.findAccountByUsername('Alicia')!.id, { title: 'Laptop', publicKey: readFileSync(`${keyPath}.pub`, 'utf8') })
+
   await page.getByRole('link', { name: 'View your profile page' }).click()
   await expect(page.getByTestId('public-username')).toHaveText('Alicia')
   await expect(page.getByTestId('public-picture')).toHaveAttribute('src', /^data:image\/webp;base64,/)
+  await expect(page.getByTestId('ssh-public-keys')).toContainText('Laptop')
+  await expect(page.getByTestId('ssh-public-keys')).toContainText(fingerprint)
   await expectAccessible(page, 'profile page')
   await page.screenshot({ path: `${SCREENSHOT_DIR}/profile-page.png` })
 
