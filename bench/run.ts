@@ -168,8 +168,8 @@ async function benchScale(): Promise<Figure[]> {
 
     log('scale: listing one account against a bare indexed lookup')
     const listing = measureListing(large.path, small.path, largeCounts, smallCounts)
-    details.scale = { seedMs, largeCounts, smallCounts, startup: { large: largeRuns, empty: emptyRuns }, listing: listing.details }
-    const pick = (runs: StartupRun[], key: keyof StartupRun) => median(runs.map((r) => r[key]))
+    details.scale = { seedMs, quickCheckMs, largeCounts, smallCounts, startup: { large: largeRuns, empty: emptyRuns }, listing: listing.details }
+    const pick = (runs: StartupRun[], key: 'readyMs' | 'coreMs' | 'listAccountsMs' | 'rssAfterReadyMB') => median(runs.map((r) => r[key]))
     return [
       makeFigure(
         'scale.startup',
