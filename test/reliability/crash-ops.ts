@@ -1,0 +1,105 @@
+import type { DB } from '../../src-main/db/database.ts'
+import { findSessionById } from '../../src-main/db/repositories/sessions-repo.ts'
+import type { SessionRow } from '../../src-main/db/repositories/sessions-repo.ts'
+import type { Services } from '../../src-main/services/index.ts'
+import { FAKE_DEVICE } from '../fixtures/fake-platform.ts'
+
+/**
+ * The writes the crash-safety child performs, each through the services, each reported
+ * (one JSON line on stdout) only after the service call returned, i.e. after SQLite
+ * committed it. The parent checks every reported write against the database after a
+ * SIGKILL. To cover a new feature (tokens, SSH keys, profile edits), add an op here:
+ * `run` does the write and returns what to check, `check` looks for it.
+ */
+export interface CommittedWrite {
+  op: string
+  /** Later writes with the same key supersede earlier ones (a sign-out after its sign-in). */
+  key: string
+  [fact: string]: unknown
+}
+
+export interface WriterState {
+  runId: string
+  seq: number
+  services: Services
+  /** Accounts created by this child, with their passwords (known only to it). */
+  accounts: Array<{ id: number; username: string; password: string }>
+  sessions: SessionRow[]
+  random(): number
+}
+
+export interface WriteOp {
+  name: string
+  weight: number
+  /** Performs one write; null when it has nothing to act on yet. */
+  run(state: WriterState): Promise<CommittedWrite | null>
+  /** Null when the database shows the write; otherwise what is wrong. */
+  check(db: DB, write: CommittedWrite): string | null
+}
+
+const pick = <T>(state: WriterState, list: readonly T[]): T | undefined => list[Math.floor(state.random() * list.length)]
+
+export const WRITE_OPS: WriteOp[] = [
+  {
+    name: 'account.create',
+    weight: 3,
+    async run(state) {
+      const username = `w${state.runId}n${state.seq}`
+      const password = `pass ${state.runId} ${state.seq} 9`
+      const row = await state.services.accounts.createAccount({ username, password, fullName: `Writer ${state.seq}`, email: `${username}@example.test` })
+      state.accounts.push({ id: row.id, username, password })
+      return { op: 'account.create', key: `account:${username}`, username, id: row.id }
+    },
+    check(db, write) {
+      const row = db.prepare('SELECT id, email FROM accounts WHERE username_key = ?').get(String(write.username).toLowerCase()) as { id: number; email: string } | undefined
+      if (!row) return `account ${write.username} is missing`
+      const logged = db.prepare("SELECT count(*) AS n FROM security_log WHERE account_id = ? AND kind = 'account.created'").get(row.id) as { n: number }
+      return row.id === write.id && row.email === `${write.username}@example.test` && logged.n === 1 ? null : `account ${write.username} is incomplete`
+    },
+  },
+  {
+    name: 'session.signIn',
+    weight: 4,
+    async run(state) {
+      const account = pick(state, state.accounts)
+      if (!account) return null
+      const result = await state.services.auth.signIn({ username: account.username, password: account.password, origin: 'app', device: FAKE_DEVICE })
+      state.sessions.push(result.session)
+      return { op: 'session.signIn', key: `session:${result.session.id}`, sessionId: result.session.id, accountId: account.id }
+    },
+    check(db, write) {
+      const session = findSessionById(db, String(write.sessionId))
+      return session && session.account_id === write.accountId ? null : `session ${write.sessionId} is missing`
+    },
+  },
+  {
+    name: 'session.reauthenticate',
+    weight: 2,
+    async run(state) {
+      const session = pick(state, state.sessions)
+      if (!session) return null
+      const account = state.accounts.find((a) => a.id === session.account_id)!
+      await state.services.auth.reauthenticate(session, account.password)
+      return { op: 'session.reauthenticate', key: `session:${session.id}`, sessionId: session.id, accountId: account.id, lastAuthAt: session.last_auth_at }
+    },
+    check(db, write) {
+      const session = findSessionById(db, String(write.sessionId))
+      if (!session) return `session ${write.sessionId} is missing`
+      return session.last_auth_at >= Number(write.lastAuthAt) ? null : `session ${write.sessionId} lost its re-authentication`
+    },
+  },
+  {
+    name: 'session.signOut',
+    weight: 2,
+    async run(state) {
+      const session = pick(state, state.sessions)
+      if (!session) return null
+      state.services.auth.signOut(session)
+      state.sessions = state.sessions.filter((s) => s.id !== session.id)
+      return { op: 'session.signOut', key: `session:${session.id}`, sessionId: session.id }
+    },
+    check(db, write) {
+      return findSessionById(db, String(write.sessionId)) ? `signed-out session ${write.sessionId} is still there` : null
+    },
+  },
+]
