@@ -220,7 +220,12 @@ function measureListing(largePath: string, smallPath: string, largeCounts: Recor
       return ((performance.now() - started) * 1000) / SAMPLE
     }
     // Warm both files' pages into the caches, then alternate many rounds.
-    for (let i = 0; i < 3; i++) (ours('large'), ours('small'), bare('large'), bare('small'))
+    for (let i = 0; i < 3; i++) {
+      ours('large')
+      ours('small')
+      bare('large')
+      bare('small')
+    }
     const times = { oursLarge: [] as number[], oursSmall: [] as number[], bareLarge: [] as number[], bareSmall: [] as number[] }
     let rowsPerListing = { large: 0, small: 0 }
     for (let i = 0; i < 60; i++) {
