@@ -109,6 +109,8 @@ export interface PaintTimes {
   headingMs: number
   /** Files the page fetched (each one a round trip through the route handler). */
   requests: number
+  /** [file, start ms, end ms] of each fetch and [channel, start, end] of each IPC call: where the time went. */
+  waterfall?: { resources: Array<[string, number, number]>; ipc: Array<[string, number, number]> }
 }
 
 // Records when the first <h1> appears (the sign-in screen's title; the empty page's only element).
@@ -123,7 +125,15 @@ const HEADING_PROBE = `(() => {
 const READ_PAINT_TIMES = `new Promise((resolve) => {
   const read = () => {
     const fcp = performance.getEntriesByName('first-contentful-paint')[0]
-    if (fcp && window.__headingAt !== undefined) resolve({ fcpMs: fcp.startTime, headingMs: window.__headingAt, requests: 1 + performance.getEntriesByType('resource').length })
+    if (fcp && window.__headingAt !== undefined) resolve({
+      fcpMs: fcp.startTime,
+      headingMs: window.__headingAt,
+      requests: 1 + performance.getEntriesByType('resource').length,
+      waterfall: {
+        resources: performance.getEntriesByType('resource').map((e) => [e.name.split('/').pop(), Math.round(e.startTime), Math.round(e.responseEnd)]),
+        ipc: window.__ipcCalls ?? [],
+      },
+    })
     else requestAnimationFrame(read)
   }
   read()
@@ -174,8 +184,10 @@ export async function measurePaint(emptyDir: string, rounds: number): Promise<Re
       core.core.invoke({ windowId: id, senderUrl: source.frame.url() }, channel, payload),
     )
     await context.addInitScript({
-      content: `window.keystead = (${createKeysteadApi.toString()})(${JSON.stringify(channels)}, ${JSON.stringify(eventChannels)},
-        (channel, payload) => window.__keysteadInvoke(channel, payload), () => () => {});`,
+      content: `window.__ipcCalls = [];
+        window.keystead = (${createKeysteadApi.toString()})(${JSON.stringify(channels)}, ${JSON.stringify(eventChannels)},
+        (channel, payload) => { const started = performance.now(); return window.__keysteadInvoke(channel, payload)
+          .finally(() => window.__ipcCalls.push([channel, Math.round(started), Math.round(performance.now())])) }, () => () => {});`,
     })
   }
   try {

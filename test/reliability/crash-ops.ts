@@ -79,8 +79,10 @@ export const WRITE_OPS: WriteOp[] = [
       const session = pick(state, state.sessions)
       if (!session) return null
       const account = state.accounts.find((a) => a.id === session.account_id)!
+      // Taken before the call: the service stamps the row with its own clock() reading, which is >= this.
+      const notBefore = state.services.clock()
       await state.services.auth.reauthenticate(session, account.password)
-      return { op: 'session.reauthenticate', key: `session:${session.id}`, sessionId: session.id, accountId: account.id, lastAuthAt: session.last_auth_at }
+      return { op: 'session.reauthenticate', key: `session:${session.id}`, sessionId: session.id, accountId: account.id, lastAuthAt: notBefore }
     },
     check(db, write) {
       const session = findSessionById(db, String(write.sessionId))
