@@ -16,17 +16,13 @@ import { availableParallelism, cpus, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { listChannels } from '../src-preload/contract/api.ts'
-import { startAppCore } from '../src-main/core.ts'
-import type { AppCore } from '../src-main/core.ts'
 import { openDatabase } from '../src-main/db/database.ts'
 import type { DB } from '../src-main/db/database.ts'
 import { migrateDatabase } from '../src-main/db/migrate.ts'
 import { listSessionRowsForAccount } from '../src-main/db/repositories/sessions-repo.ts'
-import { silentLogger } from '../src-main/log.ts'
 import { createPasswordHasher, DEFAULT_SCRYPT_PARAMS, parsePasswordHash } from '../src-main/services/password-hasher.ts'
-import { createKeyFileSecretBox } from '../src-main/services/secret-box.ts'
-import { createFakePlatform } from '../test/fixtures/fake-platform.ts'
 import { makeTempDir } from '../test/fixtures/temp-dir.ts'
+import { startBenchCore } from './lib/core.ts'
 import { formatMarkdownTable, formatTable, makeFigure, median, pendingFigure, timeMs } from './lib/figures.ts'
 import type { Figure } from './lib/figures.ts'
 import { buildApp, buildEmptyVuePage, measureInitialAssets, measurePaint, RENDERER_DIR } from './lib/renderer.ts'
@@ -39,18 +35,6 @@ const SKIP_RENDERER = args.includes('--skip-renderer')
 const PASSWORD = 'bench password 1'
 const details: Record<string, unknown> = {}
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`)
-
-async function startCore(dataDir: string): Promise<AppCore> {
-  return startAppCore({
-    dataDir,
-    platform: createFakePlatform(),
-    createSecretBox: (dir) => createKeyFileSecretBox(join(dir, 'keystead.key')),
-    isTrustedSender: () => true,
-    notify: () => {},
-    log: silentLogger,
-    // No scryptParams: the default (N=2^17, r=8, p=1), as the app runs.
-  })
-}
 
 /** The raw KDF: node:crypto scrypt with exactly the parameters of a stored default hash. */
 function rawKDF(password: string, hash: string): Promise<Buffer> {
@@ -68,7 +52,7 @@ function rawKDF(password: string, hash: string): Promise<Buffer> {
 async function benchSignIn(): Promise<Figure[]> {
   log('sign-in: creating an account at the default scrypt cost')
   const dir = makeTempDir('keystead-bench-signin-')
-  const core = await startCore(dir.path)
+  const core = await startBenchCore(dir.path)
   try {
     const account = await core.services!.accounts.createAccount({ username: 'benchuser', password: PASSWORD })
     const signIn = (windowId: number) =>

@@ -3,15 +3,15 @@ import { chromium } from '@playwright/test'
 import type { Browser, BrowserContext } from '@playwright/test'
 import { init, parse } from 'es-module-lexer'
 import { spawnSync } from 'node:child_process'
-import { readFile } from 'node:fs/promises'
 import { readFileSync } from 'node:fs'
-import { extname, join, normalize, posix } from 'node:path'
+import { join, normalize, posix } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { build } from 'vite'
 import { channels, eventChannels } from '../../src-preload/contract/api.ts'
 import { createKeysteadApi } from '../../src-preload/create-api.ts'
-import { CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_META } from '../../src-main/security-policy.ts'
+import { CONTENT_SECURITY_POLICY_META } from '../../src-main/security-policy.ts'
 import { startTestCore, TEST_ORIGIN } from '../../test/fixtures/test-core.ts'
+import { serveFolder } from '../../test/fixtures/serve-folder.ts'
 import { makeTempDir } from '../../test/fixtures/temp-dir.ts'
 import { median } from './figures.ts'
 
@@ -74,32 +74,6 @@ export async function measureInitialAssets(dir: string): Promise<InitialAssets> 
   })
   const sum = (kind: 'js' | 'css') => files.filter((f) => f.kind === kind).reduce((total, f) => total + f.gzipBytes, 0)
   return { files, jsGzipBytes: sum('js'), cssGzipBytes: sum('css') }
-}
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-}
-
-/** Serves a built folder at TEST_ORIGIN with the app's CSP header, exactly like test/e2e/bridge.ts. */
-async function serveFolder(context: BrowserContext, dir: string): Promise<void> {
-  await context.route(`${TEST_ORIGIN}/**`, async (route) => {
-    const relative = normalize(decodeURIComponent(new URL(route.request().url()).pathname)).replace(/^\/+/, '') || 'index.html'
-    try {
-      const body = await readFile(join(dir, relative))
-      await route.fulfill({
-        status: 200,
-        body,
-        headers: { 'content-type': CONTENT_TYPES[extname(relative)] ?? 'application/octet-stream', 'content-security-policy': CONTENT_SECURITY_POLICY },
-      })
-    } catch {
-      await route.fulfill({ status: 404, body: 'not found' })
-    }
-  })
-  await context.route(/^(?!http:\/\/app\.invalid\/).*/, (route) => route.abort())
 }
 
 const SIGN_IN_TITLE = 'Sign in to Keystead'
