@@ -10,7 +10,8 @@ import type { CommittedWrite } from './crash-ops.ts'
  * Crash safety: a child writes through the services and is killed with SIGKILL at a random
  * moment, KEYSTEAD_CRASH_KILLS times (200 by default) on the same database. After every kill
  * the file opens, `PRAGMA integrity_check` says ok, and every write the child reported as
- * committed is there (or superseded by a later reported write with the same key).
+ * committed is there (or superseded by a later reported write with the same key); the write
+ * a kill cut short shows either its old or its new state.
  */
 const KILLS = Number(process.env.KEYSTEAD_CRASH_KILLS ?? 200)
 const WRITER = join(import.meta.dirname, 'crash-writer.ts')
@@ -18,7 +19,10 @@ const dir = makeTempDir('keystead-crash-')
 afterAll(() => dir.remove())
 
 interface KillOutcome {
+  /** Writes reported done, in order. */
   writes: CommittedWrite[]
+  /** The write that was under way when the kill came (intent printed, done not). */
+  cut: CommittedWrite | null
   killedBeforeReady: boolean
 }
 
@@ -46,9 +50,11 @@ function runAndKill(runId: string, random: () => number): Promise<KillOutcome> {
       if (timer) clearTimeout(timer)
       if (signal !== 'SIGKILL') return reject(new Error(`the writer exited by itself (code ${code}): ${stderr}`))
       // Only complete lines count: a line cut by the kill was never fully reported.
-      const lines = stdout.split('\n').slice(0, -1)
-      const writes = lines.map((line) => JSON.parse(line) as CommittedWrite | { ready: true }).filter((v): v is CommittedWrite => 'op' in v)
-      resolve({ writes, killedBeforeReady: !ready })
+      const lines = stdout.split('\n').slice(0, -1).map((line) => JSON.parse(line) as (CommittedWrite & { phase: 'intent' | 'done' }) | { ready: true })
+      const reports = lines.filter((v): v is CommittedWrite & { phase: 'intent' | 'done' } => 'op' in v)
+      const writes = reports.filter((r) => r.phase === 'done')
+      const last = reports.at(-1)
+      resolve({ writes, cut: last && last.phase === 'intent' ? last : null, killedBeforeReady: !ready })
     })
   })
 }
@@ -67,6 +73,9 @@ it(`keeps every reported write and a sound file through ${KILLS} SIGKILLs`, asyn
   const seed = Number(process.env.KEYSTEAD_CRASH_SEED ?? Date.now() % 1_000_000)
   const random = seededRandom(seed)
   const latest = new Map<string, CommittedWrite>()
+  /** Keys whose last write was cut by a kill: the old or the new state may show. */
+  const inDoubt = new Map<string, { before: CommittedWrite | undefined; cut: CommittedWrite }>()
+  let cutWrites = 0
   const perOp: Record<string, number> = Object.fromEntries(WRITE_OPS.map((op) => [op.name, 0]))
   let reported = 0
   let killedBeforeReady = 0
@@ -79,21 +88,30 @@ it(`keeps every reported write and a sound file through ${KILLS} SIGKILLs`, asyn
       perOp[write.op] = (perOp[write.op] ?? 0) + 1
       reported++
     }
+    if (outcome.cut) {
+      cutWrites++
+      inDoubt.set(outcome.cut.key, { before: latest.get(outcome.cut.key), cut: outcome.cut })
+      latest.delete(outcome.cut.key)
+    }
     const db = openDatabase(join(dir.path, 'keystead.db'))
     try {
       const integrity = (db.pragma('integrity_check') as Array<{ integrity_check: string }>).map((r) => r.integrity_check)
       expect(integrity, `integrity_check after kill ${kill} (seed ${seed})`).toEqual(['ok'])
       const problems: string[] = []
+      const check = (write: CommittedWrite) => WRITE_OPS.find((op) => op.name === write.op)!.check(db, write)
       for (const write of latest.values()) {
-        const problem = WRITE_OPS.find((op) => op.name === write.op)!.check(db, write)
+        const problem = check(write)
         if (problem) problems.push(problem)
+      }
+      for (const { before, cut } of inDoubt.values()) {
+        if (before && check(before) !== null && check(cut) !== null) problems.push(`${cut.key}: neither the state before the cut ${cut.op} nor after it`)
       }
       expect(problems, `lost writes after kill ${kill} (seed ${seed})`).toEqual([])
     } finally {
       db.close()
     }
   }
-  const summary = `crash safety: ${KILLS} SIGKILLs (${killedBeforeReady} during start-up), ${reported} committed writes reported and all present (${Object.entries(perOp)
+  const summary = `crash safety: ${KILLS} SIGKILLs (${killedBeforeReady} during start-up, ${cutWrites} in the middle of a write), ${reported} committed writes reported and all present (${Object.entries(perOp)
     .map(([op, n]) => `${op} ${n}`)
     .join(', ')}), integrity_check ok every time; seed ${seed}, ${((Date.now() - started) / 1000).toFixed(0)} s`
   console.log(summary)

@@ -1,6 +1,7 @@
 /**
  * The crash-safety child: writes through the services in a loop until it is killed.
- * Each write is reported on stdout (fd 1, written synchronously) only after it committed.
+ * Before each write it prints its intent, after it (once committed) that it is done: one JSON
+ * line each on stdout (fd 1, written synchronously).
  *
  *   node test/reliability/crash-writer.ts <data dir> <run id>
  */
@@ -29,6 +30,9 @@ for (;;) {
   let roll = state.random() * totalWeight
   const op = WRITE_OPS.find((candidate) => (roll -= candidate.weight) < 0) ?? WRITE_OPS[0]!
   state.seq++
-  const write = await op.run(state)
-  if (write) report(write)
+  const planned = op.plan(state)
+  if (!planned) continue
+  report({ phase: 'intent', ...planned.write })
+  const learnt = await planned.perform()
+  report({ phase: 'done', ...planned.write, ...learnt })
 }
