@@ -33,8 +33,16 @@ export default defineConfig(({ command }) => ({
   renderer: {
     root: resolve(import.meta.dirname, 'src-renderer'),
     plugins: [vue(), contentSecurityPolicy(command)],
+    // vue-i18n's compile-time flags: Composition API only (createI18n({ legacy: false })), no devtools hooks in production.
+    define: {
+      __VUE_I18N_FULL_INSTALL__: 'true',
+      __VUE_I18N_LEGACY_API__: 'false',
+      __INTLIFY_PROD_DEVTOOLS__: 'false',
+    },
     build: {
       outDir: resolve(import.meta.dirname, 'out/renderer'),
+      // electron-vite leaves the renderer unminified by default; the shipped bundle should be minified.
+      minify: true,
       rolldownOptions: { input: resolve(import.meta.dirname, 'src-renderer/index.html') },
     },
   },

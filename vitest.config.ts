@@ -4,7 +4,9 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   plugins: [vue()],
   test: {
-    include: ['test/main/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/renderer/**/*.test.ts'],
+    include: ['test/main/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/renderer/**/*.test.ts', 'test/reliability/**/*.test.ts'],
+    // The reliability suite runs here at CI size; `npm run test:reliability` runs it at full size (200 kills).
+    env: { KEYSTEAD_CRASH_KILLS: process.env.KEYSTEAD_CRASH_KILLS ?? '40' },
     environment: 'node',
     testTimeout: 20_000,
     hookTimeout: 20_000,

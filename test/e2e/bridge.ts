@@ -1,10 +1,9 @@
 import { test as base, expect } from '@playwright/test'
 import type { BrowserContext, Page } from '@playwright/test'
-import { readFile } from 'node:fs/promises'
-import { extname, join, normalize } from 'node:path'
+import { join } from 'node:path'
 import { channels, eventChannels } from '../../src-preload/contract/api.ts'
 import { createKeysteadApi } from '../../src-preload/create-api.ts'
-import { CONTENT_SECURITY_POLICY } from '../../src-main/security-policy.ts'
+import { serveFolder } from '../fixtures/serve-folder.ts'
 import { makeTempDir } from '../fixtures/temp-dir.ts'
 import { startTestCore, TEST_ORIGIN } from '../fixtures/test-core.ts'
 import type { TestCore } from '../fixtures/test-core.ts'
@@ -16,40 +15,7 @@ import type { TestCore } from '../fixtures/test-core.ts'
  * running in this test process. Each page is one "window" with its own id.
  */
 const RENDERER_DIR = join(import.meta.dirname, '../../out/renderer')
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-}
-
 export const APP_URL = `${TEST_ORIGIN}/index.html`
-
-async function serveRenderer(context: BrowserContext): Promise<void> {
-  await context.route(`${TEST_ORIGIN}/**`, async (route) => {
-    const url = new URL(route.request().url())
-    const relative = normalize(decodeURIComponent(url.pathname)).replace(/^\/+/, '') || 'index.html'
-    if (relative.startsWith('..')) return route.fulfill({ status: 404 })
-    try {
-      const body = await readFile(join(RENDERER_DIR, relative))
-      await route.fulfill({
-        status: 200,
-        body,
-        headers: {
-          'content-type': CONTENT_TYPES[extname(relative)] ?? 'application/octet-stream',
-          'content-security-policy': CONTENT_SECURITY_POLICY,
-        },
-      })
-    } catch {
-      await route.fulfill({ status: 404, body: 'not found' })
-    }
-  })
-  // Nothing else may load: the app is offline by design.
-  await context.route(/^(?!http:\/\/app\.invalid\/).*/, (route) => route.abort())
-}
 
 export interface KeysteadApp {
   test: TestCore
@@ -81,7 +47,7 @@ export const test = base.extend<{ app: KeysteadApp }>({
     async function prepare(ctx: BrowserContext): Promise<void> {
       if (prepared.has(ctx)) return
       prepared.add(ctx)
-      await serveRenderer(ctx)
+      await serveFolder(ctx, RENDERER_DIR)
       await ctx.exposeBinding('__keysteadInvoke', async (source, channel: string, payload: unknown) => {
         const windowId = ids.get(source.page)
         if (windowId === undefined) throw new Error('Unknown window')

@@ -1,0 +1,279 @@
+import fc from 'fast-check'
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { z } from 'zod'
+import { listChannels } from '../../src-preload/contract/api.ts'
+import { ErrorCode } from '../../src-preload/contract/errors.ts'
+import type { DB } from '../../src-main/db/database.ts'
+import { createHandlerTable } from '../../src-main/ipc/handlers.ts'
+import { SecurityEventKind } from '../../src-main/services/audit-service.ts'
+import { makeTempDir } from '../fixtures/temp-dir.ts'
+import { startTestCore, TEST_ORIGIN } from '../fixtures/test-core.ts'
+import type { TestCore } from '../fixtures/test-core.ts'
+
+/**
+ * Boundary fuzzing: every channel of the contract (new domains are covered by being in
+ * listChannels()) gets at least 2,000 malformed payloads, half from a signed-in window and
+ * half from a signed-out one. Every answer must be a typed error (or an ok that changed
+ * nothing: a harmless read), nothing may throw, and refused calls must leave the database
+ * unchanged: row for row after every call, byte for byte (after a checkpoint) after every batch.
+ * The one change a refused call may make is to record a failed attempt in the security log.
+ */
+const PER_CHANNEL = 2_000
+const FAILED_ATTEMPT_KINDS: string[] = [SecurityEventKind.SignInFailed, SecurityEventKind.ReauthFailed]
+const OWNER = { username: 'fuzzOwner', password: 'owner password 7' }
+const SIGNED_IN = 1
+const SIGNED_OUT = 2
+const FIXED_NOW = Date.parse('2026-11-23T12:00:00Z')
+
+let dir: ReturnType<typeof makeTempDir>
+let test: TestCore
+let db: DB
+
+beforeAll(async () => {
+  dir = makeTempDir('keystead-fuzz-')
+  // A fixed clock: no "last used" touches, so an unchanged database means exactly that.
+  test = await startTestCore({ dataDir: dir.path, clock: () => FIXED_NOW })
+  db = test.core.services!.db
+  const created = await test.call('keystead:auth.createAccount', OWNER, SIGNED_IN)
+  expect(created.ok).toBe(true)
+})
+afterAll(() => {
+  test.core.close()
+  dir.remove()
+})
+
+// ----- database fingerprints -----
+function tableNames(): string[] {
+  return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name)
+}
+
+/** Every row of every table, except failed-attempt entries in the security log (counted apart). */
+function fingerprintRows(): { digest: string; failedAttempts: number } {
+  const hash = createHash('sha256')
+  const placeholders = FAILED_ATTEMPT_KINDS.map(() => '?').join(',')
+  for (const table of tableNames()) {
+    const rows = table === 'security_log' ? db.prepare(`SELECT * FROM security_log WHERE kind NOT IN (${placeholders}) ORDER BY id`).all(...FAILED_ATTEMPT_KINDS) : db.prepare(`SELECT * FROM "${table}" ORDER BY rowid`).all()
+    hash.update(table).update(JSON.stringify(rows, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('hex') : v)))
+  }
+  const failed = db.prepare(`SELECT count(*) AS n FROM security_log WHERE kind IN (${placeholders})`).get(...FAILED_ATTEMPT_KINDS) as { n: number }
+  return { digest: hash.digest('hex'), failedAttempts: failed.n }
+}
+
+function fingerprintFile(): string {
+  db.pragma('wal_checkpoint(TRUNCATE)')
+  return createHash('sha256').update(readFileSync(test.core.databasePath)).digest('hex')
+}
+
+// ----- payloads -----
+type Schema = z.ZodType & { def: { type: string; shape?: Record<string, Schema>; innerType?: Schema; element?: Schema; options?: Schema[]; entries?: Record<string, unknown> } }
+
+/** A well-formed payload for a schema: the starting point for mutations (strings are too short for any rule). */
+function exampleOf(schema: Schema): unknown {
+  const def = schema.def
+  switch (def.type) {
+    case 'object':
+      return Object.fromEntries(Object.entries(def.shape ?? {}).map(([key, value]) => [key, exampleOf(value)]))
+    case 'optional':
+    case 'nullable':
+    case 'default':
+      return exampleOf(def.innerType!)
+    case 'string':
+      return 'x'
+    case 'number':
+    case 'int':
+      return 1
+    case 'boolean':
+      return true
+    case 'null':
+      return null
+    case 'array':
+      return [exampleOf(def.element!)]
+    case 'union':
+      return exampleOf(def.options![0]!)
+    case 'enum':
+      return Object.values(def.entries ?? {})[0]
+    default:
+      return 'x'
+  }
+}
+
+const UNICODE_EDGES = [
+  '',
+  '\u0000',
+  'a\u0000b',
+  '\ud800',
+  '\udfff',
+  'x\ud83dy',
+  '\ufeffalice',
+  '\u202eecila',
+  'al\u200dice',
+  'e\u0301',
+  'İstanbul',
+  'ǅ',
+  '\uffff\ufffe',
+  '👩‍👩‍👧‍👦'.repeat(50),
+  'Z̴̡̢̛̗̘̙̜̝̞̟̠̀́̂̃̄̅̆̇̈̉̊̋̌̍̎̏̐̑̒̓̔̽̾̿̀́͂̓̈́͆͊͋͌'.repeat(20),
+  '\r\n\t\v\f',
+  '${7*7}{{7*7}}<script>',
+  "' OR 1=1 --",
+  '../../../../etc/passwd',
+  '%s%n%x',
+]
+
+function deepArray(depth: number): unknown {
+  let value: unknown = 'bottom'
+  for (let i = 0; i < depth; i++) value = [value]
+  return value
+}
+
+function deepObject(depth: number): unknown {
+  let value: unknown = 'bottom'
+  for (let i = 0; i < depth; i++) value = { a: value }
+  return value
+}
+
+const HUGE = 'A'.repeat(1_000_000)
+const SPECIALS: unknown[] = [
+  undefined,
+  0,
+  -0,
+  NaN,
+  Infinity,
+  -Infinity,
+  Number.MAX_SAFE_INTEGER + 2,
+  10n ** 30n,
+  true,
+  false,
+  '',
+  HUGE,
+  'x'.repeat(10_000_000),
+  [],
+  {},
+  Object.create(null),
+  new Date(0),
+  new Uint8Array(16),
+  new Map([['a', 1]]),
+  new Set([1]),
+  /re/g,
+  deepArray(10_000),
+  deepObject(5_000),
+  JSON.parse('{"__proto__": {"isAdmin": true, "polluted": "yes"}}'),
+  JSON.parse('{"constructor": {"prototype": {"polluted": "yes"}}}'),
+  JSON.parse('{"prototype": {"polluted": "yes"}}'),
+  ...UNICODE_EDGES,
+]
+
+const POLLUTION_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__', 'then']
+
+function payloadsFor(schema: Schema, count: number, seed: number): unknown[] {
+  const example = exampleOf(schema)
+  const fields = example !== null && typeof example === 'object' && !Array.isArray(example) ? Object.keys(example) : []
+  const anything = fc.anything({
+    maxDepth: 4,
+    withBigInt: true,
+    withBoxedValues: true,
+    withDate: true,
+    withMap: true,
+    withNullPrototype: true,
+    withObjectString: true,
+    withSet: true,
+    withSparseArray: true,
+    withTypedArray: true,
+    withUnicodeString: true,
+  })
+  const strings = fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), fc.constantFrom(...UNICODE_EDGES), fc.constantFrom(HUGE))
+  const value = fc.oneof(anything, strings, fc.constantFrom(...SPECIALS))
+  const withField = (key: string, v: unknown) => ({ ...(example as object), [key]: v })
+  const generators: fc.Arbitrary<unknown>[] = [
+    value,
+    // The well-formed example with one field replaced by anything at all.
+    ...(fields.length > 0 ? [fc.tuple(fc.constantFrom(...fields), value).map(([key, v]) => withField(key, v))] : []),
+    // ... with one field removed, or an unknown key added.
+    ...(fields.length > 0 ? [fc.constantFrom(...fields).map((key) => Object.fromEntries(Object.entries(example as object).filter(([k]) => k !== key)))] : []),
+    fc.tuple(fc.oneof(fc.constantFrom(...POLLUTION_KEYS), fc.string()), value).map(([key, v]) => {
+      const base = fields.length > 0 ? { ...(example as object) } : {}
+      // JSON.parse makes `__proto__` an own key, as a structured clone from the renderer would.
+      return Object.assign(JSON.parse(`{${JSON.stringify(key)}: {"polluted": "yes"}}`), base, key === '__proto__' ? {} : { [key]: v })
+    }),
+    // The example wrapped, as an array, or as a string.
+    fc.constantFrom([example], JSON.stringify(example), { payload: example }, [example, example]),
+    // Every field given unicode edge cases at once.
+    ...(fields.length > 0 ? [fc.constantFrom(...UNICODE_EDGES).map((s) => Object.fromEntries(fields.map((key) => [key, s])))] : []),
+  ]
+  const samples = fc.sample(fc.oneof(...generators), { numRuns: count * 2, seed })
+  const malformed = samples.filter((payload) => !(schema.safeParse(payload).success && (example === null || fields.length === 0)))
+  return [...SPECIALS, ...malformed].slice(0, count)
+}
+
+// ----- the run -----
+const ERROR_CODES = new Set<string>(Object.values(ErrorCode))
+const handlers = createHandlerTable({ getStatus: () => ({ state: 'ready', version: 'fuzz' }) })
+const totals = { calls: 0, refused: 0, harmlessOk: 0, failedAttemptsRecorded: 0, byteIdenticalBatches: 0, batches: 0 }
+
+describe('every IPC channel under malformed payloads', () => {
+  const channels = listChannels()
+
+  it('covers every channel of the contract', () => {
+    expect(channels.length).toBeGreaterThan(0)
+    expect([...handlers.keys()].sort()).toEqual([...channels].sort())
+  })
+
+  it.each(channels)('%s: 2,000 malformed payloads, typed errors only, database unchanged', async (channel) => {
+    const schema = handlers.get(channel)!.input as Schema
+    const payloads = payloadsFor(schema, PER_CHANNEL, channel.length * 7919)
+    expect(payloads.length).toBe(PER_CHANNEL)
+    for (const windowId of [SIGNED_IN, SIGNED_OUT]) {
+      const batch = windowId === SIGNED_IN ? payloads.slice(0, PER_CHANNEL / 2) : payloads.slice(PER_CHANNEL / 2)
+      const fileBefore = fingerprintFile()
+      const batchStart = fingerprintRows()
+      let before = batchStart
+      for (const payload of batch) {
+        let answer: unknown
+        try {
+          // Straight to the invoker: `undefined` must arrive as undefined (the helper would turn it into null).
+          answer = await test.core.invoke({ windowId, senderUrl: `${TEST_ORIGIN}/index.html` }, channel, payload)
+        } catch (error) {
+          throw new Error(`${channel} threw instead of answering: ${(error as Error).message}`)
+        }
+        const after = fingerprintRows()
+        totals.calls++
+        const result = answer as { ok: boolean; error?: { code: unknown; message: unknown } }
+        if (result.ok) {
+          totals.harmlessOk++
+          expect(after.digest, `${channel} answered ok to a malformed payload and changed the database`).toBe(before.digest)
+          expect(after.failedAttempts).toBe(before.failedAttempts)
+        } else {
+          totals.refused++
+          expect(Object.keys(result).sort()).toEqual(['error', 'ok'])
+          expect(ERROR_CODES.has(String(result.error?.code))).toBe(true)
+          expect(typeof result.error?.message).toBe('string')
+          expect((result.error!.message as string).length).toBeGreaterThan(0)
+          // Error messages never echo the (possibly huge, possibly secret) input.
+          expect((result.error!.message as string).length).toBeLessThan(500)
+          expect(after.digest, `${channel} refused a payload but changed the database`).toBe(before.digest)
+          totals.failedAttemptsRecorded += after.failedAttempts - before.failedAttempts
+        }
+        before = after
+      }
+      const batchEnd = fingerprintRows()
+      totals.batches++
+      if (batchEnd.failedAttempts === batchStart.failedAttempts) {
+        expect(fingerprintFile(), `${channel}: the database file changed`).toBe(fileBefore)
+        totals.byteIdenticalBatches++
+      }
+    }
+    // The signed-in window is still signed in; nothing polluted Object.prototype.
+    expect(await test.call('keystead:auth.getCurrentAccount', null, SIGNED_IN)).toMatchObject({ ok: true, value: { username: OWNER.username } })
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined()
+  }, 600_000)
+
+  it('printed its counts', () => {
+    console.log(
+      `IPC fuzzing: ${channels.length} channels, ${totals.calls} malformed calls (${PER_CHANNEL} per channel, half signed in): ${totals.refused} typed errors, ${totals.harmlessOk} harmless ok reads, ${totals.failedAttemptsRecorded} failed attempts logged, database rows unchanged after every call, file byte-identical in ${totals.byteIdenticalBatches} of ${totals.batches} batches (the rest logged failed attempts)`,
+    )
+    expect(totals.calls).toBe(channels.length * PER_CHANNEL)
+  })
+})
