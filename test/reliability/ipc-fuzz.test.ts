@@ -21,7 +21,9 @@ import type { TestCore } from '../fixtures/test-core.ts'
  * The one change a refused call may make is to record a failed attempt in the security log.
  */
 const PER_CHANNEL = 2_000
-const FAILED_ATTEMPT_KINDS: string[] = [SecurityEventKind.SignInFailed, SecurityEventKind.ReauthFailed]
+const FAILED_ATTEMPT_KINDS: string[] = [SecurityEventKind.SignInFailed, SecurityEventKind.ReauthFailed, SecurityEventKind.SecondFactorFailed]
+/** The throttle's failure counters: a refused password or code is SUPPOSED to count there. */
+const THROTTLE_TABLE = 'sign_in_throttle'
 const OWNER = { username: 'fuzzOwner', password: 'owner password 7' }
 const SIGNED_IN = 1
 const SIGNED_OUT = 2
@@ -49,16 +51,20 @@ function tableNames(): string[] {
   return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name)
 }
 
-/** Every row of every table, except failed-attempt entries in the security log (counted apart). */
+/** Every row of every table, except failed-attempt entries in the security log and the throttle's counters (counted apart). */
 function fingerprintRows(): { digest: string; failedAttempts: number } {
   const hash = createHash('sha256')
   const placeholders = FAILED_ATTEMPT_KINDS.map(() => '?').join(',')
   for (const table of tableNames()) {
+    if (table === THROTTLE_TABLE) continue
     const rows = table === 'security_log' ? db.prepare(`SELECT * FROM security_log WHERE kind NOT IN (${placeholders}) ORDER BY id`).all(...FAILED_ATTEMPT_KINDS) : db.prepare(`SELECT * FROM "${table}" ORDER BY rowid`).all()
     hash.update(table).update(JSON.stringify(rows, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('hex') : v)))
   }
   const failed = db.prepare(`SELECT count(*) AS n FROM security_log WHERE kind IN (${placeholders})`).get(...FAILED_ATTEMPT_KINDS) as { n: number }
-  return { digest: hash.digest('hex'), failedAttempts: failed.n }
+  const throttled = tableNames().includes(THROTTLE_TABLE)
+    ? (db.prepare(`SELECT coalesce(sum(failures), 0) AS n FROM ${THROTTLE_TABLE}`).get() as { n: number }).n
+    : 0
+  return { digest: hash.digest('hex'), failedAttempts: failed.n + throttled }
 }
 
 function fingerprintFile(): string {
