@@ -1,7 +1,8 @@
 import { z } from 'zod'
-import type { AuthApi } from '../../src-preload/contract/auth.ts'
+import type { AuthApi, SignInOptions } from '../../src-preload/contract/auth.ts'
 import { PASSWORD_MAX_LENGTH } from '../services/account-rules.ts'
 import { toCurrentAccount } from '../services/account-service.ts'
+import { ErrorCode, KeysteadError } from '../services/errors.ts'
 import { SessionOrigin } from '../services/session-service.ts'
 import { publicHandler, sessionHandler } from './guard.ts'
 import type { DomainHandlers, HandlerContext } from './guard.ts'
@@ -24,6 +25,13 @@ export const signInInput = z.strictObject({
 })
 
 export const reauthenticateInput = z.strictObject({ password })
+
+function keepSignedInUnavailableError(): KeysteadError {
+  return new KeysteadError(ErrorCode.Unavailable, 'Keeping a session across restarts needs the system keyring, which this computer does not offer.', {
+    field: 'keepSignedIn',
+    reason: 'auth.keepSignedInUnavailable',
+  })
+}
 
 function currentAccountOf(ctx: HandlerContext) {
   const held = ctx.windows.get(ctx.windowId)
@@ -59,6 +67,7 @@ export function createAuthHandlers(): DomainHandlers<AuthApi> {
       return toCurrentAccount(account, session.id)
     }),
     signIn: publicHandler(signInInput, async (ctx, input) => {
+      if (input.keepSignedIn && ctx.platform.keptSession.unavailableReason()) throw keepSignedInUnavailableError()
       const result = await ctx.services.auth.signIn({
         username: input.username,
         password: input.password,
@@ -68,6 +77,7 @@ export function createAuthHandlers(): DomainHandlers<AuthApi> {
       })
       releaseWindowSession(ctx)
       ctx.windows.set(ctx.windowId, { token: result.token, sessionId: result.session.id })
+      if (input.keepSignedIn) ctx.platform.keptSession.save({ sessionId: result.session.id, token: result.token })
       return { status: 'signed-in' as const, account: toCurrentAccount(result.account, result.session.id) }
     }),
     signOut: sessionHandler(z.null(), (ctx) => {
@@ -79,6 +89,10 @@ export function createAuthHandlers(): DomainHandlers<AuthApi> {
     reauthenticate: sessionHandler(reauthenticateInput, async (ctx, input) => {
       await ctx.services.auth.reauthenticate(ctx.session, input.password)
       return null
+    }),
+    getSignInOptions: publicHandler(z.null(), (ctx): SignInOptions => {
+      const reason = ctx.platform.keptSession.unavailableReason()
+      return { keepSignedIn: reason ? { available: false, reason } : { available: true } }
     }),
   }
 }

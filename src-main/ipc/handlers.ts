@@ -2,8 +2,10 @@ import { channels } from '../../src-preload/contract/api.ts'
 import type { ChannelMap } from '../../src-preload/contract/api.ts'
 import type { AppStatus } from '../../src-preload/contract/models.ts'
 import { createAppHandlers } from './app.ipc.ts'
+import { createAuditHandlers } from './audit.ipc.ts'
 import { createAuthHandlers } from './auth.ipc.ts'
 import type { HandlerDefinition, HandlerTable } from './guard.ts'
+import { createSessionsHandlers } from './sessions.ipc.ts'
 
 export interface HandlerDependencies {
   getStatus(): AppStatus
@@ -14,6 +16,8 @@ export function createHandlerTable(deps: HandlerDependencies): HandlerTable {
   const domains: { [D in keyof ChannelMap]: Record<keyof ChannelMap[D], HandlerDefinition> } = {
     app: createAppHandlers(deps.getStatus) as Record<keyof ChannelMap['app'], HandlerDefinition>,
     auth: createAuthHandlers() as Record<keyof ChannelMap['auth'], HandlerDefinition>,
+    sessions: createSessionsHandlers() as Record<keyof ChannelMap['sessions'], HandlerDefinition>,
+    audit: createAuditHandlers() as Record<keyof ChannelMap['audit'], HandlerDefinition>,
   }
   const table = new Map<string, HandlerDefinition>()
   for (const [domain, methods] of Object.entries(channels)) {

@@ -43,7 +43,7 @@ export function createServices(options: ServiceOptions): Services {
   const hasher = createPasswordHasher(options.scryptParams ?? DEFAULT_SCRYPT_PARAMS)
   const audit = createAuditService(db, clock)
   const accounts = createAccountService({ db, clock, hasher, audit })
-  const sessions = createSessionService(db, clock, events, options.sessionPolicy ?? DEFAULT_SESSION_POLICY)
+  const sessions = createSessionService(db, clock, events, options.sessionPolicy ?? DEFAULT_SESSION_POLICY, audit)
   const auth = createAuthService({ db, clock, hasher, audit, accounts, sessions })
   return { db, clock, events, hasher, secretBox: options.secretBox, audit, accounts, sessions, auth }
 }

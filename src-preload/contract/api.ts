@@ -9,12 +9,18 @@
 import { appChannels, authChannels } from './auth.ts'
 import type { AppApi, AuthApi } from './auth.ts'
 import type { AppStatus } from './models.ts'
+import { auditChannels } from './audit.ts'
+import type { AuditApi } from './audit.ts'
+import { sessionsChannels } from './sessions.ts'
+import type { SessionsApi } from './sessions.ts'
 
 export const CHANNEL_PREFIX = 'keystead:'
 
 export const channels = {
   app: appChannels,
   auth: authChannels,
+  sessions: sessionsChannels,
+  audit: auditChannels,
 } as const
 
 /** Events pushed from main to a window. */
@@ -37,6 +43,8 @@ export interface EventsApi {
 export interface KeysteadApi {
   app: AppApi
   auth: AuthApi
+  sessions: SessionsApi
+  audit: AuditApi
   events: EventsApi
 }
 

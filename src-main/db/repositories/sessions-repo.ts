@@ -55,7 +55,7 @@ export function deleteSession(db: DB, id: string): boolean {
 
 /** Deletes every session of an account except `keepId`; returns the ids removed. */
 export function deleteAccountSessions(db: DB, accountId: number, keepId: string | null = null): string[] {
-  const rows = db.prepare('SELECT id FROM sessions WHERE account_id = ? AND id IS NOT ?').all(accountId, keepId) as Array<{ id: string }>
-  db.prepare('DELETE FROM sessions WHERE account_id = ? AND id IS NOT ?').run(accountId, keepId)
+  // One statement: a session another process adds meanwhile is either kept or reported, never lost silently.
+  const rows = db.prepare('DELETE FROM sessions WHERE account_id = ? AND id IS NOT ? RETURNING id').all(accountId, keepId) as Array<{ id: string }>
   return rows.map((row) => row.id)
 }
