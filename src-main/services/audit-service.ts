@@ -90,14 +90,18 @@ export function toSecurityEvent(row: SecurityLogRow): SecurityEvent {
   return { id: row.id, at: toISO(row.at), kind: row.kind, sessionId: row.session_id, device: row.device, detail: parseDetail(row.detail) }
 }
 
-/**
- * One CSV field (RFC 4180): quoted when it holds a comma, a quote, a line break or edge spaces,
- * quotes doubled. A field that a spreadsheet would run as a formula (= + - @, tab, CR) gets a
- * leading apostrophe, so opening the export cannot execute anything.
- */
+/** One CSV field (RFC 4180): quoted when it holds a comma, a quote, a line break or edge spaces; quotes doubled. */
 export function escapeCSVField(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
-  return /[",\r\n]|^\s|\s$/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe
+  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value
+}
+
+/**
+ * Free text that a spreadsheet would run as a formula (starting with = + - @, tab or CR) gets a
+ * leading apostrophe, so opening the export cannot execute anything. Only for free text: ids and
+ * kinds (which may begin with "-") are written as they are.
+ */
+export function neutralizeFormula(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
 }
 
 export const SECURITY_LOG_CSV_COLUMNS = ['time', 'kind', 'session', 'device', 'detail'] as const
@@ -105,7 +109,7 @@ export const SECURITY_LOG_CSV_COLUMNS = ['time', 'kind', 'session', 'device', 'd
 export function formatSecurityEventsCSV(events: readonly SecurityEvent[]): string {
   const lines = [SECURITY_LOG_CSV_COLUMNS.join(',')]
   for (const event of events) {
-    lines.push([event.at, event.kind, event.sessionId ?? '', event.device, JSON.stringify(event.detail)].map(escapeCSVField).join(','))
+    lines.push([event.at, event.kind, event.sessionId ?? '', neutralizeFormula(event.device), JSON.stringify(event.detail)].map(escapeCSVField).join(','))
   }
   return `${lines.join('\r\n')}\r\n`
 }
