@@ -62,7 +62,6 @@ const VIRTUAL_INTERFACE = /^(docker|veth|br-|virbr|vmnet|vboxnet|cni|flannel|pod
 
 function clean(value: string | null | undefined): string {
   // Device facts are shown and logged: keep them printable and short.
-  // eslint-disable-next-line no-control-regex
   return (value ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim().slice(0, 200)
 }
 

@@ -30,6 +30,7 @@ export const routes: RouteRecordRaw[] = [
       { path: 'tokens', name: 'tokens', component: () => import('./views/TokensView.vue'), meta: { requiresAuth: true, titleKey: 'nav.tokens' } },
       { path: 'ssh-keys', name: 'ssh-keys', component: () => import('./views/SshKeysView.vue'), meta: { requiresAuth: true, titleKey: 'nav.sshKeys' } },
       { path: 'sessions', name: 'sessions', component: () => import('./views/SessionsView.vue'), meta: { requiresAuth: true, titleKey: 'nav.sessions' } },
+      { path: 'security-log', name: 'security-log', component: () => import('./views/SecurityLogView.vue'), meta: { requiresAuth: true, titleKey: 'nav.securityLog' } },
     ],
   },
   { path: '/:pathMatch(.*)*', redirect: '/profile' },

@@ -1,12 +1,14 @@
 import { createI18n } from 'vue-i18n'
+import { auditMessages } from './messages/audit.ts'
 import { authMessages } from './messages/auth.ts'
 import { commonMessages } from './messages/common.ts'
+import { sessionsMessages } from './messages/sessions.ts'
 
 /**
  * Each domain keeps its strings in ./messages/<domain>.ts as `{ en, ... }`.
  * Every locale must have the same keys as English (a test checks this).
  */
-const domains = [commonMessages, authMessages]
+const domains = [commonMessages, authMessages, sessionsMessages, auditMessages]
 
 export const SUPPORTED_LOCALES = ['en', 'tr', 'de'] as const
 export type SupportedLocale = (typeof SUPPORTED_LOCALES)[number]
