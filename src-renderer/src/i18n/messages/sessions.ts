@@ -5,9 +5,8 @@ export const sessionsMessages = {
       current: 'This session',
       others: 'Other sessions ({n})',
       noOthers: 'No other session of this account is open.',
-      thisDevice: 'Keystead app (this window)',
+      thisWindow: 'This window',
       origin: { app: 'Keystead app', cli: 'Command line', api: 'Local API' },
-      originShort: { app: 'App', cli: 'Command line', api: 'API' },
       kept: 'Kept signed in',
       facts: {
         browser: 'Browser',
@@ -61,9 +60,8 @@ export const sessionsMessages = {
       current: 'Bu oturum',
       others: 'Diğer oturumlar ({n})',
       noOthers: 'Bu hesabın açık başka oturumu yok.',
-      thisDevice: 'Keystead uygulaması (bu pencere)',
+      thisWindow: 'Bu pencere',
       origin: { app: 'Keystead uygulaması', cli: 'Komut satırı', api: 'Yerel API' },
-      originShort: { app: 'Uygulama', cli: 'Komut satırı', api: 'API' },
       kept: 'Oturum açık tutuluyor',
       facts: {
         browser: 'Tarayıcı',
@@ -117,9 +115,8 @@ export const sessionsMessages = {
       current: 'Diese Sitzung',
       others: 'Andere Sitzungen ({n})',
       noOthers: 'Dieses Konto hat keine andere offene Sitzung.',
-      thisDevice: 'Keystead-App (dieses Fenster)',
+      thisWindow: 'Dieses Fenster',
       origin: { app: 'Keystead-App', cli: 'Befehlszeile', api: 'Lokale API' },
-      originShort: { app: 'App', cli: 'Befehlszeile', api: 'API' },
       kept: 'Bleibt angemeldet',
       facts: {
         browser: 'Browser',
