@@ -1,15 +1,10 @@
+import type { DeviceDetails } from '../../src-preload/contract/sessions.ts'
+
 /**
  * Facts about the device a session runs on. Collected by the face that starts the
  * session (the Electron app, the CLI, the local API) and stored with the session.
  */
-export interface DeviceFacts {
-  browser: string
-  os: string
-  model: string
-  ip: string
-  engine: string
-  arch: string
-}
+export type DeviceFacts = DeviceDetails
 
 export const UNKNOWN = 'Unknown'
 

@@ -3,19 +3,23 @@ import type { Result } from './errors.ts'
 /** Where a session started: this app, the `keystead` command line, or the local REST API. */
 export type SessionOriginName = 'app' | 'cli' | 'api'
 
-/** A session as the Sessions screen shows it. Never the token: only its id and details. Dates are ISO 8601. */
-export interface SessionSummary {
-  id: string
-  origin: SessionOriginName
-  /** The session of the window asking. */
-  isCurrent: boolean
-  keepSignedIn: boolean
+/** The device a session runs on, as collected in the main process ("Unknown" where the OS does not say). */
+export interface DeviceDetails {
   browser: string
   os: string
   model: string
   ip: string
   engine: string
   arch: string
+}
+
+/** A session as the Sessions screen shows it. Never the token: only its id and details. Dates are ISO 8601. */
+export interface SessionSummary extends DeviceDetails {
+  id: string
+  origin: SessionOriginName
+  /** The session of the window asking. */
+  isCurrent: boolean
+  keepSignedIn: boolean
   createdAt: string
   /** "Last modified": the last activity, written at most once a minute. */
   lastUsedAt: string

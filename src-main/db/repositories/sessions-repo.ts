@@ -1,6 +1,8 @@
+import type { DeviceDetails } from '../../../src-preload/contract/sessions.ts'
 import type { DB } from '../database.ts'
 
-export interface SessionRow {
+/** A row of `sessions`; the device columns (browser, os, model, ip, engine, arch) are the contract's DeviceDetails. */
+export interface SessionRow extends DeviceDetails {
   id: string
   account_id: number
   token_hash: Buffer
@@ -10,12 +12,6 @@ export interface SessionRow {
   last_auth_at: number
   expires_at: number
   keep_signed_in: number
-  browser: string
-  os: string
-  model: string
-  ip: string
-  engine: string
-  arch: string
 }
 
 export type NewSessionRow = Omit<SessionRow, never>
