@@ -6,6 +6,7 @@ import {
   deleteSession,
   findSessionById,
   findSessionByTokenHash,
+  findSessionTimesByIds,
   insertSession,
   listSessionRowsForAccount,
   markSessionAuthenticated,
@@ -136,7 +137,7 @@ export function createSessionService(
     if (!row) return basePolicy
     return { ...basePolicy, idleTimeoutMs: row.idle_timeout_ms, absoluteTimeoutMs: row.absolute_timeout_ms }
   }
-  function expiresAtOf(session: SessionRow, policy = getSessionPolicy()): number {
+  function expiresAtOf(session: Pick<SessionRow, 'created_at' | 'last_used_at'>, policy = getSessionPolicy()): number {
     return Math.min(session.created_at + policy.absoluteTimeoutMs, session.last_used_at + policy.idleTimeoutMs)
   }
   function isSessionExpired(session: SessionRow): boolean {
@@ -247,11 +248,20 @@ export function createSessionService(
       return ids.length
     },
     findEndedSessionIds(sessionIds) {
+      const ids = [...new Set(sessionIds)]
+      if (ids.length === 0) return []
+      const policy = getSessionPolicy()
+      const now = clock()
+      const alive = new Map<string, Pick<SessionRow, 'created_at' | 'last_used_at'>>()
+      // One statement per 500 ids (far below SQLite's limit on bound values); a window holds one session.
+      for (let start = 0; start < ids.length; start += 500) {
+        for (const row of findSessionTimesByIds(db, ids.slice(start, start + 500))) alive.set(row.id, row)
+      }
       const ended: string[] = []
-      for (const id of sessionIds) {
-        const session = findSessionById(db, id)
-        if (!session) ended.push(id)
-        else if (isSessionExpired(session)) invalidateSession(id, 'expired')
+      for (const id of ids) {
+        const times = alive.get(id)
+        if (!times) ended.push(id)
+        else if (now >= expiresAtOf(times, policy)) invalidateSession(id, 'expired')
       }
       return ended
     },

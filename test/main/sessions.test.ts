@@ -305,3 +305,19 @@ describe('sessions closed by another process (same file)', () => {
     expect(count).toBe(seen)
   })
 })
+
+describe('findEndedSessionIds', () => {
+  it('answers for many ids at once: missing ones returned, expired ones ended, live ones left alone', async () => {
+    const services = app.core.services!
+    const alice = services.accounts.findAccountByUsername('alice')!.id
+    const live = Array.from({ length: 600 }, () => services.sessions.createSession(alice, { origin: 'api', device: FAKE_DEVICE }).session.id)
+    now += 11 * HOUR
+    const fresh = services.sessions.createSession(alice, { origin: 'cli', device: FAKE_DEVICE }).session.id
+    services.sessions.invalidateSession(live[599]!, 'revoked')
+    expect(services.sessions.findEndedSessionIds([...live.slice(0, 599), 'missing-1', fresh, 'missing-1'])).toEqual(['missing-1'])
+    now += 2 * HOUR // the 600 older ones are now idle for 13 h; the fresh one for 2 h
+    expect(services.sessions.findEndedSessionIds([...live.slice(0, 599), fresh, live[599]!])).toEqual([live[599]])
+    expect(countSessions()).toBe(1)
+    expect(services.sessions.findEndedSessionIds([])).toEqual([])
+  })
+})

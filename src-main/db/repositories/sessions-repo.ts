@@ -37,6 +37,14 @@ export function listSessionRowsForAccount(db: DB, accountId: number): SessionRow
   return db.prepare('SELECT * FROM sessions WHERE account_id = ? ORDER BY created_at DESC, id').all(accountId) as SessionRow[]
 }
 
+/** The times that decide whether sessions are alive, for a few ids at once (primary-key lookups). */
+export function findSessionTimesByIds(db: DB, ids: readonly string[]): Array<Pick<SessionRow, 'id' | 'created_at' | 'last_used_at'>> {
+  if (ids.length === 0) return []
+  return db
+    .prepare(`SELECT id, created_at, last_used_at FROM sessions WHERE id IN (${ids.map(() => '?').join(',')})`)
+    .all(...ids) as Array<Pick<SessionRow, 'id' | 'created_at' | 'last_used_at'>>
+}
+
 export function touchSession(db: DB, id: string, lastUsedAt: number): void {
   db.prepare('UPDATE sessions SET last_used_at = ? WHERE id = ?').run(lastUsedAt, id)
 }
