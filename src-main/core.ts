@@ -14,6 +14,7 @@ import { createHandlerTable } from './ipc/handlers.ts'
 import { WindowSessions } from './ipc/window-sessions.ts'
 import type { Logger } from './log.ts'
 import type { Platform } from './platform/types.ts'
+import { SecurityEventKind } from './services/audit-service.ts'
 import type { Clock } from './services/clock.ts'
 import { createServices } from './services/index.ts'
 import type { Services } from './services/index.ts'
@@ -38,6 +39,23 @@ export interface AppCoreOptions {
   settingsStore?: SettingsStore
   /** Checks the local API's bearer credentials; tests inject a fake. */
   createCredentialVerifier?(services: Services): CredentialVerifier
+
+  /**
+   * Runs the check for sessions ended by another process (the CLI, the local API) on the same
+   * file. Default: every second on an unref'd timer. Tests pass their own and call `tick`.
+   */
+  scheduleSessionCheck?: SessionCheckScheduler
+}
+
+/** Calls `tick` every `intervalMs`; returns a function that stops it. */
+export type SessionCheckScheduler = (tick: () => void, intervalMs: number) => () => void
+
+export const SESSION_CHECK_INTERVAL_MS = 1000
+
+export const intervalScheduler: SessionCheckScheduler = (tick, intervalMs) => {
+  const timer = setInterval(tick, intervalMs)
+  timer.unref?.()
+  return () => clearInterval(timer)
 }
 
 export interface AppCore {
@@ -55,6 +73,17 @@ export interface AppCore {
   /** The local REST API as the settings run it. */
   readonly localApi: LocalApiControl
   /** Stops the local API (it stops listening at once) and closes the database. */
+
+  /**
+   * Sends to sign-in every window whose session no longer exists (closed by another process) or
+   * expired: one primary-key lookup per held session. Runs every second; returns the windows told.
+   */
+  checkWindowSessions(): number[]
+  /**
+   * "Keep me signed in": gives the window the kept session when it is still valid, else drops it.
+   * The Electron shell calls it for the first window at start-up.
+   */
+  restoreKeptSession(windowId: number): boolean
   close(): void
 }
 
@@ -100,11 +129,30 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
   if (services) await services.settings.startLocalApiFromSettings()
 
   const windows = new WindowSessions()
-  services?.events.on('sessionsEnded', ({ sessionIds, reason }) => {
-    for (const windowId of windows.releaseSessions(sessionIds)) {
-      options.notify(windowId, eventChannels.sessionEnded, { reason } satisfies SessionEndedEvent)
+  const { keptSession } = options.platform
+  function endWindowSessions(sessionIds: readonly string[], reason: SessionEndedEvent['reason']): number[] {
+    const kept = keptSession.keptSessionId()
+    if (kept && sessionIds.includes(kept)) keptSession.clear()
+    const told = windows.releaseSessions(sessionIds)
+    for (const windowId of told) options.notify(windowId, eventChannels.sessionEnded, { reason } satisfies SessionEndedEvent)
+    return told
+  }
+  services?.events.on('sessionsEnded', ({ sessionIds, reason }) => void endWindowSessions(sessionIds, reason))
+
+  function checkWindowSessions(): number[] {
+    if (!services) return []
+    const held = windows.entries().map(([, session]) => session.sessionId)
+    if (held.length === 0) return []
+    try {
+      // Expired ones are ended inside (and announced through sessionsEnded); missing ones were closed elsewhere.
+      const gone = services.sessions.findEndedSessionIds([...new Set(held)])
+      return gone.length > 0 ? endWindowSessions(gone, 'revoked') : []
+    } catch (error) {
+      options.log.error('Could not check the windows\' sessions', error)
+      return []
     }
-  })
+  }
+  const stopSessionCheck = services ? (options.scheduleSessionCheck ?? intervalScheduler)(checkWindowSessions, SESSION_CHECK_INTERVAL_MS) : () => {}
 
   const handlers = createHandlerTable({ getStatus: () => status })
   const invoke = createInvoker({ handlers, services, platform: options.platform, windows, isTrustedSender: options.isTrustedSender, log: options.log })
@@ -135,8 +183,28 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
     forgetWindow(windowId) {
       windows.clear(windowId)
     },
+    checkWindowSessions,
+    restoreKeptSession(windowId) {
+      if (!services) return false
+      const kept = keptSession.load()
+      if (!kept) return false
+      const validation = services.sessions.validateSessionToken(kept.token)
+      if (!validation.ok || validation.session.id !== kept.sessionId || validation.session.keep_signed_in !== 1) {
+        keptSession.clear()
+        return false
+      }
+      windows.set(windowId, { token: kept.token, sessionId: kept.sessionId })
+      services.audit.recordSecurityEvent({
+        accountId: validation.session.account_id,
+        kind: SecurityEventKind.SessionRestored,
+        sessionId: kept.sessionId,
+      })
+      return true
+    },
     close() {
       void localApi.stop()
+
+      stopSessionCheck()
       db?.close()
     },
   }

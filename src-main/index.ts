@@ -57,7 +57,7 @@ if (!app.requestSingleInstanceLock()) {
     session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
     session.defaultSession.setPermissionCheckHandler(() => false)
 
-    const platform = createElectronPlatform()
+    const platform = createElectronPlatform(dataDir)
     core = await startAppCore({
       dataDir,
       platform,
@@ -75,6 +75,8 @@ if (!app.requestSingleInstanceLock()) {
     const stateStore = new Store({ name: 'window-state', cwd: dataDir }) as unknown as WindowStateStore
     mainWindow = createMainWindow({ stateStore, devServerUrl })
     const windowId = mainWindow.webContents.id
+    // "Keep me signed in": before the page asks who is signed in (its first request comes later).
+    core.restoreKeptSession(windowId)
     mainWindow.on('closed', () => {
       core?.forgetWindow(windowId)
       mainWindow = null

@@ -4,7 +4,8 @@ import { DATABASE_FILE_NAME, openDatabase } from '../db/database.ts'
 import type { DB } from '../db/database.ts'
 import { migrateDatabase } from '../db/migrate.ts'
 import { defaultUserDataDir } from '../data-dir.ts'
-import { collectHostFacts } from '../platform/host-facts.ts'
+import { readOSFacts } from '../platform/os-facts.ts'
+import { collectDeviceFacts } from '../services/device-facts.ts'
 import type { DeviceFacts } from '../services/device-facts.ts'
 import { ErrorCode, KeysteadError } from '../services/errors.ts'
 import { createServices } from '../services/index.ts'
@@ -108,5 +109,5 @@ export function cliVersion(): string {
 
 /** The device facts a CLI session is recorded with. */
 export function cliDeviceFacts(): DeviceFacts {
-  return collectHostFacts({ browser: `keystead CLI ${cliVersion()} (Node ${process.versions.node})`, engine: `V8 ${process.versions.v8}` })
+  return { ...collectDeviceFacts(readOSFacts()), browser: `keystead CLI ${cliVersion()} (Node.js ${process.versions.node})` }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { AuthApi } from '../../src-preload/contract/auth.ts'
+import type { AuthApi, SignInOptions } from '../../src-preload/contract/auth.ts'
 import { PASSWORD_MAX_LENGTH } from '../services/account-rules.ts'
 import { toCurrentAccount } from '../services/account-service.ts'
 import type { SignInResult } from '../services/auth-service.ts'
@@ -29,6 +29,13 @@ export const reauthenticateInput = z.strictObject({ password })
 
 export const completeSignInInput = z.union([z.strictObject({ code: text(20) }), z.strictObject({ recoveryCode: text(40) })])
 
+function keepSignedInUnavailableError(): KeysteadError {
+  return new KeysteadError(ErrorCode.Unavailable, 'Keeping a session across restarts needs the system keyring, which this computer does not offer.', {
+    field: 'keepSignedIn',
+    reason: 'auth.keepSignedInUnavailable',
+  })
+}
+
 /** How long the half-signed-in state (right password, code still due) lasts. */
 export const PENDING_SIGN_IN_MS = 5 * 60_000
 interface PendingSignIn {
@@ -57,9 +64,10 @@ function releaseWindowSession(ctx: HandlerContext): void {
   if (session) ctx.services.auth.signOut(session)
 }
 
-function signInOutcome(ctx: HandlerContext, result: Extract<SignInResult, { status: 'signed-in' }>) {
+function signInOutcome(ctx: HandlerContext, result: Extract<SignInResult, { status: 'signed-in' }>, keepSignedIn: boolean) {
   releaseWindowSession(ctx)
   ctx.windows.set(ctx.windowId, { token: result.token, sessionId: result.session.id })
+  if (keepSignedIn) ctx.platform.keptSession.save({ sessionId: result.session.id, token: result.token })
   const account = toCurrentAccount(result.account, result.session.id)
   return result.recoveryCodesLeft === undefined
     ? { status: 'signed-in' as const, account }
@@ -83,6 +91,7 @@ export function createAuthHandlers(): DomainHandlers<AuthApi> {
     }),
     signIn: publicHandler(signInInput, async (ctx, input) => {
       pending.delete(ctx.windowId)
+      if (input.keepSignedIn && ctx.platform.keptSession.unavailableReason()) throw keepSignedInUnavailableError()
       const result = await ctx.services.auth.signIn({
         username: input.username,
         password: input.password,
@@ -94,7 +103,7 @@ export function createAuthHandlers(): DomainHandlers<AuthApi> {
         pending.set(ctx.windowId, { accountId: result.accountId, keepSignedIn: input.keepSignedIn ?? false, expiresAt: ctx.services.clock() + PENDING_SIGN_IN_MS })
         return { status: 'second-factor-required' as const }
       }
-      return signInOutcome(ctx, result)
+      return signInOutcome(ctx, result, input.keepSignedIn ?? false)
     }),
     completeSignIn: publicHandler(completeSignInInput, async (ctx, input) => {
       const held = pending.get(ctx.windowId)
@@ -110,7 +119,7 @@ export function createAuthHandlers(): DomainHandlers<AuthApi> {
         device: ctx.platform.deviceFacts(),
       })
       pending.delete(ctx.windowId)
-      return signInOutcome(ctx, result)
+      return signInOutcome(ctx, result, held.keepSignedIn)
     }),
     signOut: sessionHandler(z.null(), (ctx) => {
       ctx.windows.clear(ctx.windowId)
@@ -121,6 +130,10 @@ export function createAuthHandlers(): DomainHandlers<AuthApi> {
     reauthenticate: sessionHandler(reauthenticateInput, async (ctx, input) => {
       await ctx.services.auth.reauthenticate(ctx.session, input.password)
       return null
+    }),
+    getSignInOptions: publicHandler(z.null(), (ctx): SignInOptions => {
+      const reason = ctx.platform.keptSession.unavailableReason()
+      return { keepSignedIn: reason ? { available: false, reason } : { available: true } }
     }),
   }
 }

@@ -2,6 +2,7 @@ import { channels } from '../../src-preload/contract/api.ts'
 import type { ChannelMap } from '../../src-preload/contract/api.ts'
 import type { AppStatus } from '../../src-preload/contract/models.ts'
 import { createAppHandlers } from './app.ipc.ts'
+import { createAuditHandlers } from './audit.ipc.ts'
 import { createAuthHandlers } from './auth.ipc.ts'
 import { createSettingsHandlers } from './settings.ipc.ts'
 import type { HandlerDefinition, HandlerTable } from './guard.ts'
@@ -9,6 +10,7 @@ import { createSecurityHandlers } from './security.ipc.ts'
 import { createTokensHandlers } from './tokens.ipc.ts'
 import { createProfileHandlers } from './profile.ipc.ts'
 import { createSshKeysHandlers } from './ssh-keys.ipc.ts'
+import { createSessionsHandlers } from './sessions.ipc.ts'
 
 export interface HandlerDependencies {
   getStatus(): AppStatus
@@ -24,6 +26,8 @@ export function createHandlerTable(deps: HandlerDependencies): HandlerTable {
     profile: createProfileHandlers() as Record<keyof ChannelMap['profile'], HandlerDefinition>,
     settings: createSettingsHandlers() as Record<keyof ChannelMap['settings'], HandlerDefinition>,
     sshKeys: createSshKeysHandlers() as Record<keyof ChannelMap['sshKeys'], HandlerDefinition>,
+    sessions: createSessionsHandlers() as Record<keyof ChannelMap['sessions'], HandlerDefinition>,
+    audit: createAuditHandlers() as Record<keyof ChannelMap['audit'], HandlerDefinition>,
   }
   const table = new Map<string, HandlerDefinition>()
   for (const [domain, methods] of Object.entries(channels)) {

@@ -1,12 +1,29 @@
 import { app, BrowserWindow, clipboard, dialog, safeStorage, webContents } from 'electron'
+import Store from 'electron-store'
 import type { DeviceFacts } from '../services/device-facts.ts'
-import { collectHostFacts } from './host-facts.ts'
+import { collectDeviceFacts } from '../services/device-facts.ts'
+import { createKeptSessionStore } from './kept-session.ts'
+import type { KeptSessionStore } from './kept-session.ts'
+import { readOSFacts } from './os-facts.ts'
 import type { Platform } from './types.ts'
 
+/** Browser (Electron + Chromium), OS, model, primary address, engine (Blink + V8), CPU architecture. */
 export function collectElectronDeviceFacts(): DeviceFacts {
-  return collectHostFacts({
-    browser: `Keystead ${app.getVersion()} (Electron ${process.versions.electron}, Chromium ${process.versions.chrome})`,
-    engine: `Blink ${process.versions.chrome}, V8 ${process.versions.v8}`,
+  return collectDeviceFacts(readOSFacts())
+}
+
+/** The kept session's token, sealed by safeStorage, in `kept-session.json` in the data folder. */
+export function createElectronKeptSessionStore(dataDir: string): KeptSessionStore {
+  const store = new Store<Record<string, unknown>>({ name: 'kept-session', cwd: dataDir })
+  return createKeptSessionStore({
+    isAvailable: hasOSKeyring,
+    encrypt: (plaintext) => safeStorage.encryptString(plaintext),
+    decrypt: (sealed) => safeStorage.decryptString(sealed),
+    store: {
+      get: (key) => store.get(key),
+      set: (key, value) => store.set(key, value),
+      delete: (key) => store.delete(key),
+    },
   })
 }
 
@@ -15,11 +32,20 @@ function windowFor(windowId: number): BrowserWindow | undefined {
   return contents ? (BrowserWindow.fromWebContents(contents) ?? undefined) : undefined
 }
 
-export function createElectronPlatform(): Platform {
+export function createElectronPlatform(dataDir: string): Platform {
   let facts: DeviceFacts | null = null
+  let factsAt = 0
   return {
     appVersion: app.getVersion(),
-    deviceFacts: () => (facts ??= collectElectronDeviceFacts()),
+    deviceFacts() {
+      // The address can change (another network); read the facts again after a minute.
+      if (!facts || Date.now() - factsAt > 60_000) {
+        facts = collectElectronDeviceFacts()
+        factsAt = Date.now()
+      }
+      return facts
+    },
+    keptSession: createElectronKeptSessionStore(dataDir),
     clipboard: {
       writeText: (text) => clipboard.writeText(text),
       readText: async () => clipboard.readText(),

@@ -1,4 +1,5 @@
 import type { DeviceFacts } from '../services/device-facts.ts'
+import type { KeptSessionStore } from './kept-session.ts'
 
 /**
  * What the IPC face needs from the desktop. The Electron implementation lives in
@@ -25,6 +26,8 @@ export interface OpenDialogRequest {
 export interface Platform {
   readonly appVersion: string
   deviceFacts(): DeviceFacts
+  /** "Keep me signed in": the sealed token of the session restored at start-up. */
+  keptSession: KeptSessionStore
   clipboard: {
     writeText(text: string): void
     readText(): Promise<string>

@@ -1,6 +1,11 @@
 import type { DB } from '../db/database.ts'
-import { insertSecurityLogEntry } from '../db/repositories/security-log-repo.ts'
+import { countSecurityLogRows, insertSecurityLogEntry, listSecurityLogKinds, listSecurityLogRows } from '../db/repositories/security-log-repo.ts'
+import type { SecurityLogRow } from '../db/repositories/security-log-repo.ts'
+import { findSessionById } from '../db/repositories/sessions-repo.ts'
 import type { Clock } from './clock.ts'
+import { toISO } from './clock.ts'
+import { summarizeDevice } from './device-facts.ts'
+import { validationError } from './errors.ts'
 
 /** Kinds of security-log entries. Extend by adding; never rename one that has shipped. */
 export const SecurityEventKind = Object.freeze({
@@ -34,33 +39,155 @@ export const SecurityEventKind = Object.freeze({
   AccountExported: 'account.exported',
   SSHKeyAdded: 'sshKey.added',
   SSHKeyRemoved: 'sshKey.removed',
+  SessionClosed: 'session.closed',
+  OtherSessionsClosed: 'session.closedOthers',
+  SessionRestored: 'session.restored',
+  SessionPolicyChanged: 'session.policyChanged',
+  SecurityLogExported: 'log.exported',
 } as const)
 export type SecurityEventKind = (typeof SecurityEventKind)[keyof typeof SecurityEventKind]
+
+export type SecurityEventDetail = Record<string, string | number | boolean | null>
 
 export interface SecurityEventInput {
   accountId: number
   kind: string
   sessionId?: string | null
+  /** The device summary; when left out, the session's own device is used. */
   device?: string
   /** Plain facts (ids, titles, counts). Never a secret. */
-  detail?: Record<string, string | number | boolean | null>
+  detail?: SecurityEventDetail
 }
+
+/** One entry as the faces show it (times as ISO 8601, UTC). */
+export interface SecurityEvent {
+  id: number
+  at: string
+  kind: string
+  sessionId: string | null
+  device: string
+  detail: SecurityEventDetail
+}
+
+export interface SecurityEventQuery {
+  /** Only these kinds; empty or absent = all. */
+  kinds?: string[]
+  /** 1-based. */
+  page?: number
+  pageSize?: number
+}
+
+export interface SecurityEventPage {
+  entries: SecurityEvent[]
+  total: number
+  page: number
+  pageSize: number
+  /** Every kind the account's log holds (for the filter), known to this version or not. */
+  kinds: string[]
+}
+
+export const SecurityLogFormat = Object.freeze({ CSV: 'csv', JSON: 'json' } as const)
+export type SecurityLogFormat = (typeof SecurityLogFormat)[keyof typeof SecurityLogFormat]
+
+export const SECURITY_LOG_PAGE_SIZE = 25
+export const SECURITY_LOG_MAX_PAGE_SIZE = 100
+export const SECURITY_LOG_MAX_KIND_FILTER = 50
 
 export interface AuditService {
   recordSecurityEvent(event: SecurityEventInput): void
+  /** Newest first, filtered by kind, one page at a time. */
+  listSecurityEvents(accountId: number, query?: SecurityEventQuery): SecurityEventPage
+  /** Every matching entry, newest first, as the file's text (CSV with a header row, or a JSON array). */
+  exportSecurityEvents(accountId: number, format: SecurityLogFormat, kinds?: string[]): { content: string; count: number }
+}
+
+function parseDetail(text: string): SecurityEventDetail {
+  try {
+    const value: unknown = JSON.parse(text)
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as SecurityEventDetail) : {}
+  } catch {
+    return {}
+  }
+}
+
+export function toSecurityEvent(row: SecurityLogRow): SecurityEvent {
+  return { id: row.id, at: toISO(row.at), kind: row.kind, sessionId: row.session_id, device: row.device, detail: parseDetail(row.detail) }
+}
+
+/** One CSV field (RFC 4180): quoted when it holds a comma, a quote, a line break or edge spaces; quotes doubled. */
+export function escapeCSVField(value: string): string {
+  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value
+}
+
+/**
+ * Free text that a spreadsheet would run as a formula (starting with = + - @, tab or CR) gets a
+ * leading apostrophe, so opening the export cannot execute anything. Only for free text: ids and
+ * kinds (which may begin with "-") are written as they are.
+ */
+export function neutralizeFormula(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
+}
+
+export const SECURITY_LOG_CSV_COLUMNS = ['time', 'kind', 'session', 'device', 'detail'] as const
+
+export function formatSecurityEventsCSV(events: readonly SecurityEvent[]): string {
+  const lines = [SECURITY_LOG_CSV_COLUMNS.join(',')]
+  for (const event of events) {
+    lines.push([event.at, event.kind, event.sessionId ?? '', neutralizeFormula(event.device), JSON.stringify(event.detail)].map(escapeCSVField).join(','))
+  }
+  return `${lines.join('\r\n')}\r\n`
+}
+
+export function formatSecurityEventsJSON(events: readonly SecurityEvent[]): string {
+  return `${JSON.stringify(
+    events.map((event) => ({ time: event.at, kind: event.kind, session: event.sessionId, device: event.device, detail: event.detail })),
+    null,
+    2,
+  )}\n`
+}
+
+function normalizeKinds(kinds: string[] | undefined): string[] {
+  const list = [...new Set(kinds ?? [])]
+  if (list.length > SECURITY_LOG_MAX_KIND_FILTER) throw validationError('kinds', 'audit.tooManyKinds', 'Too many kinds in the filter.')
+  return list
 }
 
 export function createAuditService(db: DB, clock: Clock): AuditService {
   return {
     recordSecurityEvent(event) {
+      let device = event.device
+      if (device === undefined && event.sessionId) {
+        const session = findSessionById(db, event.sessionId)
+        device = session ? summarizeDevice(session) : ''
+      }
       insertSecurityLogEntry(db, {
         account_id: event.accountId,
         at: clock(),
         kind: event.kind,
         session_id: event.sessionId ?? null,
-        device: event.device ?? '',
+        device: device ?? '',
         detail: JSON.stringify(event.detail ?? {}),
       })
+    },
+    listSecurityEvents(accountId, query = {}) {
+      const kinds = normalizeKinds(query.kinds)
+      const pageSize = query.pageSize ?? SECURITY_LOG_PAGE_SIZE
+      const page = query.page ?? 1
+      if (!Number.isSafeInteger(pageSize) || pageSize < 1 || pageSize > SECURITY_LOG_MAX_PAGE_SIZE) {
+        throw validationError('pageSize', 'audit.pageSizeInvalid', `A page holds 1 to ${SECURITY_LOG_MAX_PAGE_SIZE} entries.`, { max: SECURITY_LOG_MAX_PAGE_SIZE })
+      }
+      if (!Number.isSafeInteger(page) || page < 1) throw validationError('page', 'audit.pageInvalid', 'Pages are numbered from 1.')
+      const total = countSecurityLogRows(db, accountId, kinds)
+      const rows = listSecurityLogRows(db, accountId, { kinds, limit: pageSize, offset: (page - 1) * pageSize })
+      return { entries: rows.map(toSecurityEvent), total, page, pageSize, kinds: listSecurityLogKinds(db, accountId) }
+    },
+    exportSecurityEvents(accountId, format, kinds) {
+      const filter = normalizeKinds(kinds)
+      const rows = listSecurityLogRows(db, accountId, { kinds: filter, limit: -1, offset: 0 })
+      const events = rows.map(toSecurityEvent)
+      if (format === SecurityLogFormat.CSV) return { content: formatSecurityEventsCSV(events), count: events.length }
+      if (format === SecurityLogFormat.JSON) return { content: formatSecurityEventsJSON(events), count: events.length }
+      throw validationError('format', 'audit.formatInvalid', 'Export as CSV or JSON.')
     },
   }
 }

@@ -81,7 +81,7 @@ export function createServices(options: ServiceOptions): Services {
   const apiKeys = createApiKeyService({ db, clock, secretBox: options.secretBox, audit })
   // Runs inside the account-creation transaction: every account has an API key from the start.
   const accounts = createAccountService({ db, clock, hasher, audit, onAccountCreated: [apiKeys.createApiKey] })
-  const sessions = createSessionService(db, clock, events, options.sessionPolicy ?? DEFAULT_SESSION_POLICY)
+  const sessions = createSessionService(db, clock, events, options.sessionPolicy ?? DEFAULT_SESSION_POLICY, audit)
   const throttle = createThrottleService(db, clock, options.throttlePolicy ?? DEFAULT_THROTTLE_POLICY)
   const twoFactor = createTwoFactorService({
     db,

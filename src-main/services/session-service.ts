@@ -1,17 +1,24 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { DB } from '../db/database.ts'
+import { findSessionPolicyRow, saveSessionPolicyRow } from '../db/repositories/session-policy-repo.ts'
 import {
   deleteAccountSessions,
   deleteSession,
   findSessionById,
   findSessionByTokenHash,
+  findSessionTimesByIds,
   insertSession,
+  listSessionRowsForAccount,
   markSessionAuthenticated,
   touchSession,
 } from '../db/repositories/sessions-repo.ts'
 import type { SessionRow } from '../db/repositories/sessions-repo.ts'
+import type { AuditService } from './audit-service.ts'
+import { SecurityEventKind } from './audit-service.ts'
 import type { Clock } from './clock.ts'
 import type { DeviceFacts } from './device-facts.ts'
+import { summarizeDevice } from './device-facts.ts'
+import { ErrorCode, KeysteadError, validationError } from './errors.ts'
 import type { EventHub, ServiceEvents } from './events.ts'
 
 export const SessionOrigin = Object.freeze({ App: 'app', CLI: 'cli', API: 'api' } as const)
@@ -26,13 +33,25 @@ export interface SessionPolicy {
   reauthWindowMs: number
 }
 
-const HOUR = 60 * 60 * 1000
+/** The two lifetimes a user may change (Settings, the CLI, the API). */
+export interface SessionLifetimes {
+  idleTimeoutMs: number
+  absoluteTimeoutMs: number
+}
+
+const MINUTE = 60 * 1000
+const HOUR = 60 * MINUTE
+const DAY = 24 * HOUR
 export const DEFAULT_SESSION_POLICY: SessionPolicy = Object.freeze({
   idleTimeoutMs: 12 * HOUR,
-  absoluteTimeoutMs: 30 * 24 * HOUR,
+  absoluteTimeoutMs: 30 * DAY,
   touchIntervalMs: 60 * 1000,
   reauthWindowMs: 10 * 60 * 1000,
 })
+
+/** Bounds for the lifetimes: at least a minute (sessions must outlive the once-a-minute touch), at most a year. */
+export const SESSION_LIFETIME_MIN_MS = MINUTE
+export const SESSION_LIFETIME_MAX_MS = 365 * DAY
 
 export type SessionValidation =
   | { ok: true; session: SessionRow }
@@ -51,8 +70,36 @@ export function generateSessionId(): string {
   return randomBytes(12).toString('base64url')
 }
 
+export function sessionNotFoundError(): KeysteadError {
+  return new KeysteadError(ErrorCode.NotFound, 'This session does not exist or has already ended.', { field: 'sessionId', reason: 'sessions.notFound' })
+}
+
+/** Checks lifetimes (whole milliseconds, each within bounds, idle no longer than absolute); throws a field error. */
+export function validateSessionLifetimes(input: SessionLifetimes): SessionLifetimes {
+  for (const field of ['idleTimeoutMs', 'absoluteTimeoutMs'] as const) {
+    const value = input[field]
+    if (!Number.isSafeInteger(value) || value <= 0) {
+      throw validationError(field, 'sessions.lifetimeInvalid', 'A session lifetime must be a positive whole number of milliseconds.')
+    }
+    if (value < SESSION_LIFETIME_MIN_MS || value > SESSION_LIFETIME_MAX_MS) {
+      throw validationError(field, 'sessions.lifetimeOutOfRange', 'A session lifetime must be between 1 minute and 365 days.', {
+        minMinutes: SESSION_LIFETIME_MIN_MS / MINUTE,
+        maxDays: SESSION_LIFETIME_MAX_MS / DAY,
+      })
+    }
+  }
+  if (input.idleTimeoutMs > input.absoluteTimeoutMs) {
+    throw validationError('idleTimeoutMs', 'sessions.idleLongerThanAbsolute', 'The idle lifetime cannot be longer than the total lifetime.')
+  }
+  return { idleTimeoutMs: input.idleTimeoutMs, absoluteTimeoutMs: input.absoluteTimeoutMs }
+}
+
 export interface SessionService {
+  /** The policy in force now (the stored lifetimes over the defaults). */
   readonly policy: SessionPolicy
+  getSessionPolicy(): SessionPolicy
+  /** Changes the lifetimes for every session, existing ones included; stored in the database. */
+  setSessionLifetimes(lifetimes: SessionLifetimes, by?: SessionRow | null): SessionPolicy
   createSession(accountId: number, options: { origin: SessionOrigin; device: DeviceFacts; keepSignedIn?: boolean }): { token: string; session: SessionRow }
   validateSessionToken(token: string): SessionValidation
   findSession(id: string): SessionRow | undefined
@@ -60,20 +107,70 @@ export interface SessionService {
   invalidateSession(id: string, reason: ServiceEvents['sessionsEnded']['reason']): boolean
   invalidateAccountSessions(accountId: number, reason: ServiceEvents['sessionsEnded']['reason'], exceptSessionId?: string | null): string[]
   isSessionExpired(session: SessionRow): boolean
+  /** When the session ends if nothing happens: the earlier of idle and absolute expiry (ms). */
+  expiresAtOf(session: SessionRow): number
+  /** The account's live sessions, newest first (expired ones are ended on the way). */
+  listAccountSessions(accountId: number): SessionRow[]
+  /**
+   * Closes one of the account's other sessions. Refuses (NOT_FOUND, changing nothing) a session
+   * that does not exist or belongs to another account, and the caller's own session (sign out instead).
+   */
+  closeAccountSession(accountId: number, sessionId: string, by: SessionRow | null): SessionRow
+  /** Closes every session of the account except `keepSessionId`; returns how many ended. */
+  closeOtherSessions(accountId: number, keepSessionId: string | null, by: SessionRow | null): number
+  /**
+   * For faces that hold sessions (windows): which of these ids no longer exist, for example because
+   * another process (the CLI, the API) closed them. Expired ones are ended here and announced.
+   */
+  findEndedSessionIds(sessionIds: readonly string[]): string[]
 }
 
-export function createSessionService(db: DB, clock: Clock, events: EventHub, policy: SessionPolicy = DEFAULT_SESSION_POLICY): SessionService {
+export function createSessionService(
+  db: DB,
+  clock: Clock,
+  events: EventHub,
+  basePolicy: SessionPolicy = DEFAULT_SESSION_POLICY,
+  audit?: AuditService,
+): SessionService {
+  function getSessionPolicy(): SessionPolicy {
+    const row = findSessionPolicyRow(db)
+    if (!row) return basePolicy
+    return { ...basePolicy, idleTimeoutMs: row.idle_timeout_ms, absoluteTimeoutMs: row.absolute_timeout_ms }
+  }
+  function expiresAtOf(session: Pick<SessionRow, 'created_at' | 'last_used_at'>, policy = getSessionPolicy()): number {
+    return Math.min(session.created_at + policy.absoluteTimeoutMs, session.last_used_at + policy.idleTimeoutMs)
+  }
   function isSessionExpired(session: SessionRow): boolean {
-    const now = clock()
-    return now >= session.expires_at || now - session.last_used_at >= policy.idleTimeoutMs
+    return clock() >= expiresAtOf(session)
   }
   function invalidateSession(id: string, reason: ServiceEvents['sessionsEnded']['reason']): boolean {
     const removed = deleteSession(db, id)
     if (removed) events.emit('sessionsEnded', { sessionIds: [id], reason })
     return removed
   }
+  function invalidateAccountSessions(accountId: number, reason: ServiceEvents['sessionsEnded']['reason'], exceptSessionId: string | null = null): string[] {
+    const ids = deleteAccountSessions(db, accountId, exceptSessionId)
+    if (ids.length > 0) events.emit('sessionsEnded', { sessionIds: ids, reason })
+    return ids
+  }
   return {
-    policy,
+    get policy() {
+      return getSessionPolicy()
+    },
+    getSessionPolicy,
+    setSessionLifetimes(lifetimes, by = null) {
+      const valid = validateSessionLifetimes(lifetimes)
+      saveSessionPolicyRow(db, { idle_timeout_ms: valid.idleTimeoutMs, absolute_timeout_ms: valid.absoluteTimeoutMs, updated_at: clock() })
+      if (by) {
+        audit?.recordSecurityEvent({
+          accountId: by.account_id,
+          kind: SecurityEventKind.SessionPolicyChanged,
+          sessionId: by.id,
+          detail: { idleTimeoutMinutes: valid.idleTimeoutMs / MINUTE, absoluteTimeoutMinutes: valid.absoluteTimeoutMs / MINUTE },
+        })
+      }
+      return getSessionPolicy()
+    },
     createSession(accountId, options) {
       const now = clock()
       const token = generateSessionToken()
@@ -85,7 +182,7 @@ export function createSessionService(db: DB, clock: Clock, events: EventHub, pol
         created_at: now,
         last_used_at: now,
         last_auth_at: now,
-        expires_at: now + policy.absoluteTimeoutMs,
+        expires_at: now + getSessionPolicy().absoluteTimeoutMs,
         keep_signed_in: options.keepSignedIn ? 1 : 0,
         ...options.device,
       }
@@ -96,11 +193,12 @@ export function createSessionService(db: DB, clock: Clock, events: EventHub, pol
       if (typeof token !== 'string' || token.length === 0 || token.length > 200) return { ok: false, reason: 'unknown' }
       const session = findSessionByTokenHash(db, hashSessionToken(token))
       if (!session) return { ok: false, reason: 'unknown' }
-      if (isSessionExpired(session)) {
+      const policy = getSessionPolicy()
+      const now = clock()
+      if (now >= expiresAtOf(session, policy)) {
         invalidateSession(session.id, 'expired')
         return { ok: false, reason: 'expired' }
       }
-      const now = clock()
       if (now - session.last_used_at >= policy.touchIntervalMs) {
         touchSession(db, session.id, now)
         session.last_used_at = now
@@ -110,11 +208,63 @@ export function createSessionService(db: DB, clock: Clock, events: EventHub, pol
     findSession: (id) => findSessionById(db, id),
     markSessionAuthenticated: (id) => markSessionAuthenticated(db, id, clock()),
     invalidateSession,
-    invalidateAccountSessions(accountId, reason, exceptSessionId = null) {
-      const ids = deleteAccountSessions(db, accountId, exceptSessionId)
-      if (ids.length > 0) events.emit('sessionsEnded', { sessionIds: ids, reason })
-      return ids
-    },
+    invalidateAccountSessions,
     isSessionExpired,
+    expiresAtOf: (session) => expiresAtOf(session),
+    listAccountSessions(accountId) {
+      const policy = getSessionPolicy()
+      const now = clock()
+      const live: SessionRow[] = []
+      for (const session of listSessionRowsForAccount(db, accountId)) {
+        if (now >= expiresAtOf(session, policy)) invalidateSession(session.id, 'expired')
+        else live.push(session)
+      }
+      return live
+    },
+    closeAccountSession(accountId, sessionId, by) {
+      const target = findSessionById(db, sessionId)
+      // Someone else's session answers exactly like a missing one: no probing of other accounts.
+      if (!target || target.account_id !== accountId) throw sessionNotFoundError()
+      if (by && target.id === by.id) {
+        throw new KeysteadError(ErrorCode.Validation, 'This is the session you are using: sign out to end it.', { field: 'sessionId', reason: 'sessions.isCurrent' })
+      }
+      if (!invalidateSession(target.id, 'revoked')) throw sessionNotFoundError()
+      audit?.recordSecurityEvent({
+        accountId,
+        kind: SecurityEventKind.SessionClosed,
+        sessionId: by?.id ?? null,
+        detail: { closedSessionId: target.id, closedOrigin: target.origin, closedDevice: summarizeDevice(target) },
+      })
+      return target
+    },
+    closeOtherSessions(accountId, keepSessionId, by) {
+      const ids = invalidateAccountSessions(accountId, 'revoked', keepSessionId)
+      audit?.recordSecurityEvent({
+        accountId,
+        kind: SecurityEventKind.OtherSessionsClosed,
+        sessionId: by?.id ?? null,
+        detail: { count: ids.length },
+      })
+      return ids.length
+    },
+    findEndedSessionIds(sessionIds) {
+      const ids = [...new Set(sessionIds)]
+      if (ids.length === 0) return []
+      const policy = getSessionPolicy()
+      const now = clock()
+      const alive = new Map<string, Pick<SessionRow, 'created_at' | 'last_used_at'>>()
+      // One statement per 500 ids (far below SQLite's limit on bound values); a window holds one session.
+      for (let start = 0; start < ids.length; start += 500) {
+        for (const row of findSessionTimesByIds(db, ids.slice(start, start + 500))) alive.set(row.id, row)
+      }
+      const ended: string[] = []
+      for (const id of ids) {
+        const times = alive.get(id)
+        if (!times) ended.push(id)
+        else if (now >= expiresAtOf(times, policy)) invalidateSession(id, 'expired')
+      }
+      return ended
+    },
   }
 }
+

@@ -19,6 +19,10 @@ import { settingsChannels } from './settings.ts'
 import type { SettingsApi } from './settings.ts'
 import { sshKeysChannels } from './ssh-keys.ts'
 import type { SshKeysApi } from './ssh-keys.ts'
+import { auditChannels } from './audit.ts'
+import type { AuditApi } from './audit.ts'
+import { sessionsChannels } from './sessions.ts'
+import type { SessionsApi } from './sessions.ts'
 
 export const CHANNEL_PREFIX = 'keystead:'
 
@@ -30,6 +34,8 @@ export const channels = {
   profile: profileChannels,
   settings: settingsChannels,
   sshKeys: sshKeysChannels,
+  sessions: sessionsChannels,
+  audit: auditChannels,
 } as const
 
 /** Events pushed from main to a window. */
@@ -57,6 +63,8 @@ export interface KeysteadApi {
   profile: ProfileApi
   settings: SettingsApi
   sshKeys: SshKeysApi
+  sessions: SessionsApi
+  audit: AuditApi
   events: EventsApi
 }
 

@@ -26,6 +26,11 @@ export type SignInOutcome =
   | { status: 'signed-in'; account: CurrentAccount; recoveryCodesLeft?: number }
   | { status: 'second-factor-required' }
 
+/** What the sign-in form may offer on this computer. */
+export interface SignInOptions {
+  keepSignedIn: { available: true } | { available: false; reason: 'noKeyring' }
+}
+
 export interface AppApi {
   getStatus(): Promise<Result<AppStatus>>
 }
@@ -40,6 +45,8 @@ export interface AuthApi {
   getCurrentAccount(): Promise<Result<CurrentAccount | null>>
   /** Confirms the password again for sensitive actions (valid for 10 minutes). */
   reauthenticate(input: ReauthenticateInput): Promise<Result<null>>
+  /** Whether "Keep me signed in" can be offered (it needs an OS keyring), and why not. */
+  getSignInOptions(): Promise<Result<SignInOptions>>
 }
 
 export const appChannels = {
@@ -54,4 +61,5 @@ export const authChannels = {
   signOut: 'keystead:auth.signOut',
   getCurrentAccount: 'keystead:auth.getCurrentAccount',
   reauthenticate: 'keystead:auth.reauthenticate',
+  getSignInOptions: 'keystead:auth.getSignInOptions',
 } as const satisfies Record<keyof AuthApi, `keystead:${string}`>

@@ -32,6 +32,8 @@ export const routes: RouteRecordRaw[] = [
       { path: 'ssh-keys', name: 'ssh-keys', component: () => import('./views/SshKeysView.vue'), meta: { requiresAuth: true, titleKey: 'nav.sshKeys' } },
       { path: 'sessions', name: 'sessions', component: () => import('./views/SessionsView.vue'), meta: { requiresAuth: true, titleKey: 'nav.sessions' } },
       { path: 'settings', name: 'settings', component: () => import('./views/SettingsView.vue'), meta: { requiresAuth: true, titleKey: 'settings.title' } },
+
+      { path: 'security-log', name: 'security-log', component: () => import('./views/SecurityLogView.vue'), meta: { requiresAuth: true, titleKey: 'nav.securityLog' } },
     ],
   },
   { path: '/:pathMatch(.*)*', redirect: '/profile' },

@@ -5,4 +5,5 @@ export const ACCOUNT_SECTIONS = [
   { name: 'tokens', key: 'nav.tokens' },
   { name: 'ssh-keys', key: 'nav.sshKeys' },
   { name: 'sessions', key: 'nav.sessions' },
+  { name: 'security-log', key: 'nav.securityLog' },
 ] as const

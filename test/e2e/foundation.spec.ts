@@ -39,6 +39,7 @@ test.describe('first start, create account, sign out, sign in', () => {
       'Access tokens',
       'SSH keys',
       'Sessions',
+      'Security log',
     ])
     await expectAccessible(page, 'signed-in shell')
 

@@ -24,3 +24,13 @@ export function listSecurityLogRows(db: DB, accountId: number, options: { kinds?
     .prepare(`SELECT * FROM security_log WHERE account_id = ? ${filter} ORDER BY at DESC, id DESC LIMIT ? OFFSET ?`)
     .all(accountId, ...kinds, options.limit, options.offset) as SecurityLogRow[]
 }
+
+export function countSecurityLogRows(db: DB, accountId: number, kinds: string[] = []): number {
+  const filter = kinds.length > 0 ? `AND kind IN (${kinds.map(() => '?').join(',')})` : ''
+  return (db.prepare(`SELECT count(*) AS n FROM security_log WHERE account_id = ? ${filter}`).get(accountId, ...kinds) as { n: number }).n
+}
+
+/** The kinds an account's log holds, alphabetical. */
+export function listSecurityLogKinds(db: DB, accountId: number): string[] {
+  return (db.prepare('SELECT DISTINCT kind FROM security_log WHERE account_id = ? ORDER BY kind').all(accountId) as Array<{ kind: string }>).map((row) => row.kind)
+}

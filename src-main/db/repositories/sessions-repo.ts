@@ -1,6 +1,8 @@
+import type { DeviceDetails } from '../../../src-preload/contract/sessions.ts'
 import type { DB } from '../database.ts'
 
-export interface SessionRow {
+/** A row of `sessions`; the device columns (browser, os, model, ip, engine, arch) are the contract's DeviceDetails. */
+export interface SessionRow extends DeviceDetails {
   id: string
   account_id: number
   token_hash: Buffer
@@ -10,12 +12,6 @@ export interface SessionRow {
   last_auth_at: number
   expires_at: number
   keep_signed_in: number
-  browser: string
-  os: string
-  model: string
-  ip: string
-  engine: string
-  arch: string
 }
 
 export type NewSessionRow = Omit<SessionRow, never>
@@ -41,6 +37,14 @@ export function listSessionRowsForAccount(db: DB, accountId: number): SessionRow
   return db.prepare('SELECT * FROM sessions WHERE account_id = ? ORDER BY created_at DESC, id').all(accountId) as SessionRow[]
 }
 
+/** The times that decide whether sessions are alive, for a few ids at once (primary-key lookups). */
+export function findSessionTimesByIds(db: DB, ids: readonly string[]): Array<Pick<SessionRow, 'id' | 'created_at' | 'last_used_at'>> {
+  if (ids.length === 0) return []
+  return db
+    .prepare(`SELECT id, created_at, last_used_at FROM sessions WHERE id IN (${ids.map(() => '?').join(',')})`)
+    .all(...ids) as Array<Pick<SessionRow, 'id' | 'created_at' | 'last_used_at'>>
+}
+
 export function touchSession(db: DB, id: string, lastUsedAt: number): void {
   db.prepare('UPDATE sessions SET last_used_at = ? WHERE id = ?').run(lastUsedAt, id)
 }
@@ -55,7 +59,7 @@ export function deleteSession(db: DB, id: string): boolean {
 
 /** Deletes every session of an account except `keepId`; returns the ids removed. */
 export function deleteAccountSessions(db: DB, accountId: number, keepId: string | null = null): string[] {
-  const rows = db.prepare('SELECT id FROM sessions WHERE account_id = ? AND id IS NOT ?').all(accountId, keepId) as Array<{ id: string }>
-  db.prepare('DELETE FROM sessions WHERE account_id = ? AND id IS NOT ?').run(accountId, keepId)
+  // One statement: a session another process adds meanwhile is either kept or reported, never lost silently.
+  const rows = db.prepare('DELETE FROM sessions WHERE account_id = ? AND id IS NOT ? RETURNING id').all(accountId, keepId) as Array<{ id: string }>
   return rows.map((row) => row.id)
 }

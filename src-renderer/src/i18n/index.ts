@@ -1,4 +1,5 @@
 import { createI18n } from 'vue-i18n'
+import { auditMessages } from './messages/audit.ts'
 import { authMessages } from './messages/auth.ts'
 import { commonMessages } from './messages/common.ts'
 import { securityMessages } from './messages/security.ts'
@@ -6,12 +7,13 @@ import { tokensMessages } from './messages/tokens.ts'
 import { profileMessages } from './messages/profile.ts'
 import { settingsMessages } from './messages/settings.ts'
 import { sshKeysMessages } from './messages/sshKeys.ts'
+import { sessionsMessages } from './messages/sessions.ts'
 
 /**
  * Each domain keeps its strings in ./messages/<domain>.ts as `{ en, ... }`.
  * Every locale must have the same keys as English (a test checks this).
  */
-const domains = [commonMessages, authMessages, securityMessages, tokensMessages, profileMessages, settingsMessages, sshKeysMessages]
+const domains = [commonMessages, authMessages, securityMessages, tokensMessages, profileMessages, settingsMessages, sshKeysMessages, sessionsMessages, auditMessages]
 
 export const SUPPORTED_LOCALES = ['en', 'tr', 'de'] as const
 export type SupportedLocale = (typeof SUPPORTED_LOCALES)[number]

@@ -1,0 +1,47 @@
+import { writeFile } from 'node:fs/promises'
+import { z } from 'zod'
+import type { AuditApi } from '../../src-preload/contract/audit.ts'
+import { SECURITY_LOG_MAX_KIND_FILTER, SECURITY_LOG_MAX_PAGE_SIZE, SecurityEventKind } from '../services/audit-service.ts'
+import { toISO } from '../services/clock.ts'
+import { ErrorCode, KeysteadError } from '../services/errors.ts'
+import { sessionHandler } from './guard.ts'
+import type { DomainHandlers } from './guard.ts'
+
+const kinds = z.array(z.string().min(1).max(100)).max(SECURITY_LOG_MAX_KIND_FILTER).optional()
+
+export const listEventsInput = z.strictObject({
+  kinds,
+  page: z.number().int().min(1).max(1_000_000).optional(),
+  pageSize: z.number().int().min(1).max(SECURITY_LOG_MAX_PAGE_SIZE).optional(),
+})
+
+export const exportEventsInput = z.strictObject({ format: z.enum(['csv', 'json']), kinds })
+
+export function createAuditHandlers(): DomainHandlers<AuditApi> {
+  return {
+    listEvents: sessionHandler(listEventsInput, (ctx, input) => ctx.services.audit.listSecurityEvents(ctx.session.account_id, input)),
+    exportEvents: sessionHandler(exportEventsInput, async (ctx, input) => {
+      const date = toISO(ctx.services.clock()).slice(0, 10)
+      const path = await ctx.platform.dialogs.showSaveDialog(ctx.windowId, {
+        title: 'Export the security log',
+        defaultFileName: `keystead-security-log-${date}.${input.format}`,
+        filters: [input.format === 'csv' ? { name: 'CSV', extensions: ['csv'] } : { name: 'JSON', extensions: ['json'] }],
+      })
+      if (!path) return { status: 'cancelled' as const }
+      const { content, count } = ctx.services.audit.exportSecurityEvents(ctx.session.account_id, input.format, input.kinds)
+      // Owner-only: the log tells when and from where the account was used.
+      try {
+        await writeFile(path, content, { encoding: 'utf8', mode: 0o600 })
+      } catch {
+        throw new KeysteadError(ErrorCode.Unavailable, 'The file could not be written. Choose another folder.', { reason: 'audit.writeFailed' })
+      }
+      ctx.services.audit.recordSecurityEvent({
+        accountId: ctx.session.account_id,
+        kind: SecurityEventKind.SecurityLogExported,
+        sessionId: ctx.session.id,
+        detail: { format: input.format, count },
+      })
+      return { status: 'saved' as const, path, count }
+    }),
+  }
+}

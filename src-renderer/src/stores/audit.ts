@@ -1,0 +1,45 @@
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import type { ExportSecurityLogOutcome, SecurityLogExportFormat, SecurityLogPage } from '../../../src-preload/contract/audit.ts'
+import { getApi, unwrap } from '../api.ts'
+
+export const SECURITY_LOG_PAGE_SIZE = 20
+
+/** The security log view: one page at a time, newest first, optionally one kind only. */
+export const useAuditStore = defineStore('audit', () => {
+  const page = ref<SecurityLogPage | null>(null)
+  const kind = ref('')
+  const pageNumber = ref(1)
+  const isLoading = ref(false)
+  const pageCount = computed(() => Math.max(1, Math.ceil((page.value?.total ?? 0) / SECURITY_LOG_PAGE_SIZE)))
+
+  async function load(): Promise<void> {
+    isLoading.value = true
+    try {
+      page.value = await unwrap(
+        getApi().audit.listEvents({ kinds: kind.value ? [kind.value] : [], page: pageNumber.value, pageSize: SECURITY_LOG_PAGE_SIZE }),
+      )
+    } finally {
+      isLoading.value = false
+    }
+  }
+
+  async function setKind(next: string): Promise<void> {
+    kind.value = next
+    pageNumber.value = 1
+    await load()
+  }
+
+  async function goToPage(next: number): Promise<void> {
+    pageNumber.value = Math.min(Math.max(1, next), pageCount.value)
+    await load()
+  }
+
+  async function exportLog(format: SecurityLogExportFormat): Promise<ExportSecurityLogOutcome> {
+    const outcome = await unwrap(getApi().audit.exportEvents({ format, kinds: kind.value ? [kind.value] : [] }))
+    if (outcome.status === 'saved') await load()
+    return outcome
+  }
+
+  return { page, kind, pageNumber, pageCount, isLoading, load, setKind, goToPage, exportLog }
+})
