@@ -68,7 +68,7 @@ test('edits every field, switches to Turkish and back, moves the time zone, and 
   // The whole UI is Turkish at once, dates follow the language and the zone.
   await expect(page.getByRole('heading', { name: 'Profil ayarları' })).toBeVisible()
   await expect(page.getByRole('status').filter({ hasText: 'Profiliniz kaydedildi.' })).toBeVisible()
-  await expect(page.getByRole('navigation', { name: 'Hesap bölümleri' }).getByRole('link')).toHaveText(['Profil', 'Güvenlik', 'Erişim belirteçleri', 'SSH anahtarları', 'Oturumlar'])
+  await expect(page.getByRole('navigation', { name: 'Hesap bölümleri' }).getByRole('link')).toHaveText(['Profil', 'Güvenlik', 'Erişim belirteçleri', 'SSH anahtarları', 'Oturumlar', 'Güvenlik kaydı'])
   expect(await page.evaluate(() => document.documentElement.lang)).toBe('tr')
   await expect(memberSince).toHaveText(await inZone('Asia/Tokyo', 'tr'))
   expect(await inZone('Asia/Tokyo', 'tr')).not.toBe(await inZone('UTC', 'tr'))
@@ -84,7 +84,7 @@ test('edits every field, switches to Turkish and back, moves the time zone, and 
 
   // The profile menu: picture and name; the name leads to the profile page.
   await page.getByTestId('profile-menu').click()
-  await expect(page.getByRole('menuitem')).toHaveText([/Alice Liddell/, 'Profil ayarları', 'Güvenlik', 'Erişim belirteçleri', 'SSH anahtarları', 'Oturumlar', 'Ayarlar', 'Oturumu kapat'])
+  await expect(page.getByRole('menuitem')).toHaveText([/Alice Liddell/, 'Profil ayarları', 'Güvenlik', 'Erişim belirteçleri', 'SSH anahtarları', 'Oturumlar', 'Güvenlik kaydı', 'Ayarlar', 'Oturumu kapat'])
   await page.getByTestId('menu-profile-page').click()
   await expect(page.getByTestId('public-username')).toHaveText('Alicia')
   await expect(page.getByTestId('public-full-name')).toHaveText('Alice Liddell')

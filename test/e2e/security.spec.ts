@@ -28,7 +28,7 @@ test.describe('Security screen', () => {
     const page = await app.openWindow()
     await signIn(page)
     await expect(page.getByTestId('profile-username')).toHaveText('alice')
-    await page.getByRole('navigation', { name: 'Account sections' }).getByRole('link', { name: 'Security' }).click()
+    await page.getByRole('navigation', { name: 'Account sections' }).getByRole('link', { name: 'Security', exact: true }).click()
     await expect(page.getByRole('heading', { name: 'Security', level: 1 })).toBeVisible()
     await expect(page.getByTestId('two-factor-state')).toHaveText('Two-factor authentication is off.')
     await expect(page.getByTestId('secret-storage')).toContainText('No system keyring was found.')
@@ -133,7 +133,7 @@ test.describe('Security screen', () => {
     await signIn(other)
     await expect(other.getByTestId('profile-username')).toHaveText('alice')
 
-    await page.getByRole('navigation', { name: 'Account sections' }).getByRole('link', { name: 'Security' }).click()
+    await page.getByRole('navigation', { name: 'Account sections' }).getByRole('link', { name: 'Security', exact: true }).click()
     const form = page.getByTestId('password-form')
     await form.getByLabel('New password', { exact: true }).fill('password1')
     await expect(page.getByTestId('strength-meter')).toContainText('Password strength: Very weak')
