@@ -7,13 +7,15 @@ import { listSessionRowsForAccount } from '../db/repositories/sessions-repo.ts'
 import type { SessionRow } from '../db/repositories/sessions-repo.ts'
 import type { AccountService } from './account-service.ts'
 import { emailTakenError } from './account-service.ts'
-import { toEmailKey, validateEmail, validateFullName, validatePasswordRules } from './account-rules.ts'
+import { toEmailKey, validateEmail, validateFullName } from './account-rules.ts'
 import type { AuditService } from './audit-service.ts'
 import { SecurityEventKind } from './audit-service.ts'
 import { toISO } from './clock.ts'
 import type { Clock } from './clock.ts'
-import { ErrorCode, KeysteadError, notFoundError } from './errors.ts'
+import { notFoundError } from './errors.ts'
+import type { KeysteadError } from './errors.ts'
 import type { PasswordHasher } from './password-hasher.ts'
+import { validateNewPassword } from './password-policy.ts'
 import type { SessionService } from './session-service.ts'
 
 /**
@@ -177,10 +179,8 @@ export function createAdminService(deps: {
     },
     async setAccountPassword(accountId, password, origin) {
       const account = accounts.getAccount(accountId)
-      validatePasswordRules(password)
-      if (password.toLowerCase() === account.username.toLowerCase()) {
-        throw new KeysteadError(ErrorCode.Validation, 'The password cannot be the username.', { field: 'password', reason: 'password.isUsername' })
-      }
+      // The same rules as a password change in the app (base rules, not the username, not a common password).
+      await validateNewPassword(password, account.username, 'password')
       const passwordHash = await hasher.hashPassword(password)
       const ended = db
         .transaction(() => {

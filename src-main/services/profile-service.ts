@@ -56,6 +56,12 @@ export interface ProfileService {
    * account and (by cascade) every row that refers to it; then every session window is told.
    */
   deleteAccount(session: SessionRow, request: AccountDeletionRequest): Promise<void>
+  /**
+   * ADMIN variant for the command line (`accounts delete U --yes`): the same removal, without
+   * the password, second factor and typed-username checks that only a signed-in user can pass.
+   * The caller (an administrator with the data directory) has confirmed with --yes.
+   */
+  deleteAccountAsAdmin(accountId: number, origin: 'cli' | 'api'): { sessionsEnded: number }
 }
 
 function pictureUrlOf(db: DB, accountId: number): string | null {
@@ -89,6 +95,30 @@ export function createProfileService(deps: {
       createdAt: toISO(row.created_at),
       pictureUrl: pictureUrlOf(db, row.id),
     }
+  }
+
+  /** One transaction removes the account and (by cascade) every row that refers to it; returns how many sessions ended. */
+  function removeAccount(account: AccountRow, session: SessionRow | null, origin?: 'cli' | 'api'): number {
+    const sessionIds = listSessionRowsForAccount(db, account.id).map((row) => row.id)
+    db.transaction(() => {
+      // Recorded first, then removed with everything else: the log goes with the account.
+      audit.recordSecurityEvent({
+        accountId: account.id,
+        kind: SecurityEventKind.AccountDeletion,
+        sessionId: session?.id ?? null,
+        ...(session ? { device: summarizeDevice(session) } : {}),
+        ...(origin ? { detail: { origin } } : {}),
+      })
+      deleteAccountRow(db, account.id)
+    })()
+    // secure_delete zeroes the freed pages; a checkpoint moves them out of the WAL file too.
+    try {
+      db.pragma('wal_checkpoint(TRUNCATE)')
+    } catch {
+      // Another connection (the CLI or the app) may hold a read lock; the next checkpoint completes it.
+    }
+    if (sessionIds.length > 0) events.emit('sessionsEnded', { sessionIds, reason: 'account-deleted' })
+    return sessionIds.length
   }
 
   function getProfile(accountId: number): Profile {
@@ -202,19 +232,10 @@ export function createProfileService(deps: {
       if (request.confirmUsername !== account.username) {
         throw validationError('confirmUsername', 'profile.confirmUsernameMismatch', 'Type the username exactly as shown to confirm.')
       }
-      const sessionIds = listSessionRowsForAccount(db, account.id).map((row) => row.id)
-      db.transaction(() => {
-        // Recorded first, then removed with everything else: the log goes with the account.
-        audit.recordSecurityEvent({ accountId: account.id, kind: SecurityEventKind.AccountDeletion, sessionId: session.id, device: summarizeDevice(session) })
-        deleteAccountRow(db, account.id)
-      })()
-      // secure_delete zeroes the freed pages; a checkpoint moves them out of the WAL file too.
-      try {
-        db.pragma('wal_checkpoint(TRUNCATE)')
-      } catch {
-        // Another connection (the CLI) may hold a read lock; the next checkpoint completes it.
-      }
-      if (sessionIds.length > 0) events.emit('sessionsEnded', { sessionIds, reason: 'account-deleted' })
+      removeAccount(account, session)
+    },
+    deleteAccountAsAdmin(accountId, origin) {
+      return { sessionsEnded: removeAccount(accounts.getAccount(accountId), null, origin) }
     },
   }
 }
