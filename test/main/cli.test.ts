@@ -285,6 +285,7 @@ describe('usage, help and a busy database', () => {
       writeOut: (text: string) => void (io.out += text),
       writeErr: (text: string) => void (io.err += text),
       readStdinLine: async () => '',
+      readStdinAll: async () => '',
       stdinIsTTY: false,
       env: {},
       waitForStop: async () => 'SIGTERM',
