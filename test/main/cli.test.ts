@@ -1,10 +1,11 @@
 import Database from 'better-sqlite3'
+import type { Command } from 'commander'
 import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { CliIO } from '../../src-main/cli/io.ts'
-import { runCli as runProgram } from '../../src-main/cli/program.ts'
+import { buildProgram, runCli as runProgram } from '../../src-main/cli/program.ts'
 import { accountSchema, logEntrySchema, sessionSchema } from '../../src-main/http/schemas.ts'
 import { CLI_ENTRY, runCli } from '../fixtures/run-cli.ts'
 import { makeTempDir } from '../fixtures/temp-dir.ts'
@@ -214,7 +215,7 @@ describe('log and export', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600)
     const text = readFileSync(file, 'utf8')
     const exported = JSON.parse(text)
-    expect(Object.keys(exported)).toEqual(['format', 'version', 'exportedAt', 'account', 'sessions', 'securityLog'])
+    expect(Object.keys(exported)).toEqual(['format', 'version', 'exportedAt', 'account', 'sessions', 'securityLog', 'profile', 'sshKeys', 'accessTokens', 'apiKey', 'twoFactor'])
     expect(exported).toMatchObject({ format: 'keystead-account-export', version: 1, account: { username: 'alice' } })
     expect(text).not.toMatch(/scrypt|password_hash|token_hash|passwordHash/)
     const again = await runCli(data, ['export', 'alice', '--file', file])
@@ -268,7 +269,29 @@ describe('usage, help and a busy database', () => {
     ['accounts', 'list'],
     ['accounts', 'show'],
     ['accounts', 'reset-password'],
+    ['accounts', 'delete'],
     ['signin'],
+    ['2fa'],
+    ['2fa', 'enroll'],
+    ['2fa', 'confirm'],
+    ['2fa', 'disable'],
+    ['2fa', 'regenerate-codes'],
+    ['2fa', 'status'],
+    ['ssh-keys'],
+    ['ssh-keys', 'add'],
+    ['ssh-keys', 'list'],
+    ['ssh-keys', 'remove'],
+    ['ssh-keys', 'export'],
+    ['tokens'],
+    ['tokens', 'create'],
+    ['tokens', 'list'],
+    ['tokens', 'enable'],
+    ['tokens', 'disable'],
+    ['tokens', 'delete'],
+    ['tokens', 'verify'],
+    ['api-key'],
+    ['api-key', 'show'],
+    ['api-key', 'regenerate'],
     ['sessions'],
     ['sessions', 'list'],
     ['sessions', 'revoke'],
@@ -293,7 +316,11 @@ describe('usage, help and a busy database', () => {
     return io
   }
 
-  it('--help works on every command (exit 0, usage on stdout)', async () => {
+  it('--help works on every command (exit 0, usage on stdout), and the list above names every command', async () => {
+    const listed = new Set(commands.map((c) => c.join(' ')))
+    const walk = (command: Command, path: string[]): string[] =>
+      command.commands.flatMap((sub) => [[...path, sub.name()].join(' '), ...walk(sub, [...path, sub.name()])])
+    for (const name of walk(buildProgram(memoryIO()), [])) expect(listed.has(name), name).toBe(true)
     for (const command of commands) {
       const io = memoryIO()
       expect(await runProgram([...command, '--help'], io), command.join(' ')).toBe(0)
