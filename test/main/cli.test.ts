@@ -228,7 +228,9 @@ describe('log and export', () => {
 })
 
 describe('serve', () => {
-  it('runs the local API on a loopback port until SIGTERM', async () => {
+  it('runs the local API on a loopback port until SIGTERM, accepting the account’s real API key', async () => {
+    const revealed = await runCli(data, ['--json', 'api-key', 'show', 'alice', '--reveal'])
+    const apiKey = (JSON.parse(revealed.stdout) as { apiKey: string }).apiKey
     const child = spawn(process.execPath, [CLI_ENTRY, '--data-dir', data, '--json', 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     const started = await new Promise<{ address: string; port: number; openapi: string }>((resolve, reject) => {
@@ -248,6 +250,9 @@ describe('serve', () => {
     expect(((await spec.json()) as { openapi: string }).openapi).toBe('3.1.1')
     const me = await fetch(`${started.address}/api/v2/users/me`, { headers: { authorization: 'Bearer nope' } })
     expect(me.status).toBe(401)
+    const real = await fetch(`${started.address}/api/v2/users/me`, { headers: { authorization: `Bearer ${apiKey}` } })
+    expect(real.status).toBe(200)
+    expect(((await real.json()) as { username: string }).username).toBe('alice')
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
     child.kill('SIGTERM')
     expect(await exited).toBe(0)
