@@ -1,10 +1,9 @@
-import Database from 'better-sqlite3'
 import { execFileSync } from 'node:child_process'
 import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { sshKeySchema, tokenSchema } from '../../src-main/http/schemas.ts'
-import { runCli } from '../fixtures/run-cli.ts'
+import { runCli, queryDataDir } from '../fixtures/run-cli.ts'
 import type { CliRun } from '../fixtures/run-cli.ts'
 import { makeTempDir } from '../fixtures/temp-dir.ts'
 
@@ -19,14 +18,7 @@ const PASSWORD = 'wonderland 1'
 let dir: ReturnType<typeof makeTempDir>
 let data: string
 
-function query<T>(sql: string, ...params: unknown[]): T[] {
-  const db = new Database(join(data, 'keystead.db'), { readonly: true })
-  try {
-    return db.prepare(sql).all(...params) as T[]
-  } finally {
-    db.close()
-  }
-}
+const query = <T>(sql: string, ...params: unknown[]): T[] => queryDataDir<T>(data, sql, ...params)
 
 const cli = (args: string[], stdin?: string): Promise<CliRun> => runCli(data, ['--json', ...args], { stdin })
 const out = <T = Record<string, unknown>>(run: CliRun): T => {

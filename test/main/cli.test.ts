@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { CliIO } from '../../src-main/cli/io.ts'
 import { buildProgram, runCli as runProgram } from '../../src-main/cli/program.ts'
 import { accountSchema, logEntrySchema, sessionSchema } from '../../src-main/http/schemas.ts'
-import { CLI_ENTRY, runCli } from '../fixtures/run-cli.ts'
+import { CLI_ENTRY, runCli, queryDataDir } from '../fixtures/run-cli.ts'
 import { makeTempDir } from '../fixtures/temp-dir.ts'
 
 /**
@@ -21,14 +21,7 @@ const PASSWORD = 'wonderland 1'
 let dir: ReturnType<typeof makeTempDir>
 let data: string
 
-function query<T>(sql: string, ...params: unknown[]): T[] {
-  const db = new Database(join(data, 'keystead.db'), { readonly: true })
-  try {
-    return db.prepare(sql).all(...params) as T[]
-  } finally {
-    db.close()
-  }
-}
+const query = <T>(sql: string, ...params: unknown[]): T[] => queryDataDir<T>(data, sql, ...params)
 
 function errorLine(stderr: string): string {
   const lines = stderr.trim().split('\n')
