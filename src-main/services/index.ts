@@ -130,7 +130,7 @@ export function createServices(options: ServiceOptions): Services {
   const credentials = createCredentialService({ db, clock })
   const profile = createProfileService({ db, clock, audit, accounts, auth, events })
   const sshKeys = createSSHKeyService({ db, clock, audit, accounts })
-  const admin = createAdminService({ db, clock, hasher, audit, accounts, sessions })
+  const admin = createAdminService({ db, clock, hasher, audit, accounts, sessions, profile })
   registerExportContributors(admin, { profile, tokens, sshKeys, twoFactor, apiKeys })
   const settings = createSettingsService({
     store: options.settingsStore ?? createMemorySettingsStore(),
