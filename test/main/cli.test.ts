@@ -130,20 +130,21 @@ describe('signin, sessions and reset-password', () => {
     expect(sessions.find((s) => s.id === sessionId)!.device.browser).toMatch(/^keystead CLI /)
   })
 
+  // A session id may begin with '-' (base64url), so the tests put '--' before it, as the README tells scripts to.
   it('sessions revoke ends one session; revoke-others keeps one; unknown ids exit 1', async () => {
     const signIns = await Promise.all([1, 2, 3].map(() => runCli(data, ['signin', 'alice', '--password-stdin'], { stdin: `${PASSWORD}\n` })))
     const ids = signIns.map((run) => run.stdout.trim())
-    const revoke = await runCli(data, ['--json', 'sessions', 'revoke', 'alice', ids[0]!])
+    const revoke = await runCli(data, ['--json', 'sessions', 'revoke', 'alice', '--', ids[0]!])
     expect(revoke.code).toBe(0)
     expect(JSON.parse(revoke.stdout)).toEqual({ account: 'alice', revoked: ids[0] })
     const [again, unknownKeep] = await Promise.all([
-      runCli(data, ['--json', 'sessions', 'revoke', 'alice', ids[0]!]),
+      runCli(data, ['--json', 'sessions', 'revoke', 'alice', '--', ids[0]!]),
       runCli(data, ['sessions', 'revoke-others', 'alice', 'no-such-session']),
     ])
     expect(again.code).toBe(1)
     expect(unknownKeep.code).toBe(1)
     expect(JSON.parse(again.stderr).error.reason).toBe('session.notFound')
-    const others = await runCli(data, ['--json', 'sessions', 'revoke-others', 'alice', ids[2]!])
+    const others = await runCli(data, ['--json', 'sessions', 'revoke-others', 'alice', '--', ids[2]!])
     expect(others.code).toBe(0)
     const result = JSON.parse(others.stdout) as { sessionsEnded: number; kept: string }
     expect(result.kept).toBe(ids[2])
