@@ -14,7 +14,7 @@ test('settings: theme, local API on a port, refusals, copy the curl example, ses
 
   // Reached from the profile menu.
   await page.getByTestId('profile-menu').click()
-  await page.getByRole('menuitem', { name: 'Settings' }).click()
+  await page.getByRole('menuitem', { name: 'Settings', exact: true }).click()
   await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible()
   await expect(page.getByLabel('Same as the system')).toBeChecked()
   await expect(page.getByTestId('api-status')).toHaveText('The local API is off.')
