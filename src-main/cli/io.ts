@@ -4,6 +4,8 @@ export interface CliIO {
   writeErr(text: string): void
   /** Reads standard input up to the first line break (or its end). */
   readStdinLine(): Promise<string>
+  /** Reads standard input to its end; null when it is longer than `limit` bytes. */
+  readStdinAll(limit: number): Promise<string | null>
   readonly stdinIsTTY: boolean
   readonly env: NodeJS.ProcessEnv
   /** Resolves when the process is asked to stop (SIGINT, SIGTERM); used by `serve`. */
@@ -38,6 +40,19 @@ export function createProcessIO(): CliIO {
         process.stdin.on('data', onData)
         process.stdin.on('end', finish)
         process.stdin.on('error', onError)
+        process.stdin.resume()
+      })
+    },
+    readStdinAll(limit) {
+      return new Promise((resolve, reject) => {
+        const chunks: Buffer[] = []
+        let size = 0
+        process.stdin.on('data', (chunk: Buffer) => {
+          size += chunk.length
+          if (size <= limit) chunks.push(chunk)
+        })
+        process.stdin.on('end', () => resolve(size > limit ? null : Buffer.concat(chunks).toString('utf8')))
+        process.stdin.on('error', reject)
         process.stdin.resume()
       })
     },

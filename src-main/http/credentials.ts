@@ -16,10 +16,16 @@ export interface CredentialVerifier {
 }
 
 /**
- * The verifier the app and `keystead serve` use. Access tokens and the API key arrive
- * with the tokens feature; until its verification function is bound here, no secret
- * is accepted (every protected endpoint answers 401). This is the ONE place to bind it.
+ * The verifier the app and `keystead serve` use: `services.credentials.verifyCredential`
+ * (form and checksum first, then one indexed lookup by SHA-256). A deleted token is no
+ * longer stored, so it reads as 'unknown'; the API key has read-write scope.
  */
-export function createServicesCredentialVerifier(_services: Services): CredentialVerifier {
-  return { verify: () => ({ ok: false, reason: 'unknown' }) }
+export function createServicesCredentialVerifier(services: Services): CredentialVerifier {
+  return {
+    verify(secret) {
+      const result = services.credentials.verifyCredential(secret)
+      if (!result.ok) return { ok: false, reason: result.reason }
+      return { ok: true, accountId: result.accountId, scope: result.scope === 'read-write' ? 'write' : 'read' }
+    },
+  }
 }

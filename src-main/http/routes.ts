@@ -9,14 +9,19 @@ import {
   logEntrySchema,
   logQuerySchema,
   openApiDocumentSchema,
+  authorizedKeysSchema,
+  idParamsSchema,
   sessionParamsSchema,
   sessionSchema,
+  sshKeyCreateSchema,
+  sshKeySchema,
+  tokenSchema,
+  usernameKeysParamsSchema,
 } from './schemas.ts'
 
 /**
- * The endpoints under /api/v2. A new endpoint is one more entry here (phase 2:
- * ssh-keys, tokens and the public `/users/{username}.keys`); the server and the
- * OpenAPI document pick it up.
+ * The endpoints under /api/v2. A new endpoint is one more entry here; the server and
+ * the OpenAPI document pick it up.
  */
 export function accountRoutes(): RouteDefinition[] {
   return [
@@ -75,6 +80,62 @@ export function accountRoutes(): RouteDefinition[] {
       response: { status: 200, schema: logEntrySchema.array() },
       errors: [422],
       run: ({ services, auth, query }) => services.admin.listAccountSecurityLog(auth.accountId, query),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/users/me/ssh-keys',
+      operationId: 'listSshKeys',
+      summary: "The account's public SSH keys, newest first",
+      tag: 'ssh-keys',
+      access: 'read',
+      response: { status: 200, schema: sshKeySchema.array() },
+      run: ({ services, auth }) => services.sshKeys.listKeys(auth.accountId),
+    }),
+    defineRoute<Record<string, never>, Record<string, never>, { title?: string; publicKey: string; expiresOn?: string | null }>({
+      method: 'POST',
+      path: '/users/me/ssh-keys',
+      operationId: 'addSshKey',
+      summary: 'Add a public SSH key',
+      tag: 'ssh-keys',
+      access: 'write',
+      body: sshKeyCreateSchema,
+      response: { status: 201, schema: sshKeySchema },
+      errors: [400, 409, 413, 415, 422],
+      run: ({ services, auth, body }) => services.sshKeys.addKey(auth.accountId, { title: body.title ?? '', publicKey: body.publicKey, expiresOn: body.expiresOn ?? null }),
+    }),
+    defineRoute<{ id: number }>({
+      method: 'DELETE',
+      path: '/users/me/ssh-keys/{id}',
+      operationId: 'deleteSshKey',
+      summary: 'Remove one of the account’s SSH keys',
+      tag: 'ssh-keys',
+      access: 'write',
+      params: idParamsSchema,
+      response: { status: 204 },
+      errors: [404, 422],
+      run: ({ services, auth, params }) => services.sshKeys.deleteKey(auth.accountId, params.id),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/users/me/tokens',
+      operationId: 'listTokens',
+      summary: "The account's access tokens (metadata only, never a token), newest first",
+      tag: 'tokens',
+      access: 'read',
+      response: { status: 200, schema: tokenSchema.array() },
+      run: ({ services, auth }) => services.tokens.listTokens(auth.accountId),
+    }),
+    defineRoute<{ username: string }>({
+      method: 'GET',
+      path: '/users/{username}.keys',
+      operationId: 'getAuthorizedKeys',
+      summary: "An account's unexpired public SSH keys as authorized_keys text (public, like github.com/USER.keys)",
+      tag: 'ssh-keys',
+      access: 'public',
+      params: usernameKeysParamsSchema,
+      response: { status: 200, schema: authorizedKeysSchema, contentType: 'text/plain' },
+      errors: [404, 422],
+      run: ({ services, params }) => services.sshKeys.exportAuthorizedKeys(services.admin.requireAccountByUsername(params.username).id, { includeOptions: false }),
     }),
   ]
 }

@@ -65,3 +65,53 @@ export const emptyQuerySchema = z.strictObject({})
 export const sessionParamsSchema = z.strictObject({ id: z.string().min(1).max(64) })
 
 export const openApiDocumentSchema = z.record(z.string(), z.unknown()).meta({ description: 'This OpenAPI 3.1 document.' })
+
+export const sshKeySchema = z
+  .object({
+    id: z.number().int(),
+    title: z.string(),
+    type: z.string().meta({ description: 'For example ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256, sk-ssh-ed25519@openssh.com.' }),
+    bits: z.number().int(),
+    fingerprintSHA256: z.string().meta({ description: 'As ssh-keygen -l prints it: SHA256:...' }),
+    fingerprintMD5: z.string(),
+    comment: z.string(),
+    options: z.string().meta({ description: 'authorized_keys options given with the key (may be empty).' }),
+    createdAt: isoDate,
+    expiresOn: z.string().nullable().meta({ description: 'The last day the key is valid (YYYY-MM-DD, the account’s time zone), or null.' }),
+    isExpired: z.boolean(),
+  })
+  .meta({ description: 'A public SSH key of the account.' })
+
+export const sshKeyCreateSchema = z
+  .strictObject({
+    title: z.string().max(1000).optional().meta({ description: 'Up to 100 characters; when empty, the key’s comment is used.' }),
+    publicKey: z.string().min(1).max(16 * 1024).meta({ description: 'One line of a .pub file (authorized_keys format, options allowed).' }),
+    expiresOn: z.string().max(10).nullable().optional().meta({ description: 'YYYY-MM-DD, today or later; null or absent for never.' }),
+  })
+  .meta({ description: 'The same rules as the app: a supported type, RSA at least 2048 bits, not a private key, not already added.' })
+
+export const idParamsSchema = z.strictObject({
+  id: z
+    .string()
+    .regex(/^\d{1,12}$/)
+    .transform(Number)
+    .meta({ description: 'The numeric id.' }),
+})
+
+export const tokenSchema = z
+  .object({
+    id: z.number().int(),
+    title: z.string(),
+    displayPrefix: z.string().meta({ description: 'The first characters of the token, to recognise it. The token itself is never returned.' }),
+    scope: z.enum(['read-only', 'read-write']),
+    isEnabled: z.boolean(),
+    isExpired: z.boolean(),
+    createdAt: isoDate,
+    expiresAt: isoDate.nullable(),
+    lastUsedAt: isoDate.nullable(),
+  })
+  .meta({ description: 'An access token’s metadata (never the token).' })
+
+export const usernameKeysParamsSchema = z.strictObject({ username: z.string().min(1).max(64).meta({ description: 'The username (any case).' }) })
+
+export const authorizedKeysSchema = z.string().meta({ description: 'One `type base64 comment` line per unexpired key, without options, as authorized_keys.' })

@@ -1,19 +1,20 @@
 import type { DB } from '../db/database.ts'
-import { findAccountByEmailKey, updateAccountContactFields, updateAccountPasswordHash } from '../db/repositories/accounts-repo.ts'
+import { updateAccountPasswordHash } from '../db/repositories/accounts-repo.ts'
 import type { AccountRow } from '../db/repositories/accounts-repo.ts'
 import { listSecurityLogRows } from '../db/repositories/security-log-repo.ts'
 import type { SecurityLogRow } from '../db/repositories/security-log-repo.ts'
 import { listSessionRowsForAccount } from '../db/repositories/sessions-repo.ts'
 import type { SessionRow } from '../db/repositories/sessions-repo.ts'
 import type { AccountService } from './account-service.ts'
-import { emailTakenError } from './account-service.ts'
-import { toEmailKey, validateEmail, validateFullName, validatePasswordRules } from './account-rules.ts'
 import type { AuditService } from './audit-service.ts'
 import { SecurityEventKind } from './audit-service.ts'
 import { toISO } from './clock.ts'
 import type { Clock } from './clock.ts'
-import { ErrorCode, KeysteadError, notFoundError } from './errors.ts'
+import { notFoundError } from './errors.ts'
+import type { KeysteadError } from './errors.ts'
 import type { PasswordHasher } from './password-hasher.ts'
+import type { ProfileService } from './profile-service.ts'
+import { validateNewPassword } from './password-policy.ts'
 import type { SessionService } from './session-service.ts'
 
 /**
@@ -132,8 +133,9 @@ export function createAdminService(deps: {
   audit: AuditService
   accounts: AccountService
   sessions: SessionService
+  profile: ProfileService
 }): AdminService {
-  const { db, clock, hasher, audit, accounts, sessions } = deps
+  const { db, clock, hasher, audit, accounts, sessions, profile } = deps
   const contributors: AccountExportContributor[] = []
 
   function toAccountInfo(row: AccountRow): AccountInfo {
@@ -177,10 +179,8 @@ export function createAdminService(deps: {
     },
     async setAccountPassword(accountId, password, origin) {
       const account = accounts.getAccount(accountId)
-      validatePasswordRules(password)
-      if (password.toLowerCase() === account.username.toLowerCase()) {
-        throw new KeysteadError(ErrorCode.Validation, 'The password cannot be the username.', { field: 'password', reason: 'password.isUsername' })
-      }
+      // The same rules as a password change in the app (base rules, not the username, not a common password).
+      await validateNewPassword(password, account.username, 'password')
       const passwordHash = await hasher.hashPassword(password)
       const ended = db
         .transaction(() => {
@@ -192,19 +192,8 @@ export function createAdminService(deps: {
       return { sessionsEnded: ended.length }
     },
     updateAccountContact(accountId, change, origin) {
-      const account = accounts.getAccount(accountId)
-      const fullName = change.fullName === undefined ? account.full_name : validateFullName(change.fullName)
-      const email = change.email === undefined ? account.email : validateEmail(change.email ?? '')
-      const emailKey = email ? toEmailKey(email) : null
-      db.transaction(() => {
-        const holder = emailKey ? findAccountByEmailKey(db, emailKey) : undefined
-        if (holder && holder.id !== accountId) throw emailTakenError()
-        updateAccountContactFields(db, accountId, { fullName, email, emailKey }, clock())
-        const changed = [fullName !== account.full_name ? 'fullName' : '', email !== account.email ? 'email' : ''].filter(Boolean)
-        if (changed.length > 0) {
-          audit.recordSecurityEvent({ accountId, kind: SecurityEventKind.ContactUpdated, detail: { origin, fields: changed.join(',') } })
-        }
-      }).immediate()
+      // One set of rules: the profile service's (trimmed full name, a valid and unused e-mail).
+      profile.updateContactAsAdmin(accountId, change, origin)
       return toAccountInfo(accounts.getAccount(accountId))
     },
     listAccountSessions,

@@ -72,6 +72,39 @@ export interface Services {
   sshKeys: SSHKeyService
 }
 
+/**
+ * Each domain's part of `keystead export U` (no secrets: token metadata, not tokens; key
+ * fingerprints and public keys' facts; whether 2FA is on and how many recovery codes are left).
+ */
+function registerExportContributors(
+  admin: AdminService,
+  domains: { profile: ProfileService; tokens: TokenService; sshKeys: SSHKeyService; twoFactor: TwoFactorService; apiKeys: ApiKeyService },
+): void {
+  admin.addExportContributor({
+    key: 'profile',
+    collect: (accountId) => {
+      const { pictureUrl, ...profile } = domains.profile.getProfile(accountId)
+      return { ...profile, hasPicture: pictureUrl !== null }
+    },
+  })
+  admin.addExportContributor({ key: 'sshKeys', collect: (accountId) => domains.sshKeys.listKeys(accountId) })
+  admin.addExportContributor({ key: 'accessTokens', collect: (accountId) => domains.tokens.listTokens(accountId) })
+  admin.addExportContributor({
+    key: 'apiKey',
+    collect: (accountId) => {
+      const { createdAt, lastUsedAt } = domains.apiKeys.getApiKeySummary(accountId)
+      return { createdAt, lastUsedAt }
+    },
+  })
+  admin.addExportContributor({
+    key: 'twoFactor',
+    collect: (accountId) => {
+      const status = domains.twoFactor.getTwoFactorStatus(accountId)
+      return { enabled: status.enabled, enabledAt: status.enabledAt === null ? null : new Date(status.enabledAt).toISOString(), recoveryCodesLeft: status.recoveryCodesLeft }
+    },
+  })
+}
+
 export function createServices(options: ServiceOptions): Services {
   const db = options.db
   const clock = options.clock ?? systemClock
@@ -97,7 +130,8 @@ export function createServices(options: ServiceOptions): Services {
   const credentials = createCredentialService({ db, clock })
   const profile = createProfileService({ db, clock, audit, accounts, auth, events })
   const sshKeys = createSSHKeyService({ db, clock, audit, accounts })
-  const admin = createAdminService({ db, clock, hasher, audit, accounts, sessions })
+  const admin = createAdminService({ db, clock, hasher, audit, accounts, sessions, profile })
+  registerExportContributors(admin, { profile, tokens, sshKeys, twoFactor, apiKeys })
   const settings = createSettingsService({
     store: options.settingsStore ?? createMemorySettingsStore(),
     localApi: options.localApi ?? createInertLocalApiControl(),

@@ -56,6 +56,17 @@ export interface ProfileService {
    * account and (by cascade) every row that refers to it; then every session window is told.
    */
   deleteAccount(session: SessionRow, request: AccountDeletionRequest): Promise<void>
+  /**
+   * ADMIN variant for the command line (`accounts delete U --yes`): the same removal, without
+   * the password, second factor and typed-username checks that only a signed-in user can pass.
+   * The caller (an administrator with the data directory) has confirmed with --yes.
+   */
+  deleteAccountAsAdmin(accountId: number, origin: 'cli' | 'api'): { sessionsEnded: number }
+  /**
+   * ADMIN variant for the local API's PATCH /users/me and the CLI: the same rules as
+   * `updateProfile` for the full name and e-mail (the other fields stay); logged with the origin.
+   */
+  updateContactAsAdmin(accountId: number, change: { fullName?: string; email?: string | null }, origin: 'cli' | 'api'): Profile
 }
 
 function pictureUrlOf(db: DB, accountId: number): string | null {
@@ -91,6 +102,96 @@ export function createProfileService(deps: {
     }
   }
 
+  /** One transaction removes the account and (by cascade) every row that refers to it; returns how many sessions ended. */
+  function removeAccount(account: AccountRow, session: SessionRow | null, origin?: 'cli' | 'api'): number {
+    const sessionIds = listSessionRowsForAccount(db, account.id).map((row) => row.id)
+    db.transaction(() => {
+      // Recorded first, then removed with everything else: the log goes with the account.
+      audit.recordSecurityEvent({
+        accountId: account.id,
+        kind: SecurityEventKind.AccountDeletion,
+        sessionId: session?.id ?? null,
+        ...(session ? { device: summarizeDevice(session) } : {}),
+        ...(origin ? { detail: { origin } } : {}),
+      })
+      deleteAccountRow(db, account.id)
+    })()
+    // secure_delete zeroes the freed pages; a checkpoint moves them out of the WAL file too.
+    try {
+      db.pragma('wal_checkpoint(TRUNCATE)')
+    } catch {
+      // Another connection (the CLI or the app) may hold a read lock; the next checkpoint completes it.
+    }
+    if (sessionIds.length > 0) events.emit('sessionsEnded', { sessionIds, reason: 'account-deleted' })
+    return sessionIds.length
+  }
+
+  /**
+   * The one set of profile rules for every face. The app passes the signed-in session (a username
+   * change then needs a recent password confirmation); the CLI and API pass their origin.
+   */
+  function applyProfileUpdate(current: AccountRow, update: ProfileUpdate, actor: { session: SessionRow } | { origin: 'cli' | 'api' }): Profile {
+    const session = 'session' in actor ? actor.session : null
+    const username = validateUsername(update.username)
+    const fullName = validateFullName(update.fullName)
+    const email = validateEmail(update.email)
+    const description = validateDescription(update.description)
+    const language = validateLanguage(update.language)
+    const timezone = validateTimezone(update.timezone, current.timezone)
+    const usernameKey = toUsernameKey(username)
+    const emailKey = email ? toEmailKey(email) : null
+    const otherWithName = findAccountByUsernameKey(db, usernameKey)
+    if (otherWithName && otherWithName.id !== current.id) throw usernameTakenError()
+    const otherWithEmail = emailKey ? findAccountByEmailKey(db, emailKey) : undefined
+    if (otherWithEmail && otherWithEmail.id !== current.id) throw emailTakenError()
+    const usernameChanged = username !== current.username
+    if (usernameChanged) {
+      if (!session) throw new Error('The administration faces do not change usernames')
+      auth.requireRecentAuth(session)
+    }
+
+    const changed = Object.entries({
+      fullName: fullName !== current.full_name,
+      email: email !== current.email,
+      description: description !== current.description,
+      language: language !== current.language,
+      timezone: timezone !== current.timezone,
+    })
+      .filter(([, isChanged]) => isChanged)
+      .map(([name]) => name)
+    if (!usernameChanged && changed.length === 0) return toProfile(current)
+    try {
+      db.transaction(() => {
+        updateAccountProfile(db, current.id, { username, usernameKey, fullName, email, emailKey, description, language, timezone, updatedAt: clock() })
+        if (usernameChanged && session) {
+          audit.recordSecurityEvent({
+            accountId: current.id,
+            kind: SecurityEventKind.UsernameChanged,
+            sessionId: session.id,
+            device: summarizeDevice(session),
+            detail: { from: current.username, to: username },
+          })
+        }
+        if (changed.length > 0 && session) {
+          audit.recordSecurityEvent({
+            accountId: current.id,
+            kind: SecurityEventKind.ProfileUpdated,
+            sessionId: session.id,
+            device: summarizeDevice(session),
+            detail: { fields: changed.join(',') },
+          })
+        } else if (changed.length > 0 && 'origin' in actor) {
+          audit.recordSecurityEvent({ accountId: current.id, kind: SecurityEventKind.ContactUpdated, detail: { origin: actor.origin, fields: changed.join(',') } })
+        }
+      })()
+    } catch (error) {
+      if (isUniqueViolation(error, 'username_key')) throw usernameTakenError()
+      if (isUniqueViolation(error, 'email_key')) throw emailTakenError()
+      throw error
+    }
+    return getProfile(current.id)
+  }
+
   function getProfile(accountId: number): Profile {
     return toProfile(accounts.getAccount(accountId))
   }
@@ -108,60 +209,22 @@ export function createProfileService(deps: {
       }
     },
     updateProfile(session, update) {
-      const current = accounts.getAccount(session.account_id)
-      const username = validateUsername(update.username)
-      const fullName = validateFullName(update.fullName)
-      const email = validateEmail(update.email)
-      const description = validateDescription(update.description)
-      const language = validateLanguage(update.language)
-      const timezone = validateTimezone(update.timezone, current.timezone)
-      const usernameKey = toUsernameKey(username)
-      const emailKey = email ? toEmailKey(email) : null
-      const otherWithName = findAccountByUsernameKey(db, usernameKey)
-      if (otherWithName && otherWithName.id !== current.id) throw usernameTakenError()
-      const otherWithEmail = emailKey ? findAccountByEmailKey(db, emailKey) : undefined
-      if (otherWithEmail && otherWithEmail.id !== current.id) throw emailTakenError()
-      const usernameChanged = username !== current.username
-      if (usernameChanged) auth.requireRecentAuth(session)
-
-      const changed = Object.entries({
-        fullName: fullName !== current.full_name,
-        email: email !== current.email,
-        description: description !== current.description,
-        language: language !== current.language,
-        timezone: timezone !== current.timezone,
-      })
-        .filter(([, isChanged]) => isChanged)
-        .map(([name]) => name)
-      if (!usernameChanged && changed.length === 0) return toProfile(current)
-      try {
-        db.transaction(() => {
-          updateAccountProfile(db, current.id, { username, usernameKey, fullName, email, emailKey, description, language, timezone, updatedAt: clock() })
-          if (usernameChanged) {
-            audit.recordSecurityEvent({
-              accountId: current.id,
-              kind: SecurityEventKind.UsernameChanged,
-              sessionId: session.id,
-              device: summarizeDevice(session),
-              detail: { from: current.username, to: username },
-            })
-          }
-          if (changed.length > 0) {
-            audit.recordSecurityEvent({
-              accountId: current.id,
-              kind: SecurityEventKind.ProfileUpdated,
-              sessionId: session.id,
-              device: summarizeDevice(session),
-              detail: { fields: changed.join(',') },
-            })
-          }
-        })()
-      } catch (error) {
-        if (isUniqueViolation(error, 'username_key')) throw usernameTakenError()
-        if (isUniqueViolation(error, 'email_key')) throw emailTakenError()
-        throw error
-      }
-      return getProfile(current.id)
+      return applyProfileUpdate(accounts.getAccount(session.account_id), update, { session })
+    },
+    updateContactAsAdmin(accountId, change, origin) {
+      const current = accounts.getAccount(accountId)
+      return applyProfileUpdate(
+        current,
+        {
+          username: current.username,
+          fullName: change.fullName ?? current.full_name,
+          email: change.email === undefined ? (current.email ?? '') : (change.email ?? ''),
+          description: current.description,
+          language: current.language,
+          timezone: current.timezone,
+        },
+        { origin },
+      )
     },
     async setPicture(session, bytes) {
       const picture = await processPicture(bytes)
@@ -202,19 +265,10 @@ export function createProfileService(deps: {
       if (request.confirmUsername !== account.username) {
         throw validationError('confirmUsername', 'profile.confirmUsernameMismatch', 'Type the username exactly as shown to confirm.')
       }
-      const sessionIds = listSessionRowsForAccount(db, account.id).map((row) => row.id)
-      db.transaction(() => {
-        // Recorded first, then removed with everything else: the log goes with the account.
-        audit.recordSecurityEvent({ accountId: account.id, kind: SecurityEventKind.AccountDeletion, sessionId: session.id, device: summarizeDevice(session) })
-        deleteAccountRow(db, account.id)
-      })()
-      // secure_delete zeroes the freed pages; a checkpoint moves them out of the WAL file too.
-      try {
-        db.pragma('wal_checkpoint(TRUNCATE)')
-      } catch {
-        // Another connection (the CLI) may hold a read lock; the next checkpoint completes it.
-      }
-      if (sessionIds.length > 0) events.emit('sessionsEnded', { sessionIds, reason: 'account-deleted' })
+      removeAccount(account, session)
+    },
+    deleteAccountAsAdmin(accountId, origin) {
+      return { sessionsEnded: removeAccount(accounts.getAccount(accountId), null, origin) }
     },
   }
 }

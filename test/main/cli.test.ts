@@ -1,12 +1,13 @@
 import Database from 'better-sqlite3'
+import type { Command } from 'commander'
 import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { CliIO } from '../../src-main/cli/io.ts'
-import { runCli as runProgram } from '../../src-main/cli/program.ts'
+import { buildProgram, runCli as runProgram } from '../../src-main/cli/program.ts'
 import { accountSchema, logEntrySchema, sessionSchema } from '../../src-main/http/schemas.ts'
-import { CLI_ENTRY, runCli } from '../fixtures/run-cli.ts'
+import { CLI_ENTRY, runCli, queryDataDir } from '../fixtures/run-cli.ts'
 import { makeTempDir } from '../fixtures/temp-dir.ts'
 
 /**
@@ -20,14 +21,7 @@ const PASSWORD = 'wonderland 1'
 let dir: ReturnType<typeof makeTempDir>
 let data: string
 
-function query<T>(sql: string, ...params: unknown[]): T[] {
-  const db = new Database(join(data, 'keystead.db'), { readonly: true })
-  try {
-    return db.prepare(sql).all(...params) as T[]
-  } finally {
-    db.close()
-  }
-}
+const query = <T>(sql: string, ...params: unknown[]): T[] => queryDataDir<T>(data, sql, ...params)
 
 function errorLine(stderr: string): string {
   const lines = stderr.trim().split('\n')
@@ -136,20 +130,21 @@ describe('signin, sessions and reset-password', () => {
     expect(sessions.find((s) => s.id === sessionId)!.device.browser).toMatch(/^keystead CLI /)
   })
 
+  // A session id may begin with '-' (base64url), so the tests put '--' before it, as the README tells scripts to.
   it('sessions revoke ends one session; revoke-others keeps one; unknown ids exit 1', async () => {
     const signIns = await Promise.all([1, 2, 3].map(() => runCli(data, ['signin', 'alice', '--password-stdin'], { stdin: `${PASSWORD}\n` })))
     const ids = signIns.map((run) => run.stdout.trim())
-    const revoke = await runCli(data, ['--json', 'sessions', 'revoke', 'alice', ids[0]!])
+    const revoke = await runCli(data, ['--json', 'sessions', 'revoke', 'alice', '--', ids[0]!])
     expect(revoke.code).toBe(0)
     expect(JSON.parse(revoke.stdout)).toEqual({ account: 'alice', revoked: ids[0] })
     const [again, unknownKeep] = await Promise.all([
-      runCli(data, ['--json', 'sessions', 'revoke', 'alice', ids[0]!]),
+      runCli(data, ['--json', 'sessions', 'revoke', 'alice', '--', ids[0]!]),
       runCli(data, ['sessions', 'revoke-others', 'alice', 'no-such-session']),
     ])
     expect(again.code).toBe(1)
     expect(unknownKeep.code).toBe(1)
     expect(JSON.parse(again.stderr).error.reason).toBe('session.notFound')
-    const others = await runCli(data, ['--json', 'sessions', 'revoke-others', 'alice', ids[2]!])
+    const others = await runCli(data, ['--json', 'sessions', 'revoke-others', 'alice', '--', ids[2]!])
     expect(others.code).toBe(0)
     const result = JSON.parse(others.stdout) as { sessionsEnded: number; kept: string }
     expect(result.kept).toBe(ids[2])
@@ -214,7 +209,7 @@ describe('log and export', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600)
     const text = readFileSync(file, 'utf8')
     const exported = JSON.parse(text)
-    expect(Object.keys(exported)).toEqual(['format', 'version', 'exportedAt', 'account', 'sessions', 'securityLog'])
+    expect(Object.keys(exported)).toEqual(['format', 'version', 'exportedAt', 'account', 'sessions', 'securityLog', 'profile', 'sshKeys', 'accessTokens', 'apiKey', 'twoFactor'])
     expect(exported).toMatchObject({ format: 'keystead-account-export', version: 1, account: { username: 'alice' } })
     expect(text).not.toMatch(/scrypt|password_hash|token_hash|passwordHash/)
     const again = await runCli(data, ['export', 'alice', '--file', file])
@@ -227,7 +222,9 @@ describe('log and export', () => {
 })
 
 describe('serve', () => {
-  it('runs the local API on a loopback port until SIGTERM', async () => {
+  it('runs the local API on a loopback port until SIGTERM, accepting the account’s real API key', async () => {
+    const revealed = await runCli(data, ['--json', 'api-key', 'show', 'alice', '--reveal'])
+    const apiKey = (JSON.parse(revealed.stdout) as { apiKey: string }).apiKey
     const child = spawn(process.execPath, [CLI_ENTRY, '--data-dir', data, '--json', 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     const started = await new Promise<{ address: string; port: number; openapi: string }>((resolve, reject) => {
@@ -247,6 +244,9 @@ describe('serve', () => {
     expect(((await spec.json()) as { openapi: string }).openapi).toBe('3.1.1')
     const me = await fetch(`${started.address}/api/v2/users/me`, { headers: { authorization: 'Bearer nope' } })
     expect(me.status).toBe(401)
+    const real = await fetch(`${started.address}/api/v2/users/me`, { headers: { authorization: `Bearer ${apiKey}` } })
+    expect(real.status).toBe(200)
+    expect(((await real.json()) as { username: string }).username).toBe('alice')
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
     child.kill('SIGTERM')
     expect(await exited).toBe(0)
@@ -268,7 +268,29 @@ describe('usage, help and a busy database', () => {
     ['accounts', 'list'],
     ['accounts', 'show'],
     ['accounts', 'reset-password'],
+    ['accounts', 'delete'],
     ['signin'],
+    ['2fa'],
+    ['2fa', 'enroll'],
+    ['2fa', 'confirm'],
+    ['2fa', 'disable'],
+    ['2fa', 'regenerate-codes'],
+    ['2fa', 'status'],
+    ['ssh-keys'],
+    ['ssh-keys', 'add'],
+    ['ssh-keys', 'list'],
+    ['ssh-keys', 'remove'],
+    ['ssh-keys', 'export'],
+    ['tokens'],
+    ['tokens', 'create'],
+    ['tokens', 'list'],
+    ['tokens', 'enable'],
+    ['tokens', 'disable'],
+    ['tokens', 'delete'],
+    ['tokens', 'verify'],
+    ['api-key'],
+    ['api-key', 'show'],
+    ['api-key', 'regenerate'],
     ['sessions'],
     ['sessions', 'list'],
     ['sessions', 'revoke'],
@@ -285,6 +307,7 @@ describe('usage, help and a busy database', () => {
       writeOut: (text: string) => void (io.out += text),
       writeErr: (text: string) => void (io.err += text),
       readStdinLine: async () => '',
+      readStdinAll: async () => '',
       stdinIsTTY: false,
       env: {},
       waitForStop: async () => 'SIGTERM',
@@ -292,7 +315,11 @@ describe('usage, help and a busy database', () => {
     return io
   }
 
-  it('--help works on every command (exit 0, usage on stdout)', async () => {
+  it('--help works on every command (exit 0, usage on stdout), and the list above names every command', async () => {
+    const listed = new Set(commands.map((c) => c.join(' ')))
+    const walk = (command: Command, path: string[]): string[] =>
+      command.commands.flatMap((sub) => [[...path, sub.name()].join(' '), ...walk(sub, [...path, sub.name()])])
+    for (const name of walk(buildProgram(memoryIO()), [])) expect(listed.has(name), name).toBe(true)
     for (const command of commands) {
       const io = memoryIO()
       expect(await runProgram([...command, '--help'], io), command.join(' ')).toBe(0)

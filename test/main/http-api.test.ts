@@ -6,15 +6,17 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { openDatabase } from '../../src-main/db/database.ts'
 import type { DB } from '../../src-main/db/database.ts'
 import { migrateDatabase } from '../../src-main/db/migrate.ts'
-import type { CredentialCheck, CredentialVerifier } from '../../src-main/http/credentials.ts'
+import { createServicesCredentialVerifier } from '../../src-main/http/credentials.ts'
+import type { CredentialVerifier } from '../../src-main/http/credentials.ts'
 import { buildOpenApiDocument } from '../../src-main/http/openapi.ts'
 import { problemSchema } from '../../src-main/http/problem.ts'
 import { createRouteTable } from '../../src-main/http/routes.ts'
-import { accountPatchSchema, accountSchema, logEntrySchema, sessionSchema } from '../../src-main/http/schemas.ts'
+import { accountPatchSchema, accountSchema, logEntrySchema, sessionSchema, sshKeySchema, tokenSchema } from '../../src-main/http/schemas.ts'
 import { startLocalApiServer } from '../../src-main/http/server.ts'
 import type { RunningApiServer } from '../../src-main/http/server.ts'
 import { createFailureThrottle } from '../../src-main/http/throttle.ts'
 import { silentLogger } from '../../src-main/log.ts'
+import { CredentialKind, generateCredential } from '../../src-main/services/credential-format.ts'
 import { KeysteadError } from '../../src-main/services/errors.ts'
 import { createServices } from '../../src-main/services/index.ts'
 import type { Services } from '../../src-main/services/index.ts'
@@ -22,11 +24,13 @@ import { TEST_ONLY_SCRYPT_PARAMS } from '../../src-main/services/password-hasher
 import { createKeyFileSecretBox } from '../../src-main/services/secret-box.ts'
 import { FAKE_DEVICE } from '../fixtures/fake-platform.ts'
 import { occupyPort } from '../fixtures/free-port.ts'
+import { buildEd25519Line } from '../fixtures/ssh-keys.ts'
 import { makeTempDir } from '../fixtures/temp-dir.ts'
 
 /**
- * The local REST API on a free loopback port with a FAKE credential verifier (the
- * real one arrives with access tokens): each secret below stands for a kind of credential.
+ * The local REST API on a free loopback port with the REAL credential verifier: every
+ * credential below is an access token or API key made through the services. Tests name
+ * them ('write-token', ...); `call` sends the real secret behind the name.
  */
 let dir: ReturnType<typeof makeTempDir>
 let db: DB
@@ -36,8 +40,10 @@ let now: number
 let aliceId: number
 let bobId: number
 
-const credentials: Record<string, CredentialCheck> = {}
-const verifier: CredentialVerifier = { verify: (secret) => credentials[secret] ?? { ok: false, reason: 'unknown' } }
+/** Name -> the real secret. */
+const secrets: Record<string, string> = {}
+let verifier: CredentialVerifier
+let carolKey: string
 
 interface Answer {
   status: number
@@ -49,7 +55,7 @@ interface Answer {
 function call(method: string, path: string, options: { token?: string; body?: string | Buffer; headers?: Record<string, string> } = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { host: `127.0.0.1:${server.port}`, ...options.headers }
-    if (options.token) headers.authorization = `Bearer ${options.token}`
+    if (options.token) headers.authorization = `Bearer ${secrets[options.token] ?? options.token}`
     if (options.body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json'
     const req = httpRequest({ host: '127.0.0.1', port: server.port, method, path, headers, setHost: false }, (res) => {
       let text = ''
@@ -80,14 +86,24 @@ beforeAll(async () => {
   services = createServices({ db, secretBox: createKeyFileSecretBox(join(dir.path, 'keystead.key')), clock: () => now, scryptParams: TEST_ONLY_SCRYPT_PARAMS })
   aliceId = (await services.accounts.createAccount({ username: 'alice', password: 'wonderland 1', fullName: 'Alice', email: 'alice@example.com' })).id
   bobId = (await services.accounts.createAccount({ username: 'bob', password: 'builder 123', email: 'bob@example.com' })).id
-  Object.assign(credentials, {
-    'write-token': { ok: true, accountId: aliceId, scope: 'write' },
-    'read-token': { ok: true, accountId: aliceId, scope: 'read' },
-    'bob-token': { ok: true, accountId: bobId, scope: 'write' },
-    'disabled-token': { ok: false, reason: 'disabled' },
-    'expired-token': { ok: false, reason: 'expired' },
-    'orphan-token': { ok: true, accountId: 9999, scope: 'write' },
-  } satisfies Record<string, CredentialCheck>)
+  verifier = createServicesCredentialVerifier(services)
+  const make = (accountId: number, title: string, scope: 'read-only' | 'read-write', extra: { isEnabled?: boolean; days?: 7 } = {}): string =>
+    services.tokens.createToken(accountId, { title, scope, isEnabled: extra.isEnabled ?? true, expiry: extra.days ? { kind: 'days', days: extra.days } : { kind: 'never' } }).token
+  secrets['write-token'] = make(aliceId, 'write', 'read-write')
+  secrets['read-token'] = make(aliceId, 'read', 'read-only')
+  secrets['bob-token'] = make(bobId, 'bob', 'read-write')
+  secrets['disabled-token'] = make(aliceId, 'disabled', 'read-write', { isEnabled: false })
+  // Expired: made with a 7-day life, then its expiry moved into the past through the table (the clock stays put for the other tests).
+  secrets['expired-token'] = make(aliceId, 'expired', 'read-write', { days: 7 })
+  db.prepare("UPDATE access_tokens SET expires_at = ? WHERE title = 'expired'").run(now - 1)
+  secrets['deleted-token'] = make(aliceId, 'deleted', 'read-write')
+  services.tokens.deleteToken(aliceId, services.tokens.listTokens(aliceId).find((t) => t.title === 'deleted')!.id)
+  // A well-formed token that was never issued, and the token of an account deleted since.
+  secrets['unknown-token'] = generateCredential(CredentialKind.Token)
+  const carolId = (await services.accounts.createAccount({ username: 'carol', password: 'croquet 77' })).id
+  secrets['orphan-token'] = make(carolId, 'carol', 'read-write')
+  carolKey = services.apiKeys.revealApiKey(carolId)
+  services.profile.deleteAccountAsAdmin(carolId, 'cli')
 })
 afterAll(() => {
   db.close()
@@ -136,20 +152,54 @@ describe('listening and request hygiene', () => {
 })
 
 describe('authentication', () => {
-  it('401 for a missing, malformed, unknown, disabled or expired credential and for a deleted account', async () => {
+  it('401 for a missing, malformed, unknown, disabled, expired or deleted credential and for a deleted account', async () => {
     const answers = await Promise.all([
       call('GET', '/api/v2/users/me'),
       call('GET', '/api/v2/users/me', { headers: { authorization: 'Basic YWxpY2U6eA==' } }),
       call('GET', '/api/v2/users/me', { token: 'no-such-token' }),
+      call('GET', '/api/v2/users/me', { token: `${secrets['write-token']!.slice(0, -1)}x` }),
+      call('GET', '/api/v2/users/me', { token: 'unknown-token' }),
       call('GET', '/api/v2/users/me', { token: 'disabled-token' }),
       call('GET', '/api/v2/users/me', { token: 'expired-token' }),
+      call('GET', '/api/v2/users/me', { token: 'deleted-token' }),
       call('GET', '/api/v2/users/me', { token: 'orphan-token' }),
+      call('GET', '/api/v2/users/me', { token: carolKey }),
     ])
     for (const answer of answers) {
       expectProblem(answer, 401)
       expect(answer.headers['www-authenticate']).toBe('Bearer realm="keystead"')
     }
-    expect(answers.map((a) => (a.json() as { reason: string }).reason)).toEqual(['auth.missing', 'auth.missing', 'auth.invalid', 'auth.invalid', 'auth.invalid', 'auth.invalid'])
+    expect(answers.map((a) => (a.json() as { reason: string }).reason)).toEqual(['auth.missing', 'auth.missing', ...Array(8).fill('auth.invalid')])
+    // What the verifier saw, one by one (the answer is the same 401 for all, on purpose).
+    expect(['no-such-token', 'unknown-token', 'disabled-token', 'expired-token', 'deleted-token', 'orphan-token'].map((name) => services.credentials.verifyCredential(secrets[name] ?? name))).toEqual([
+      { ok: false, reason: 'malformed', detail: expect.any(String) },
+      { ok: false, reason: 'unknown' },
+      { ok: false, reason: 'disabled' },
+      { ok: false, reason: 'expired' },
+      { ok: false, reason: 'unknown' },
+      { ok: false, reason: 'unknown' },
+    ])
+  })
+
+  it('a disabled token works again once switched on; the expired one stays refused', async () => {
+    const id = services.tokens.listTokens(aliceId).find((t) => t.title === 'disabled')!.id
+    services.tokens.setTokenEnabled(aliceId, id, true)
+    expect((await call('GET', '/api/v2/users/me', { token: 'disabled-token' })).status).toBe(200)
+    services.tokens.setTokenEnabled(aliceId, id, false)
+    expectProblem(await call('GET', '/api/v2/users/me', { token: 'disabled-token' }), 401, 'auth.invalid')
+  })
+
+  it('the API key reads and writes; after regeneration the old key gets 401 and the new one 200', async () => {
+    const oldKey = services.apiKeys.revealApiKey(bobId)
+    expect((await call('GET', '/api/v2/users/me', { token: oldKey })).json()).toMatchObject({ username: 'bob' })
+    const patched = await call('PATCH', '/api/v2/users/me', { token: oldKey, body: '{"fullName":"Bob Builder"}' })
+    expect(patched.status).toBe(200)
+    const { apiKey: newKey } = services.apiKeys.regenerateApiKey(bobId)
+    expectProblem(await call('GET', '/api/v2/users/me', { token: oldKey }), 401, 'auth.invalid')
+    const fresh = await call('GET', '/api/v2/users/me', { token: newKey })
+    expect(fresh.status).toBe(200)
+    expect(accountSchema.parse(fresh.json())).toMatchObject({ username: 'bob', fullName: 'Bob Builder' })
+    expect(services.apiKeys.getApiKeySummary(bobId).lastUsedAt).not.toBeNull()
   })
 
   it('throttles failed authentications per client, valid credentials included, until the window passes', async () => {
@@ -255,6 +305,83 @@ describe('sessions and the security log', () => {
   })
 })
 
+describe('SSH keys and tokens', () => {
+  const keyCount = (accountId: number) => (db.prepare('SELECT count(*) AS n FROM ssh_keys WHERE account_id = ?').get(accountId) as { n: number }).n
+
+  it('POST adds a key (201), GET lists it, DELETE removes it (204); each step is in the security log', async () => {
+    const line = buildEd25519Line('alice@laptop')
+    const added = await call('POST', '/api/v2/users/me/ssh-keys', { token: 'write-token', body: JSON.stringify({ title: 'Laptop', publicKey: line, expiresOn: '2030-12-31' }) })
+    expect(added.status, added.text).toBe(201)
+    const key = sshKeySchema.parse(added.json())
+    expect(key).toMatchObject({ title: 'Laptop', type: 'ssh-ed25519', bits: 256, comment: 'alice@laptop', expiresOn: '2030-12-31', isExpired: false })
+    expect(key.fingerprintSHA256).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/)
+    const listed = z.array(sshKeySchema).parse((await call('GET', '/api/v2/users/me/ssh-keys', { token: 'read-token' })).json())
+    expect(listed.map((k) => k.id)).toContain(key.id)
+    expect(z.array(sshKeySchema).parse((await call('GET', '/api/v2/users/me/ssh-keys', { token: 'bob-token' })).json()).map((k) => k.id)).not.toContain(key.id)
+    expectProblem(await call('DELETE', `/api/v2/users/me/ssh-keys/${key.id}`, { token: 'bob-token' }), 404, 'sshKeys.notFound')
+    const removed = await call('DELETE', `/api/v2/users/me/ssh-keys/${key.id}`, { token: 'write-token' })
+    expect(removed.status).toBe(204)
+    expect(keyCount(aliceId)).toBe(0)
+    expect(services.admin.listAccountSecurityLog(aliceId, { limit: 2 }).map((e) => e.kind)).toEqual(['sshKey.removed', 'sshKey.added'])
+  })
+
+  it('refuses a read-only token, bad keys, a duplicate, bad ids and bad bodies, adding nothing', async () => {
+    const line = buildEd25519Line('dup')
+    expect((await call('POST', '/api/v2/users/me/ssh-keys', { token: 'write-token', body: JSON.stringify({ title: 'Kept', publicKey: line }) })).status).toBe(201)
+    const before = keyCount(aliceId)
+    const cases: Array<[Promise<Answer>, number, string]> = [
+      [call('POST', '/api/v2/users/me/ssh-keys', { token: 'read-token', body: JSON.stringify({ title: 'x', publicKey: buildEd25519Line() }) }), 403, 'auth.readOnly'],
+      [call('POST', '/api/v2/users/me/ssh-keys', { token: 'write-token', body: JSON.stringify({ title: 'x', publicKey: 'ssh-ed25519 AAAAnotakey' }) }), 422, ''],
+      [call('POST', '/api/v2/users/me/ssh-keys', { token: 'write-token', body: JSON.stringify({ title: 'x', publicKey: '-----BEGIN OPENSSH PRIVATE KEY-----\nabc' }) }), 422, ''],
+      [call('POST', '/api/v2/users/me/ssh-keys', { token: 'write-token', body: JSON.stringify({ title: 'again', publicKey: line }) }), 409, ''],
+      [call('POST', '/api/v2/users/me/ssh-keys', { token: 'bob-token', body: JSON.stringify({ title: 'theirs', publicKey: line }) }), 409, ''],
+      [call('POST', '/api/v2/users/me/ssh-keys', { token: 'write-token', body: JSON.stringify({ title: 'x', publicKey: buildEd25519Line(), expiresOn: '2020-01-01' }) }), 422, 'sshKeys.expiryInPast'],
+      [call('POST', '/api/v2/users/me/ssh-keys', { token: 'write-token', body: JSON.stringify({ publicKey: buildEd25519Line(), colour: 'red' }) }), 422, 'input.invalid'],
+      [call('POST', '/api/v2/users/me/ssh-keys', { token: 'write-token', body: '{"publicKey":' }), 400, 'request.malformedJson'],
+      [call('POST', '/api/v2/users/me/ssh-keys', { token: 'write-token', body: JSON.stringify({ publicKey: 'x'.repeat(70 * 1024) }) }), 413, 'request.tooLarge'],
+      [call('DELETE', '/api/v2/users/me/ssh-keys/abc', { token: 'write-token' }), 422, 'input.invalid'],
+      [call('DELETE', '/api/v2/users/me/ssh-keys/99999', { token: 'write-token' }), 404, 'sshKeys.notFound'],
+      [call('DELETE', '/api/v2/users/me/ssh-keys/1', { token: 'read-token' }), 403, 'auth.readOnly'],
+    ]
+    for (const [pending, status, reason] of cases) expectProblem(await pending, status, reason || undefined)
+    expect(keyCount(aliceId)).toBe(before)
+    expect(keyCount(bobId)).toBe(0)
+  })
+
+  it('GET /users/{username}.keys is public text/plain authorized_keys without options; expired keys are left out; unknown names 404', async () => {
+    const plain = buildEd25519Line('plain')
+    const restricted = `no-pty,from="10.0.0.0/8" ${buildEd25519Line('restricted')}`
+    services.sshKeys.addKey(bobId, { title: 'plain', publicKey: plain })
+    services.sshKeys.addKey(bobId, { title: 'restricted', publicKey: restricted, expiresOn: '2027-06-30' })
+    const old = services.sshKeys.addKey(bobId, { title: 'old', publicKey: buildEd25519Line('old'), expiresOn: '2026-11-23' })
+    db.prepare("UPDATE ssh_keys SET expires_on = '2026-01-01' WHERE id = ?").run(old.id)
+    const answer = await call('GET', '/api/v2/users/BOB.keys')
+    expect(answer.status).toBe(200)
+    expect(answer.headers['content-type']).toBe('text/plain; charset=utf-8')
+    const lines = answer.text.split('\n')
+    expect(lines.pop()).toBe('')
+    expect(lines.sort()).toEqual([restricted.replace(/^\S+ /, ''), plain].sort())
+    expect(answer.text).not.toMatch(/no-pty|expiry-time|from=/)
+    expect((await call('GET', '/api/v2/users/alice.keys')).text.split('\n').filter(Boolean)).toHaveLength(keyCount(aliceId))
+    expectProblem(await call('GET', '/api/v2/users/nobody.keys'), 404, 'account.notFound')
+    expectProblem(await call('POST', '/api/v2/users/bob.keys'), 405)
+  })
+
+  it('GET /users/me/tokens lists metadata and the starting part only, never a token or its hash', async () => {
+    const answer = await call('GET', '/api/v2/users/me/tokens', { token: 'read-token' })
+    expect(answer.status).toBe(200)
+    const tokens = z.array(tokenSchema).parse(answer.json())
+    expect(tokens.map((t) => t.title).sort()).toEqual(['disabled', 'expired', 'read', 'write'])
+    expect(tokens.find((t) => t.title === 'write')).toMatchObject({ scope: 'read-write', isEnabled: true, isExpired: false, displayPrefix: secrets['write-token']!.slice(0, 12) })
+    expect(tokens.find((t) => t.title === 'expired')).toMatchObject({ isExpired: true })
+    expect(tokens.find((t) => t.title === 'disabled')).toMatchObject({ isEnabled: false })
+    for (const name of ['write-token', 'read-token', 'disabled-token', 'expired-token']) expect(answer.text).not.toContain(secrets[name]!.slice(12))
+    expect(answer.text).not.toMatch(/hash/i)
+    expect(Object.keys(JSON.parse(answer.text)[0]).sort()).toEqual(['createdAt', 'displayPrefix', 'expiresAt', 'id', 'isEnabled', 'isExpired', 'lastUsedAt', 'scope', 'title'])
+    expectProblem(await call('GET', '/api/v2/users/me/tokens', { token: 'expired-token' }), 401)
+  })
+})
+
 describe('the OpenAPI document', () => {
   it('is served at /api/v2/openapi.json and validates as OpenAPI 3.1', async () => {
     const answer = await call('GET', '/api/v2/openapi.json')
@@ -265,7 +392,18 @@ describe('the OpenAPI document', () => {
     expect(result.errors ?? []).toEqual([])
     expect(result.valid).toBe(true)
     expect(validator.version).toBe('3.1')
-    expect(Object.keys(document.paths).sort()).toEqual(['/openapi.json', '/users/me', '/users/me/log', '/users/me/sessions', '/users/me/sessions/{id}'])
+    expect(Object.keys(document.paths).sort()).toEqual([
+      '/openapi.json',
+      '/users/me',
+      '/users/me/log',
+      '/users/me/sessions',
+      '/users/me/sessions/{id}',
+      '/users/me/ssh-keys',
+      '/users/me/ssh-keys/{id}',
+      '/users/me/tokens',
+      '/users/{username}.keys',
+    ])
+    expect(Object.keys(document.paths['/users/me/ssh-keys']!).sort()).toEqual(['get', 'post'])
   })
 
   it('is generated from the very schemas that validate requests (no drift)', () => {

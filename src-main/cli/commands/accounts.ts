@@ -18,7 +18,7 @@ function describeAccount(account: AccountInfo): string {
 }
 
 export function registerAccountCommands(program: Command, cli: CliRuntime): void {
-  const accounts = program.command('accounts').description('Create, list, show accounts and reset passwords')
+  const accounts = program.command('accounts').description('Create, list, show and delete accounts, and reset passwords')
 
   accounts
     .command('create')
@@ -74,5 +74,18 @@ export function registerAccountCommands(program: Command, cli: CliRuntime): void
         return { account: account.username, ...(await services.admin.setAccountPassword(account.id, password, 'cli')) }
       }, { hashesPasswords: true })
       cli.print(command, { json: result, text: `Password of ${result.account} changed; ${result.sessionsEnded} session(s) signed out.` })
+    })
+
+  accounts
+    .command('delete')
+    .description('Delete an account and everything that belongs to it (keys, tokens, sessions, log) for good')
+    .argument('<username>', 'the account')
+    .requiredOption('--yes', 'confirm the deletion (required; there is no undo)')
+    .action(async (username: string, _options: object, command: Command) => {
+      const result = await cli.withServices(command, (services) => {
+        const account = services.admin.requireAccountByUsername(username)
+        return { account: account.username, id: account.id, deleted: true, ...services.profile.deleteAccountAsAdmin(account.id, 'cli') }
+      })
+      cli.print(command, { json: result, text: `Deleted account ${result.account}; ${result.sessionsEnded} session(s) ended.` })
     })
 }

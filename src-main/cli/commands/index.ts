@@ -4,11 +4,17 @@ import { registerAccountCommands } from './accounts.ts'
 import { registerRecordCommands } from './records.ts'
 import { registerServeCommand } from './serve.ts'
 import { registerSessionCommands } from './sessions.ts'
+import { registerSSHKeyCommands } from './ssh-keys.ts'
+import { registerTokenCommands } from './tokens.ts'
+import { registerTwoFactorCommands } from './two-factor.ts'
 
-/** Every command module. A new domain adds `register<Domain>Commands(program, cli)` here (phase 2: 2fa, ssh-keys, tokens, api-key). */
+/** Every command module. A new domain adds `register<Domain>Commands(program, cli)` here. */
 export const commandModules: ReadonlyArray<(program: Command, cli: CliRuntime) => void> = [
   registerAccountCommands,
   registerSessionCommands,
+  registerTwoFactorCommands,
+  registerSSHKeyCommands,
+  registerTokenCommands,
   registerRecordCommands,
   registerServeCommand,
 ]

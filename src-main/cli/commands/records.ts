@@ -1,13 +1,11 @@
 import { Option } from 'commander'
 import type { Command } from 'commander'
-import { chmodSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { SecurityLogEntry } from '../../services/admin-service.ts'
 import { LOG_PAGE_MAX } from '../../services/admin-service.ts'
-import { ErrorCode, KeysteadError } from '../../services/errors.ts'
 import { userWorkingDir } from '../context.ts'
 import type { CliRuntime } from '../runtime.ts'
-import { formatTable, wholeNumberOption } from '../runtime.ts'
+import { formatTable, wholeNumberOption, writeOwnerOnlyFile } from '../runtime.ts'
 
 /** RFC 4180 field; a leading = + - @ is defused so spreadsheets do not run it as a formula. */
 export function csvField(value: string): string {
@@ -61,14 +59,7 @@ export function registerRecordCommands(program: Command, cli: CliRuntime): void 
       const result = await cli.withServices(command, (services) => {
         const account = services.admin.requireAccountByUsername(username)
         const text = `${JSON.stringify(services.admin.exportAccountData(account.id, 'cli'), null, 2)}\n`
-        try {
-          writeFileSync(file, text, { mode: 0o600, flag: options.force ? 'w' : 'wx' })
-          chmodSync(file, 0o600)
-        } catch (error) {
-          const code = (error as NodeJS.ErrnoException).code
-          if (code === 'EEXIST') throw new KeysteadError(ErrorCode.Conflict, `${file} already exists; choose another file or add --force.`, { field: 'file', reason: 'cli.fileExists' })
-          throw new KeysteadError(ErrorCode.Validation, `Cannot write ${file}: ${(error as Error).message}`, { field: 'file', reason: 'cli.fileUnwritable' })
-        }
+        writeOwnerOnlyFile(file, text, options.force ?? false)
         return { account: account.username, file, bytes: Buffer.byteLength(text) }
       })
       cli.print(command, { json: result, text: `Wrote the data of ${result.account} to ${result.file}.` })

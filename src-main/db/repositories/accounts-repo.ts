@@ -96,19 +96,3 @@ export function findLastSignedInLanguage(db: DB, kinds: readonly string[]): stri
     .get(...kinds) as { language: string } | undefined
   return row?.language
 }
-
-/** Sets the full name and e-mail address together (the administration faces' profile edit). */
-export function updateAccountContactFields(
-  db: DB,
-  id: number,
-  fields: { fullName: string; email: string | null; emailKey: string | null },
-  now: number,
-): void {
-  db.prepare('UPDATE accounts SET full_name = ?, email = ?, email_key = ?, updated_at = ? WHERE id = ?').run(
-    fields.fullName,
-    fields.email,
-    fields.emailKey,
-    now,
-    id,
-  )
-}

@@ -1,0 +1,140 @@
+import type { Command } from 'commander'
+import type { Services } from '../../services/index.ts'
+import type { CliRuntime } from '../runtime.ts'
+import { assertWritableTarget, writeOwnerOnlyFile } from '../runtime.ts'
+
+/** The recovery codes file: one code a line, after a short header; readable by its owner only. */
+export function formatRecoveryCodesFile(username: string, codes: readonly string[], createdAt: string): string {
+  return [`# Keystead recovery codes for ${username} (${createdAt}). Each works once. Keep this file private.`, ...codes, ''].join('\n')
+}
+
+interface CodesOptions {
+  recoveryCodesFile?: string
+  force?: boolean
+}
+
+export function registerTwoFactorCommands(program: Command, cli: CliRuntime): void {
+  const twoFactor = program.command('2fa').description('Two-factor authentication (TOTP): enroll, confirm, disable, new recovery codes')
+
+  /** Prints the codes, or writes them to an owner-only file checked before anything changes. */
+  async function withCodesTarget(
+    command: Command,
+    options: CodesOptions,
+    make: (services: Services) => Promise<{ account: string; codes: string[]; at: string }>,
+    done: string,
+  ): Promise<void> {
+    const file = options.recoveryCodesFile ? cli.resolvePath(options.recoveryCodesFile) : null
+    if (file) assertWritableTarget(file, options.force ?? false)
+    const result = await cli.withServices(command, async (services) => {
+      const made = await make(services)
+      if (file) writeOwnerOnlyFile(file, formatRecoveryCodesFile(made.account, made.codes, made.at), options.force ?? false)
+      return made
+    })
+    if (file) {
+      cli.print(command, {
+        json: { account: result.account, enabled: true, recoveryCodesFile: file, recoveryCodesLeft: result.codes.length },
+        text: `${done} ${result.codes.length} recovery codes written to ${file} (readable by you only).`,
+      })
+    } else {
+      cli.print(command, {
+        json: { account: result.account, enabled: true, recoveryCodes: result.codes, recoveryCodesLeft: result.codes.length },
+        text: `${done} Recovery codes (each works once; keep them safe):\n${result.codes.join('\n')}`,
+      })
+    }
+  }
+
+  twoFactor
+    .command('enroll')
+    .description('Start two-factor setup: prints the secret and the otpauth:// URI (and writes a QR code PNG); confirm with "2fa confirm"')
+    .argument('<username>', 'the account')
+    .option('--qr-png <file>', 'also write the QR code as a PNG file (readable by you only; it holds the secret)')
+    .option('--force', 'replace the PNG file if it exists')
+    .action(async (username: string, options: { qrPng?: string; force?: boolean }, command: Command) => {
+      const file = options.qrPng ? cli.resolvePath(options.qrPng) : null
+      if (file) assertWritableTarget(file, options.force ?? false)
+      const result = await cli.withServices(command, async (services) => {
+        const account = services.admin.requireAccountByUsername(username)
+        const setup = services.twoFactor.beginTwoFactorSetup(account)
+        // Loaded only here: every other command starts faster without it.
+        const QRCode = file ? (await import('qrcode')).default : null
+        if (file && QRCode) writeOwnerOnlyFile(file, await QRCode.toBuffer(setup.uri, { type: 'png', errorCorrectionLevel: 'M', margin: 4, scale: 8 }), options.force ?? false)
+        return { account: account.username, secret: setup.secret, uri: setup.uri, qrPngFile: file }
+      })
+      cli.print(command, {
+        json: result,
+        text: [
+          `Two-factor setup started for ${result.account}. Add this key to an authenticator app:`,
+          `Secret: ${result.secret}`,
+          `URI:    ${result.uri}`,
+          ...(result.qrPngFile ? [`QR code written to ${result.qrPngFile}.`] : []),
+          `Then run: keystead 2fa confirm ${result.account} --code <6 digits>`,
+        ].join('\n'),
+      })
+    })
+
+  twoFactor
+    .command('confirm')
+    .description('Finish the setup with a code from the app: turns two-factor authentication on and gives 10 recovery codes')
+    .argument('<username>', 'the account')
+    .requiredOption('--code <code>', 'the current 6-digit code from the authenticator app')
+    .option('--recovery-codes-file <file>', 'write the recovery codes to this file (mode 0600) instead of printing them')
+    .option('--force', 'replace the recovery codes file if it exists')
+    .action(async (username: string, options: CodesOptions & { code: string }, command: Command) => {
+      await withCodesTarget(
+        command,
+        options,
+        async (services) => {
+          const account = services.admin.requireAccountByUsername(username)
+          const codes = await services.twoFactor.confirmTwoFactorSetup(account, options.code)
+          return { account: account.username, codes, at: new Date(services.clock()).toISOString() }
+        },
+        'Two-factor authentication is on.',
+      )
+    })
+
+  twoFactor
+    .command('disable')
+    .description('Turn two-factor authentication off (the secret and the recovery codes are deleted)')
+    .argument('<username>', 'the account')
+    .action(async (username: string, _options: object, command: Command) => {
+      const result = await cli.withServices(command, (services) => {
+        const account = services.admin.requireAccountByUsername(username)
+        const wasEnabled = services.twoFactor.isTwoFactorEnabled(account.id)
+        services.twoFactor.disableTwoFactor(account)
+        return { account: account.username, enabled: false, wasEnabled }
+      })
+      cli.print(command, { json: result, text: result.wasEnabled ? `Two-factor authentication of ${result.account} is off.` : `Two-factor authentication of ${result.account} was already off.` })
+    })
+
+  twoFactor
+    .command('regenerate-codes')
+    .description('Replace the recovery codes (the old ones stop working at once)')
+    .argument('<username>', 'the account')
+    .option('--recovery-codes-file <file>', 'write the new codes to this file (mode 0600) instead of printing them')
+    .option('--force', 'replace the file if it exists')
+    .action(async (username: string, options: CodesOptions, command: Command) => {
+      await withCodesTarget(
+        command,
+        options,
+        async (services) => {
+          const account = services.admin.requireAccountByUsername(username)
+          const codes = await services.twoFactor.regenerateRecoveryCodes(account)
+          return { account: account.username, codes, at: new Date(services.clock()).toISOString() }
+        },
+        'New recovery codes made; the old ones no longer work.',
+      )
+    })
+
+  twoFactor
+    .command('status')
+    .description('Whether two-factor authentication is on, and how many recovery codes are left')
+    .argument('<username>', 'the account')
+    .action(async (username: string, _options: object, command: Command) => {
+      const result = await cli.withServices(command, (services) => {
+        const account = services.admin.requireAccountByUsername(username)
+        const status = services.twoFactor.getTwoFactorStatus(account.id)
+        return { account: account.username, enabled: status.enabled, enabledAt: status.enabledAt === null ? null : new Date(status.enabledAt).toISOString(), recoveryCodesLeft: status.recoveryCodesLeft }
+      })
+      cli.print(command, { json: result, text: result.enabled ? `On since ${result.enabledAt}; ${result.recoveryCodesLeft} recovery code(s) left.` : 'Off.' })
+    })
+}
