@@ -27,7 +27,9 @@ export function createSettingsHandlers(): DomainHandlers<SettingsApi> {
     // Public: the theme applies before anyone signs in.
     getSettings: publicHandler(z.null(), (ctx) => viewOf(ctx.services)),
     updateSettings: sessionHandler(settingsPatchInput, async (ctx, patch) => {
-      await ctx.services.settings.updateSettings(patch)
+      // The lifetimes bind every account's sessions: a sensitive change, like sessions.setLifetimes.
+      if (patch.sessionLifetimes) ctx.services.auth.requireRecentAuth(ctx.session)
+      await ctx.services.settings.updateSettings(patch, ctx.session)
       return viewOf(ctx.services)
     }),
     copyCurlExample: sessionHandler(z.null(), (ctx) => {

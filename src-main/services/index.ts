@@ -135,6 +135,10 @@ export function createServices(options: ServiceOptions): Services {
   const settings = createSettingsService({
     store: options.settingsStore ?? createMemorySettingsStore(),
     localApi: options.localApi ?? createInertLocalApiControl(),
+    sessionPolicy: {
+      get: () => sessions.getSessionPolicy(),
+      set: (lifetimes, by) => void sessions.setSessionLifetimes(lifetimes, by),
+    },
   })
   return {
     db,

@@ -66,8 +66,9 @@ export function hashSessionToken(token: string): Buffer {
   return createHash('sha256').update(token, 'utf8').digest()
 }
 
+/** 96 random bits as hex: safe in URLs, file names and command lines (never starts with '-'). */
 export function generateSessionId(): string {
-  return randomBytes(12).toString('base64url')
+  return randomBytes(12).toString('hex')
 }
 
 export function sessionNotFoundError(): KeysteadError {

@@ -1,3 +1,4 @@
+import type { SessionRow } from '../db/repositories/sessions-repo.ts'
 import type { AppSettings, LocalApiStatus, SettingsPatch, Theme } from '../../src-preload/contract/settings.ts'
 import { ErrorCode, KeysteadError, validationError } from './errors.ts'
 
@@ -87,19 +88,41 @@ function readStored(store: SettingsStore): AppSettings {
 export interface SettingsService {
   getSettings(): AppSettings
   /** Validates the whole change first; a refused change (bad value, port in use) stores nothing. */
-  updateSettings(patch: SettingsPatch): Promise<AppSettings>
+  updateSettings(patch: SettingsPatch, by?: SessionRow | null): Promise<AppSettings>
   localApiStatus(): LocalApiStatus
   /** At start-up: runs the local API when the stored settings say so. Never throws. */
   startLocalApiFromSettings(): Promise<LocalApiStatus>
 }
 
-export function createSettingsService(deps: { store: SettingsStore; localApi: LocalApiControl }): SettingsService {
-  const { store, localApi } = deps
+/**
+ * The session lifetimes live in the database (one policy for the app, the CLI and the API);
+ * the settings screen reads and writes them through this seam.
+ */
+export interface SessionPolicyAccess {
+  get(): { idleTimeoutMs: number; absoluteTimeoutMs: number }
+  set(lifetimes: { idleTimeoutMs: number; absoluteTimeoutMs: number }, by: SessionRow | null): void
+}
+
+const HOUR_MS = 3_600_000
+
+export function createSettingsService(deps: { store: SettingsStore; localApi: LocalApiControl; sessionPolicy?: SessionPolicyAccess }): SettingsService {
+  const { store, localApi, sessionPolicy } = deps
   let startProblem: string | null = null
+  function readSettings(): AppSettings {
+    const settings = readStored(store)
+    if (sessionPolicy) {
+      const policy = sessionPolicy.get()
+      settings.sessionLifetimes = {
+        idleTimeoutHours: Math.max(1, Math.round(policy.idleTimeoutMs / HOUR_MS)),
+        absoluteTimeoutDays: Math.max(1, Math.round(policy.absoluteTimeoutMs / (24 * HOUR_MS))),
+      }
+    }
+    return settings
+  }
   return {
-    getSettings: () => readStored(store),
-    async updateSettings(patch) {
-      const current = readStored(store)
+    getSettings: readSettings,
+    async updateSettings(patch, by = null) {
+      const current = readSettings()
       const next: AppSettings = structuredClone(current)
       if (patch.theme !== undefined) {
         if (!THEMES.includes(patch.theme)) throw validationError('theme', 'settings.themeInvalid', 'Choose system, light or dark.')
@@ -125,6 +148,15 @@ export function createSettingsService(deps: { store: SettingsStore; localApi: Lo
       if (apiChanged || apiDown) {
         await localApi.apply({ enabled: next.localApi.enabled, host: LOCAL_API_HOST, port: next.localApi.port })
         startProblem = null
+      }
+      const lifetimesChanged =
+        next.sessionLifetimes.idleTimeoutHours !== current.sessionLifetimes.idleTimeoutHours ||
+        next.sessionLifetimes.absoluteTimeoutDays !== current.sessionLifetimes.absoluteTimeoutDays
+      if (sessionPolicy && lifetimesChanged) {
+        sessionPolicy.set(
+          { idleTimeoutMs: next.sessionLifetimes.idleTimeoutHours * HOUR_MS, absoluteTimeoutMs: next.sessionLifetimes.absoluteTimeoutDays * 24 * HOUR_MS },
+          by,
+        )
       }
       store.set(STORE_KEY, next)
       return next

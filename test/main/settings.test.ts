@@ -149,4 +149,19 @@ describe('settings over IPC with the real local API', () => {
     expect((off as { value: SettingsView }).value.localApiStatus.running).toBe(false)
     await expect(fetch(`http://127.0.0.1:${port}/api/v2/openapi.json`)).rejects.toThrow()
   })
+
+  it('session lifetimes from the Settings screen become the one session policy in the database', async () => {
+    const created = await test.call('keystead:auth.createAccount', { username: 'alice', password: 'wonderland 1' })
+    expect(created.ok).toBe(true)
+    const saved = await test.call<SettingsView>('keystead:settings.updateSettings', { sessionLifetimes: { idleTimeoutHours: 2, absoluteTimeoutDays: 7 } })
+    expect(saved).toMatchObject({ ok: true, value: { sessionLifetimes: { idleTimeoutHours: 2, absoluteTimeoutDays: 7 } } })
+    const policy = test.core.services!.sessions.getSessionPolicy()
+    expect(policy).toMatchObject({ idleTimeoutMs: 2 * 3_600_000, absoluteTimeoutMs: 7 * 24 * 3_600_000 })
+    // The CLI and the API share it: the sessions domain reads the same values.
+    expect(await test.call('keystead:sessions.getLifetimes')).toMatchObject({ ok: true, value: { idleTimeoutMinutes: 120, absoluteTimeoutMinutes: 7 * 24 * 60 } })
+    // A refused change leaves the policy as it was.
+    const refused = await test.call('keystead:settings.updateSettings', { sessionLifetimes: { idleTimeoutHours: 200, absoluteTimeoutDays: 2 } })
+    expect(refused).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'sessionLifetimes.idleTimeoutHours' } })
+    expect(test.core.services!.sessions.getSessionPolicy()).toMatchObject({ idleTimeoutMs: 2 * 3_600_000 })
+  })
 })
