@@ -116,7 +116,7 @@ describe('signin, sessions and reset-password', () => {
     const good = await runCli(data, ['signin', 'alice', '--password-stdin'], { stdin: `${PASSWORD}\n` })
     expect(good.code).toBe(0)
     const sessionId = good.stdout.trim()
-    expect(sessionId).toMatch(/^[A-Za-z0-9_-]{16}$/)
+    expect(sessionId).toMatch(/^[0-9a-f]{24}$/)
     const json = await runCli(data, ['--json', 'signin', 'alice', '--password-stdin'], { stdin: `${PASSWORD}\n` })
     expect(Object.keys(JSON.parse(json.stdout)).sort()).toEqual(['account', 'expiresAt', 'sessionId'])
     const bad = await runCli(data, ['--json', 'signin', 'alice', '--password-stdin'], { stdin: 'wrong password 1\n' })
