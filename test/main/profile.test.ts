@@ -16,6 +16,7 @@ import {
   validateTimezone,
 } from '../../src-main/services/account-rules.ts'
 import { KeysteadError } from '../../src-main/services/errors.ts'
+import { generateTOTP } from '../../src-main/services/totp.ts'
 import { SUPPORTED_LOCALES } from '../../src-renderer/src/i18n/index.ts'
 import { makeTempDir } from '../fixtures/temp-dir.ts'
 import { startTestCore } from '../fixtures/test-core.ts'
@@ -339,6 +340,28 @@ describe('deleteAccount', () => {
     expect(value(await test.call(authChannels.getCurrentAccount, null, 3))).toMatchObject({ username: 'bob' })
     // The name is free again.
     await createAccount('alice', 4)
+  })
+
+  it('with two-factor authentication on, also asks for a current code: none or a wrong one deletes nothing', async () => {
+    const services = test.core.services!
+    const alice = services.accounts.getAccount(1)
+    const setup = services.twoFactor.beginTwoFactorSetup(alice)
+    await services.twoFactor.confirmTwoFactorSetup(alice, await generateTOTP(setup.secret, Math.floor(now / 1000)))
+    now += 30_000 // the next time step: the setup's code may not be used twice
+    const before = { accounts: accountRows(), alice: rowsOf(1) }
+    const request = { password: 'wonderland 1', confirmUsername: 'alice' }
+
+    expect(failure(await test.call(profileChannels.deleteAccount, request))).toMatchObject({ field: 'code', reason: 'twoFactor.codeRequired' })
+    const stale = await generateTOTP(setup.secret, Math.floor(now / 1000) - 600)
+    expect(failure(await test.call(profileChannels.deleteAccount, { ...request, code: stale }))).toMatchObject({ code: 'INVALID_CREDENTIALS' })
+    expect(accountRows()).toEqual(before.accounts)
+    expect({ ...rowsOf(1), security_log: 0 }).toEqual({ ...before.alice, security_log: 0 })
+    const failed = db().prepare("SELECT detail FROM security_log WHERE account_id = 1 AND kind = 'twofactor.failed'").all()
+    expect(failed).toHaveLength(1)
+
+    value(await test.call(profileChannels.deleteAccount, { ...request, code: await generateTOTP(setup.secret, Math.floor(now / 1000)) }))
+    expect(services.accounts.listAccounts().map((a) => a.username)).toEqual(['bob'])
+    expect(Object.values(rowsOf(1)).every((n) => n === 0)).toBe(true)
   })
 
   it('leaves no trace of the deleted profile in the database files (secure_delete + checkpoint)', async () => {
