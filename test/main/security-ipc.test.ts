@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { authChannels } from '../../src-preload/contract/auth.ts'
@@ -50,6 +51,10 @@ describe('security IPC', () => {
     expect(setup.secretGroups).toMatch(/^([A-Z2-7]{4} ){7}[A-Z2-7]{4}$/)
     expect(setup.uri).toBe(`otpauth://totp/Keystead:alice?secret=${secretOf(setup)}&issuer=Keystead&algorithm=SHA1&digits=6&period=30`)
     expect(setup.qrCodeDataUrl).toMatch(/^data:image\/png;base64,[A-Za-z0-9+/=]+$/)
+    // The QR code the window shows, read by an independent decoder, is exactly the URI.
+    const qrFile = join(dir.path, 'setup-qr.png')
+    writeFileSync(qrFile, Buffer.from(setup.qrCodeDataUrl.slice(setup.qrCodeDataUrl.indexOf(',') + 1), 'base64'))
+    expect(execFileSync('zbarimg', ['--raw', '-q', qrFile], { encoding: 'utf8' })).toBe(`${setup.uri}\n`)
     expect(await ok<SecurityOverview>(test.call(securityChannels.getOverview))).toEqual({
       twoFactor: { enabled: false, enabledAt: null, recoveryCodesLeft: 0 },
       secretStorage: 'key-file',
