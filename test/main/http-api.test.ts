@@ -202,6 +202,30 @@ describe('authentication', () => {
     expect(services.apiKeys.getApiKeySummary(bobId).lastUsedAt).not.toBeNull()
   })
 
+  it('every endpoint that needs a credential refuses each bad one with 401 and changes nothing; a regenerated key opens each', async () => {
+    await server.close()
+    server = await startLocalApiServer({ services, verifier, log: silentLogger, port: 0, throttle: createFailureThrottle({ clock: () => now, maxFailures: 10_000 }) })
+    const guarded = createRouteTable().filter((route) => route.access !== 'public')
+    expect(guarded.length).toBeGreaterThanOrEqual(8)
+    const dump = () =>
+      (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>).map(({ name }) => [name, db.prepare(`SELECT * FROM "${name}"`).all()])
+    const oldKey = services.apiKeys.revealApiKey(aliceId)
+    const { apiKey: newKey } = services.apiKeys.regenerateApiKey(aliceId)
+    const before = JSON.stringify(dump())
+    const bad = [undefined, 'no-such-token', 'unknown-token', 'disabled-token', 'expired-token', 'deleted-token', 'orphan-token', oldKey, carolKey]
+    for (const route of guarded) {
+      const path = `/api/v2${route.path.replace('{id}', '1')}`
+      const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : '{}'
+      for (const token of bad) expectProblem(await call(route.method, path, { token, body }), 401, token === undefined ? undefined : 'auth.invalid')
+    }
+    expect(JSON.stringify(dump())).toBe(before)
+    for (const route of guarded) {
+      const path = `/api/v2${route.path.replace('{id}', '999999')}`
+      const answer = await call(route.method, path, { token: newKey, body: route.method === 'GET' || route.method === 'DELETE' ? undefined : '{}' })
+      expect([401, 403, 429], `${route.method} ${path}: ${answer.text}`).not.toContain(answer.status)
+    }
+  })
+
   it('throttles failed authentications per client, valid credentials included, until the window passes', async () => {
     await server.close()
     server = await startLocalApiServer({ services, verifier, log: silentLogger, port: 0, throttle: createFailureThrottle({ clock: () => now, maxFailures: 3, windowMs: 60_000 }) })
