@@ -127,6 +127,11 @@ describe('2fa and signin with a second factor', () => {
     // An existing file is refused BEFORE new codes are made (none are lost).
     expect(refusal(existingFile).reason).toBe('cli.fileExists')
     expect(query<{ n: number }>('SELECT count(*) AS n FROM recovery_codes WHERE account_id = 1 AND used_at IS NULL')[0]!.n).toBe(9)
+    // Every one of the new codes signs in, once.
+    for (const [index, code] of regenerated.recoveryCodes.slice(1).entries()) {
+      expect(out(await cli(['signin', 'alice', '--password-stdin', '--recovery-code', code], `${PASSWORD}\n`))).toMatchObject({ recoveryCodesLeft: 8 - index })
+    }
+    expect(refusal(await cli(['signin', 'alice', '--password-stdin', '--recovery-code', regenerated.recoveryCodes[9]!], `${PASSWORD}\n`)).reason).toBe('twoFactor.invalidCode')
 
     const disabled = out(await cli(['2fa', 'disable', 'alice']))
     expect(disabled).toEqual({ account: 'alice', enabled: false, wasEnabled: true })
