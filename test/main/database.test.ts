@@ -122,3 +122,37 @@ describe('checkDatabaseQuickly', () => {
     damaged.close()
   })
 })
+
+describe('the quick check after the first window', () => {
+  it('turns the app status to DB_CORRUPT for a damaged page that opening did not touch, and changes no byte', async () => {
+    const { startTestCore } = await import('../fixtures/test-core.ts')
+    const first = await startTestCore({ dataDir: dir.path })
+    const db = first.core.services!.db
+    db.exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, text TEXT NOT NULL)')
+    const insert = db.prepare('INSERT INTO filler (text) VALUES (?)')
+    db.transaction(() => {
+      for (let i = 0; i < 2000; i++) insert.run(`row ${i} `.repeat(20))
+    })()
+    expect(first.core.checkIntegrity()).toMatchObject({ state: 'ready' })
+    first.core.close()
+
+    // Damage one page in the middle of the file (page 1, the header and schema, stays intact).
+    const path = join(dir.path, 'keystead.db')
+    const bytes = readFileSync(path)
+    const pageSize = bytes.readUInt16BE(16)
+    const page = Math.floor(bytes.length / pageSize / 2)
+    bytes.fill(0xa5, page * pageSize + 8, (page + 1) * pageSize)
+    writeFileSync(path, bytes)
+
+    const second = await startTestCore({ dataDir: dir.path })
+    try {
+      expect(second.core.status()).toMatchObject({ state: 'ready' })
+      const status = second.core.checkIntegrity()
+      expect(status).toMatchObject({ state: 'error', code: 'DB_CORRUPT', path })
+      expect(second.core.status()).toEqual(status)
+    } finally {
+      second.core.close()
+    }
+    expect(readFileSync(path).equals(bytes)).toBe(true)
+  })
+})
