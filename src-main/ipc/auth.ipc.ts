@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { AuthApi, SignInOptions } from '../../src-preload/contract/auth.ts'
+import type { CurrentAccount } from '../../src-preload/contract/models.ts'
 import { PASSWORD_MAX_LENGTH } from '../services/account-rules.ts'
 import { toCurrentAccount } from '../services/account-service.ts'
 import type { SignInResult } from '../services/auth-service.ts'
@@ -44,7 +45,8 @@ interface PendingSignIn {
   expiresAt: number
 }
 
-function currentAccountOf(ctx: HandlerContext) {
+/** The account this window's live session belongs to, or null (a stale session is dropped). */
+export function currentAccountOf(ctx: HandlerContext): CurrentAccount | null {
   const held = ctx.windows.get(ctx.windowId)
   if (!held) return null
   const validation = ctx.services.sessions.validateSessionToken(held.token)
@@ -53,6 +55,12 @@ function currentAccountOf(ctx: HandlerContext) {
     return null
   }
   return toCurrentAccount(ctx.services.accounts.getAccount(validation.session.account_id), validation.session.id)
+}
+
+/** What the sign-in form may offer on this computer ("Keep me signed in" needs an OS keyring). */
+export function signInOptionsOf(ctx: HandlerContext): SignInOptions {
+  const reason = ctx.platform.keptSession.unavailableReason()
+  return { keepSignedIn: reason ? { available: false, reason } : { available: true } }
 }
 
 /** Ends the session this window holds, if any, before it takes another. */
@@ -79,6 +87,7 @@ export function createAuthHandlers(): DomainHandlers<AuthApi> {
   const pending = new Map<number, PendingSignIn>()
   return {
     listAccounts: publicHandler(z.null(), (ctx) => ctx.services.accounts.listAccounts()),
+    getSignInHints: publicHandler(z.null(), (ctx) => ctx.services.accounts.getSignInHints()),
     createAccount: publicHandler(createAccountInput, async (ctx, input) => {
       const account = await ctx.services.accounts.createAccount(input)
       releaseWindowSession(ctx)
@@ -131,9 +140,6 @@ export function createAuthHandlers(): DomainHandlers<AuthApi> {
       await ctx.services.auth.reauthenticate(ctx.session, input.password)
       return null
     }),
-    getSignInOptions: publicHandler(z.null(), (ctx): SignInOptions => {
-      const reason = ctx.platform.keptSession.unavailableReason()
-      return { keepSignedIn: reason ? { available: false, reason } : { available: true } }
-    }),
+    getSignInOptions: publicHandler(z.null(), (ctx) => signInOptionsOf(ctx)),
   }
 }

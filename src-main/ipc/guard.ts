@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { appChannels } from '../../src-preload/contract/auth.ts'
 import { ErrorCode } from '../../src-preload/contract/errors.ts'
 import type { ApiError, Result } from '../../src-preload/contract/errors.ts'
 import type { SessionRow } from '../db/repositories/sessions-repo.ts'
@@ -71,6 +72,9 @@ export interface InvokerOptions {
   log: Logger
 }
 
+/** The channels that answer when the account store could not open (they report the status). */
+const CHANNELS_WITHOUT_SERVICES: ReadonlySet<string> = new Set([appChannels.getStatus, appChannels.getStartupState])
+
 export type Invoker = (call: CallContext, channel: string, payload: unknown) => Promise<Result<unknown>>
 
 /**
@@ -89,7 +93,7 @@ export function createInvoker(options: InvokerOptions): Invoker {
     if (!handler) return failure(ErrorCode.NotFound, 'Unknown request.', { reason: 'ipc.unknownChannel' })
     const parsed = handler.input.safeParse(payload)
     if (!parsed.success) return toValidationFailure(parsed.error)
-    if (!services && channel !== 'keystead:app.getStatus') {
+    if (!services && !CHANNELS_WITHOUT_SERVICES.has(channel)) {
       return failure(ErrorCode.Unavailable, 'The account store is not available.', { reason: 'app.unavailable' })
     }
     try {

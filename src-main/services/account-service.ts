@@ -1,3 +1,4 @@
+import type { SignInHints } from '../../src-preload/contract/auth.ts'
 import type { AccountSummary, CurrentAccount } from '../../src-preload/contract/models.ts'
 import type { DB } from '../db/database.ts'
 import {
@@ -6,6 +7,7 @@ import {
   findAccountByUsernameKey,
   insertAccount,
   listAccountRows,
+  listFirstUsernames,
 } from '../db/repositories/accounts-repo.ts'
 import type { AccountRow } from '../db/repositories/accounts-repo.ts'
 import { toEmailKey, toUsernameKey, validateEmail, validateFullName, validatePasswordRules, validateUsername } from './account-rules.ts'
@@ -60,6 +62,8 @@ function isUniqueViolation(error: unknown, column: string): boolean {
 export interface AccountService {
   createAccount(request: CreateAccountRequest): Promise<AccountRow>
   listAccounts(): AccountSummary[]
+  /** None, one (with its username) or several: two rows at most, never a scan or a count. */
+  getSignInHints(): SignInHints
   getAccount(id: number): AccountRow
   findAccountByUsername(username: string): AccountRow | undefined
 }
@@ -119,6 +123,11 @@ export function createAccountService(deps: {
       }
     },
     listAccounts: () => listAccountRows(db).map(toAccountSummary),
+    getSignInHints() {
+      const [first, second] = listFirstUsernames(db, 2)
+      if (first === undefined) return { accounts: 'none' }
+      return second === undefined ? { accounts: 'one', username: first } : { accounts: 'several' }
+    },
     getAccount(id) {
       const row = findAccountById(db, id)
       if (!row) throw notFoundError('This account no longer exists.', 'account.notFound')

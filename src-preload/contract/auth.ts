@@ -1,5 +1,6 @@
 import type { Result } from './errors.ts'
 import type { AccountSummary, AppStatus, CurrentAccount } from './models.ts'
+import type { Theme } from './settings.ts'
 
 export interface CreateAccountInput {
   username: string
@@ -31,12 +32,43 @@ export interface SignInOptions {
   keepSignedIn: { available: true } | { available: false; reason: 'noKeyring' }
 }
 
+/**
+ * What the sign-in screen needs to know about the local accounts, never the list itself: main reads
+ * at most two rows, so the answer costs the same with one account or 100,000.
+ */
+export type SignInHints =
+  | { accounts: 'none' }
+  /** Exactly one account: its username pre-fills the form. */
+  | { accounts: 'one'; username: string }
+  | { accounts: 'several' }
+
+/**
+ * Everything the first window needs before its first screen, in one round trip: the status, the
+ * language of the last signed-in account, the theme, the account this window is signed in to (a
+ * kept session), the sign-in hints and options. When the account store is not ready, only the status.
+ */
+export type StartupState =
+  | {
+      status: Extract<AppStatus, { state: 'ready' }>
+      startupLanguage: string
+      theme: Theme
+      account: CurrentAccount | null
+      signInHints: SignInHints
+      signInOptions: SignInOptions
+    }
+  | { status: Extract<AppStatus, { state: 'error' }> }
+
 export interface AppApi {
   getStatus(): Promise<Result<AppStatus>>
+  /** The first window's data in one call (see StartupState). */
+  getStartupState(): Promise<Result<StartupState>>
 }
 
 export interface AuthApi {
+  /** Every account; the sign-in screen uses getSignInHints instead, which does not grow with the accounts. */
   listAccounts(): Promise<Result<AccountSummary[]>>
+  /** Whether there are no accounts, one (with its username) or several. */
+  getSignInHints(): Promise<Result<SignInHints>>
   createAccount(input: CreateAccountInput): Promise<Result<CurrentAccount>>
   signIn(input: SignInInput): Promise<Result<SignInOutcome>>
   /** After 'second-factor-required': the code. The half-signed-in state stays in main, per window, for 5 minutes. */
@@ -51,10 +83,12 @@ export interface AuthApi {
 
 export const appChannels = {
   getStatus: 'keystead:app.getStatus',
+  getStartupState: 'keystead:app.getStartupState',
 } as const satisfies Record<keyof AppApi, `keystead:${string}`>
 
 export const authChannels = {
   listAccounts: 'keystead:auth.listAccounts',
+  getSignInHints: 'keystead:auth.getSignInHints',
   createAccount: 'keystead:auth.createAccount',
   signIn: 'keystead:auth.signIn',
   completeSignIn: 'keystead:auth.completeSignIn',

@@ -1,3 +1,5 @@
+// First: sends the start-up call before the rest of the bundle runs.
+import { startupStateRequest } from './startup-request.ts'
 import { createPinia } from 'pinia'
 import { createApp, watch } from 'vue'
 import App from './App.vue'
@@ -24,5 +26,7 @@ watch(
   { flush: 'sync' },
 )
 
+// The start-up state, already on its way; the router's first guard awaits the same promise (and sees a failure).
+session.initialize(startupStateRequest).catch(() => {})
 app.use(createKeysteadRouter())
 app.mount('#app')

@@ -14,12 +14,15 @@ declare module 'vue-router' {
   }
 }
 
+/** The screen most starts show; its chunk is fetched while the start-up state is on its way. */
+const loadSignInView = () => import('./views/SignInView.vue')
+
 export const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/profile' },
   { path: '/startup-error', name: 'startup-error', component: () => import('./views/StartupErrorView.vue') },
   { path: '/welcome', name: 'create-account', component: () => import('./views/CreateAccountView.vue'), meta: { guestOnly: true } },
   { path: '/add-account', name: 'add-account', component: () => import('./views/CreateAccountView.vue'), meta: { guestOnly: true } },
-  { path: '/sign-in', name: 'sign-in', component: () => import('./views/SignInView.vue'), meta: { guestOnly: true } },
+  { path: '/sign-in', name: 'sign-in', component: loadSignInView, meta: { guestOnly: true } },
   {
     path: '/',
     component: () => import('./views/ShellView.vue'),
@@ -44,6 +47,8 @@ export function createKeysteadRouter(): Router {
 
   router.beforeEach(async (to) => {
     const session = useSessionStore()
+    // First navigation: the sign-in chunk and the one start-up call travel side by side.
+    if (!session.isInitialized) loadSignInView().catch(() => {})
     await session.initialize()
     if (!session.isReady) return to.name === 'startup-error' ? true : { name: 'startup-error' }
     if (to.name === 'startup-error') return { name: 'profile' }

@@ -53,6 +53,11 @@ export function listAccountRows(db: DB): AccountRow[] {
   return db.prepare('SELECT * FROM accounts ORDER BY username_key').all() as AccountRow[]
 }
 
+/** The usernames of the first `limit` accounts in id (rowid) order: reads `limit` rows, whatever the table's size. */
+export function listFirstUsernames(db: DB, limit: number): string[] {
+  return (db.prepare('SELECT username FROM accounts ORDER BY id LIMIT ?').all(limit) as Array<{ username: string }>).map((row) => row.username)
+}
+
 export function countAccounts(db: DB): number {
   return (db.prepare('SELECT count(*) AS n FROM accounts').get() as { n: number }).n
 }
@@ -86,13 +91,19 @@ export function deleteAccountRow(db: DB, id: number): boolean {
   return db.prepare('DELETE FROM accounts WHERE id = ?').run(id).changes > 0
 }
 
-/** The language of the account that signed in (or was created) last, for the next start's first paint. */
+/**
+ * The language of the account that signed in (or was created) last, for the next start's first paint.
+ * One indexed lookup per kind (security_log_by_kind, newest first): `kind IN (...)` would sort every match.
+ */
 export function findLastSignedInLanguage(db: DB, kinds: readonly string[]): string | undefined {
-  const row = db
-    .prepare(
-      `SELECT a.language AS language FROM security_log l JOIN accounts a ON a.id = l.account_id
-       WHERE l.kind IN (${kinds.map(() => '?').join(',')}) ORDER BY l.at DESC, l.id DESC LIMIT 1`,
-    )
-    .get(...kinds) as { language: string } | undefined
-  return row?.language
+  const newest = db.prepare(
+    `SELECT a.language AS language, l.at AS at, l.id AS id FROM security_log l JOIN accounts a ON a.id = l.account_id
+     WHERE l.kind = ? ORDER BY l.at DESC, l.id DESC LIMIT 1`,
+  )
+  let last: { language: string; at: number; id: number } | undefined
+  for (const kind of kinds) {
+    const row = newest.get(kind) as { language: string; at: number; id: number } | undefined
+    if (row && (!last || row.at > last.at || (row.at === last.at && row.id > last.id))) last = row
+  }
+  return last?.language
 }

@@ -56,7 +56,7 @@ export const useProfileStore = defineStore('profile', () => {
   async function deleteAccount(input: DeleteAccountInput): Promise<void> {
     await unwrap(getApi().profile.deleteAccount(input))
     session.markSignedOut('account-deleted')
-    await session.refreshAccounts()
+    await session.refreshSignInHints()
   }
 
   return { profile, timezones, pictureUrl, load, loadTimezones, save, choosePicture, uploadPicture, removePicture, deleteAccount }

@@ -1,15 +1,20 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { SessionEndedEvent } from '../../../src-preload/contract/api.ts'
-import type { CompleteSignInInput, CreateAccountInput, SignInInput } from '../../../src-preload/contract/auth.ts'
-import type { AccountSummary, AppStatus, CurrentAccount } from '../../../src-preload/contract/models.ts'
+import type { CompleteSignInInput, CreateAccountInput, SignInHints, SignInInput, SignInOptions, StartupState } from '../../../src-preload/contract/auth.ts'
+import type { Result } from '../../../src-preload/contract/errors.ts'
+import type { AppStatus, CurrentAccount } from '../../../src-preload/contract/models.ts'
 import { getApi, setUnauthenticatedHandler, unwrap } from '../api.ts'
+import { applyTheme } from './settings.ts'
 
 /** Who is signed in in this window, and the app's start-up status. */
 export const useSessionStore = defineStore('session', () => {
   const status = ref<AppStatus | null>(null)
   const account = ref<CurrentAccount | null>(null)
-  const accounts = ref<AccountSummary[]>([])
+  /** None, one (with its username, to pre-fill the sign-in form) or several accounts: never the list. */
+  const signInHints = ref<SignInHints>({ accounts: 'none' })
+  /** What the sign-in form may offer here (from the start-up state; null until then). */
+  const signInOptions = ref<SignInOptions | null>(null)
   const endedReason = ref<SessionEndedEvent['reason'] | null>(null)
   const isInitialized = ref(false)
   /** Set after a sign-in with a recovery code: how many are left (the Security screen says so). */
@@ -17,9 +22,10 @@ export const useSessionStore = defineStore('session', () => {
   /** The last signed-in account's language, for the screens before sign-in. */
   const startupLanguage = ref<string | null>(null)
   let stopListening: Array<() => void> = []
+  let initializing: Promise<void> | null = null
 
   const isSignedIn = computed(() => account.value !== null)
-  const hasAccounts = computed(() => accounts.value.length > 0)
+  const hasAccounts = computed(() => signInHints.value.accounts !== 'none')
   const isReady = computed(() => status.value?.state === 'ready')
 
   function markSignedOut(reason: SessionEndedEvent['reason']): void {
@@ -28,10 +34,20 @@ export const useSessionStore = defineStore('session', () => {
     endedReason.value = reason
   }
 
-  async function initialize(): Promise<void> {
-    if (isInitialized.value) return
+  /**
+   * The first window's data in one round trip (app.getStartupState, theme included); later calls
+   * share the first. `request`: that call when already sent (main.ts sends it before Vue starts).
+   */
+  function initialize(request?: Promise<Result<StartupState>>): Promise<void> {
+    if (isInitialized.value) return Promise.resolve()
+    initializing ??= loadStartupState(request).finally(() => {
+      initializing = null
+    })
+    return initializing
+  }
+
+  async function loadStartupState(request: Promise<Result<StartupState>> | undefined): Promise<void> {
     const api = getApi()
-    status.value = await unwrap(api.app.getStatus())
     for (const stop of stopListening) stop()
     stopListening = [
       api.events.onSessionEnded((event) => markSignedOut(event.reason)),
@@ -40,16 +56,20 @@ export const useSessionStore = defineStore('session', () => {
       }),
     ]
     setUnauthenticatedHandler(() => markSignedOut('expired'))
-    if (status.value.state === 'ready') {
-      startupLanguage.value = await unwrap(api.profile.getStartupLanguage())
-      account.value = await unwrap(api.auth.getCurrentAccount())
-      accounts.value = await unwrap(api.auth.listAccounts())
+    const state = await unwrap(request ?? api.app.getStartupState())
+    status.value = state.status
+    if ('signInHints' in state) {
+      startupLanguage.value = state.startupLanguage
+      account.value = state.account
+      signInHints.value = state.signInHints
+      signInOptions.value = state.signInOptions
+      applyTheme(state.theme)
     }
     isInitialized.value = true
   }
 
-  async function refreshAccounts(): Promise<void> {
-    accounts.value = await unwrap(getApi().auth.listAccounts())
+  async function refreshSignInHints(): Promise<void> {
+    signInHints.value = await unwrap(getApi().auth.getSignInHints())
   }
 
   async function refreshAccount(): Promise<void> {
@@ -59,7 +79,7 @@ export const useSessionStore = defineStore('session', () => {
   async function createAccount(input: CreateAccountInput): Promise<void> {
     account.value = await unwrap(getApi().auth.createAccount(input))
     endedReason.value = null
-    await refreshAccounts()
+    await refreshSignInHints()
   }
 
   /** Returns 'second-factor-required' when the password was right and a code is needed next. */
@@ -94,7 +114,8 @@ export const useSessionStore = defineStore('session', () => {
   return {
     status,
     account,
-    accounts,
+    signInHints,
+    signInOptions,
     endedReason,
     isInitialized,
     startupLanguage,
@@ -102,7 +123,7 @@ export const useSessionStore = defineStore('session', () => {
     hasAccounts,
     isReady,
     initialize,
-    refreshAccounts,
+    refreshSignInHints,
     refreshAccount,
     createAccount,
     signIn,

@@ -3,7 +3,7 @@ import { ref } from 'vue'
 import type { SettingsPatch, SettingsView, Theme } from '../../../src-preload/contract/settings.ts'
 import { getApi, unwrap } from '../api.ts'
 
-/** Shows the chosen theme: the CSS follows `data-theme`, or the OS when it is absent. */
+/** Shows the chosen theme: the CSS follows `data-theme`, or the OS when it is absent. The start-up state brings the saved one. */
 export function applyTheme(theme: Theme): void {
   if (theme === 'system') delete document.documentElement.dataset.theme
   else document.documentElement.dataset.theme = theme
@@ -18,15 +18,6 @@ export const useSettingsStore = defineStore('settings', () => {
     return settings.value
   }
 
-  /** Loads the theme at start-up; an unavailable store (start-up error) keeps the OS theme. */
-  async function loadTheme(): Promise<void> {
-    try {
-      await load()
-    } catch {
-      applyTheme('system')
-    }
-  }
-
   async function update(patch: SettingsPatch): Promise<SettingsView> {
     settings.value = await unwrap(getApi().settings.updateSettings(patch))
     applyTheme(settings.value.theme)
@@ -37,5 +28,5 @@ export const useSettingsStore = defineStore('settings', () => {
     await unwrap(getApi().settings.copyCurlExample())
   }
 
-  return { settings, load, loadTheme, update, copyCurlExample }
+  return { settings, load, update, copyCurlExample }
 })
