@@ -103,16 +103,40 @@ describe('device facts from injected OS facts', () => {
     expect(device.arch).toBe(process.arch)
   })
 
-  it('reads the product name only on Linux and only when the file is there', () => {
+  it('reads the product name on Linux from sysfs, and only when the file is there', () => {
     const dir = mkdtempSync(join(tmpdir(), 'keystead-dmi-'))
+    const noCommands = () => {
+      throw new Error('no command may run on Linux')
+    }
     try {
       const file = join(dir, 'product_name')
       writeFileSync(file, 'Test Board 9000\n')
-      expect(readProductName('linux', file)).toBe('Test Board 9000\n')
-      expect(readProductName('darwin', file)).toBeNull()
-      expect(readProductName('linux', join(dir, 'missing'))).toBeNull()
+      expect(readProductName('linux', file, noCommands)).toBe('Test Board 9000\n')
+      expect(readProductName('linux', join(dir, 'missing'), noCommands)).toBeNull()
+      expect(readProductName('freebsd', file, noCommands)).toBeNull()
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
+  })
+
+  it('asks macOS for hw.model and Windows for the firmware product name; a failing command means Unknown', () => {
+    const asked: string[] = []
+    const mac = (file: string, args: string[]) => (asked.push([file, ...args].join(' ')), 'MacBookPro18,3\n')
+    const macModel = readProductName('darwin', '/nonexistent', mac)
+    expect(macModel).toBe('MacBookPro18,3\n')
+    expect(collectDeviceFacts({ ...ELECTRON_LINUX, productName: macModel }).model).toBe('MacBookPro18,3')
+
+    const registry = '\r\nHKEY_LOCAL_MACHINE\\HARDWARE\\DESCRIPTION\\System\\BIOS\r\n    SystemProductName    REG_SZ    Surface Laptop 5\r\n\r\n'
+    const windows = (file: string, args: string[]) => (asked.push([file, ...args].join(' ')), registry)
+    expect(readProductName('win32', '/nonexistent', windows)).toBe('Surface Laptop 5')
+    expect(asked).toEqual(['/usr/sbin/sysctl -n hw.model', 'reg query HKLM\\HARDWARE\\DESCRIPTION\\System\\BIOS /v SystemProductName'])
+
+    const failing = () => {
+      throw new Error('spawn ENOENT')
+    }
+    expect(readProductName('darwin', '/nonexistent', failing)).toBeNull()
+    expect(readProductName('win32', '/nonexistent', failing)).toBeNull()
+    expect(readProductName('win32', '/nonexistent', () => 'ERROR: The system was unable to find the specified registry key or value.')).toBeNull()
+    expect(collectDeviceFacts({ ...ELECTRON_LINUX, productName: null }).model).toBe('Unknown')
   })
 })
