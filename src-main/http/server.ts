@@ -66,12 +66,20 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
       chunks.push(chunk)
     })
     request.on('end', () => resolve(Buffer.concat(chunks)))
-    request.on('error', reject)
+    // The client went away (or broke the stream) before the body was complete: its refusal, not a server failure.
+    request.on('error', () => reject(new HttpProblem(400, 'BAD_REQUEST', 'The request body did not arrive completely.', { reason: 'request.incomplete' }, { connection: 'close' })))
   })
 }
 
+/** Issue texts may quote the input (an unknown key's name); a problem never echoes more than a little of it. */
+const ISSUE_TEXT_MAX = 120
+
+function clip(text: string): string {
+  return text.length > ISSUE_TEXT_MAX ? `${text.slice(0, ISSUE_TEXT_MAX - 1)}…` : text
+}
+
 function validationProblem(error: z.ZodError, where: string): HttpProblem {
-  const errors = error.issues.slice(0, 20).map((issue) => ({ path: issue.path.map(String).join('.') || where, message: issue.message }))
+  const errors = error.issues.slice(0, 20).map((issue) => ({ path: clip(issue.path.map(String).join('.') || where), message: clip(issue.message) }))
   const first = errors[0]
   return new HttpProblem(422, 'VALIDATION', `Invalid ${where}${first ? `: ${first.path} ${first.message}` : ''}.`, {
     reason: 'input.invalid',

@@ -188,6 +188,41 @@ describe('requests Node’s HTTP parser refuses (clientError)', () => {
   })
 })
 
+describe('refusals stay small and quiet', () => {
+  it('a schema error never echoes more than a little of the input (an unknown key of 8,000 characters)', async () => {
+    const key = 'k'.repeat(8_000)
+    const answer = await call('POST', '/api/v2/users/me/ssh-keys', { token: 'write-token', body: JSON.stringify({ [key]: 1, publicKey: 'x' }) })
+    expectProblem(answer, 422, 'input.invalid')
+    const problem = problemSchema.parse(answer.json())
+    expect(problem.detail.length).toBeLessThan(300)
+    for (const issue of problem.errors ?? []) expect(issue.message.length + issue.path.length).toBeLessThanOrEqual(240)
+    expect(answer.text.length).toBeLessThan(1_000)
+  })
+
+  it('a client that hangs up in the middle of its body is not logged as a server failure', async () => {
+    const logged: unknown[] = []
+    const own = await startLocalApiServer({ services, verifier, log: { info() {}, error: (...args: unknown[]) => logged.push(args) }, port: 0 })
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const socket = connect(own.port, '127.0.0.1', () => {
+          socket.write(
+            `POST /api/v2/users/me/ssh-keys HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${secrets['write-token']}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"publicKey":`,
+          )
+          setTimeout(() => {
+            socket.destroy()
+            resolve()
+          }, 100)
+        })
+        socket.on('error', reject)
+      })
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      expect(logged).toEqual([])
+    } finally {
+      await own.close()
+    }
+  })
+})
+
 describe('authentication', () => {
   it('401 for a missing, malformed, unknown, disabled, expired or deleted credential and for a deleted account', async () => {
     const answers = await Promise.all([
