@@ -36,6 +36,21 @@ export default tseslint.config(
     },
   },
   {
+    // Write transactions go through writeTransaction() (BEGIN IMMEDIATE): a deferred BEGIN that reads first gets an
+    // immediate SQLITE_BUSY when another process (app, CLI, local API) commits in between.
+    files: ['src-main/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'TSEnumDeclaration', message: 'Use a frozen object and a derived union instead of enum.' },
+        {
+          selector: "CallExpression[callee.property.name='transaction']",
+          message: 'Use writeTransaction(db, work) from src-main/db/database.ts: it takes the write lock at BEGIN (IMMEDIATE).',
+        },
+      ],
+    },
+  },
+  {
     files: ['src-main/**/*.ts', 'src-preload/contract/**/*.ts', 'src-preload/create-api.ts'],
     ignores: ['src-main/index.ts', 'src-main/window.ts', 'src-main/platform/electron-*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [noElectron] }] },

@@ -5,8 +5,11 @@ export default defineConfig({
   plugins: [vue()],
   test: {
     include: ['test/main/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/renderer/**/*.test.ts', 'test/reliability/**/*.test.ts'],
-    // The reliability suite runs here at CI size; `npm run test:reliability` runs it at full size (200 kills).
-    env: { KEYSTEAD_CRASH_KILLS: process.env.KEYSTEAD_CRASH_KILLS ?? '40' },
+    // The reliability suite runs here at CI size; `npm run test:reliability` runs it at full size (200 kills, 30 s of concurrent writers).
+    env: {
+      KEYSTEAD_CRASH_KILLS: process.env.KEYSTEAD_CRASH_KILLS ?? '40',
+      KEYSTEAD_CONCURRENCY_SECONDS: process.env.KEYSTEAD_CONCURRENCY_SECONDS ?? '8',
+    },
     environment: 'node',
     testTimeout: 20_000,
     hookTimeout: 20_000,

@@ -44,6 +44,18 @@ export function openDatabase(path: string, options: { busyTimeoutMs?: number } =
   return db
 }
 
+/**
+ * Runs `work` as one write transaction that takes the write lock at its start (BEGIN IMMEDIATE),
+ * waiting up to the busy timeout for another process's writer. A plain (deferred) BEGIN would
+ * start as a reader and upgrade at its first write; when the app, the CLI or the local API
+ * committed in between, SQLite refuses that upgrade at once with SQLITE_BUSY, busy timeout or not.
+ * Every transaction that writes goes through here (eslint refuses `.transaction(` elsewhere).
+ */
+export function writeTransaction<T>(db: DB, work: () => T): T {
+  // eslint-disable-next-line no-restricted-syntax -- the one place that opens transactions
+  return db.transaction(work).immediate()
+}
+
 /** `PRAGMA quick_check`; costs ~0.2-0.8 s on a large file, so it runs after the first window. */
 export function checkDatabaseQuickly(db: DB): { ok: true } | { ok: false; problems: string[] } {
   try {

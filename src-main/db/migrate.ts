@@ -1,4 +1,4 @@
-import { DatabaseOpenError } from './database.ts'
+import { DatabaseOpenError, writeTransaction } from './database.ts'
 import type { DB } from './database.ts'
 import { migrations as allMigrations } from './migrations/index.ts'
 import type { Migration } from './migrations/types.ts'
@@ -46,11 +46,15 @@ export async function migrateDatabase(db: DB, options: MigrateOptions = {}): Pro
     await db.backup(options.backupPath)
     backupPath = options.backupPath
   }
+  const applied: number[] = []
   for (const migration of pending) {
-    db.transaction(() => {
+    writeTransaction(db, () => {
+      // Another process (the app, the CLI) starting at the same moment may have applied it since the version was read above.
+      if (readSchemaVersion(db) >= migration.version) return
       migration.up(db)
       db.pragma(`user_version = ${migration.version}`)
-    })()
+      applied.push(migration.version)
+    })
   }
-  return { from, to: readSchemaVersion(db), applied: pending.map((m) => m.version), backupPath }
+  return { from, to: readSchemaVersion(db), applied, backupPath }
 }

@@ -1,6 +1,7 @@
-import { createServer } from 'node:http'
+import { createServer, STATUS_CODES } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
+import type { Duplex } from 'node:stream'
 import type { z } from 'zod'
 import type { Logger } from '../log.ts'
 import type { Clock } from '../services/clock.ts'
@@ -65,12 +66,20 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
       chunks.push(chunk)
     })
     request.on('end', () => resolve(Buffer.concat(chunks)))
-    request.on('error', reject)
+    // The client went away (or broke the stream) before the body was complete: its refusal, not a server failure.
+    request.on('error', () => reject(new HttpProblem(400, 'BAD_REQUEST', 'The request body did not arrive completely.', { reason: 'request.incomplete' }, { connection: 'close' })))
   })
 }
 
+/** Issue texts may quote the input (an unknown key's name); a problem never echoes more than a little of it. */
+const ISSUE_TEXT_MAX = 120
+
+function clip(text: string): string {
+  return text.length > ISSUE_TEXT_MAX ? `${text.slice(0, ISSUE_TEXT_MAX - 1)}…` : text
+}
+
 function validationProblem(error: z.ZodError, where: string): HttpProblem {
-  const errors = error.issues.slice(0, 20).map((issue) => ({ path: issue.path.map(String).join('.') || where, message: issue.message }))
+  const errors = error.issues.slice(0, 20).map((issue) => ({ path: clip(issue.path.map(String).join('.') || where), message: clip(issue.message) }))
   const first = errors[0]
   return new HttpProblem(422, 'VALIDATION', `Invalid ${where}${first ? `: ${first.path} ${first.message}` : ''}.`, {
     reason: 'input.invalid',
@@ -201,6 +210,31 @@ function accountExists(services: Services, accountId: number): boolean {
   }
 }
 
+/**
+ * Node's HTTP parser refused the request before it reached the handler: a malformed request
+ * line, an unknown method, bad header syntax, headers over the 16 KB limit, a request that took
+ * too long. Instead of Node's bare "400 Bad Request" without a body, answer like every other
+ * refusal (a problem+json document), then close the connection: after a parse error the rest
+ * of the stream cannot be trusted.
+ */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  const answered = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true
+  if (error.code === 'ECONNRESET' || !socket.writable || answered) {
+    socket.destroy()
+    return
+  }
+  const [status, code, detail, reason] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'HEADERS_TOO_LARGE', 'The request line and headers are larger than 16 KB.', 'request.headersTooLarge']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'REQUEST_TIMEOUT', 'The request took too long to arrive.', 'request.timeout']
+        : [400, 'BAD_REQUEST', 'The request is not valid HTTP/1.1.', 'request.malformed']
+  const body = JSON.stringify(problem(status, code, detail, { reason }))
+  const headers = { ...baseHeaders('application/problem+json'), 'content-length': String(Buffer.byteLength(body)), connection: 'close' }
+  const head = [`HTTP/1.1 ${status} ${STATUS_CODES[status]}`, ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)].join('\r\n')
+  socket.end(`${head}\r\n\r\n${body}`)
+}
+
 export interface RunningApiServer {
   readonly host: string
   readonly port: number
@@ -221,6 +255,7 @@ export async function startLocalApiServer(options: ApiHandlerOptions & { host?: 
   assertLoopbackHost(host)
   const server: Server = createServer({ requestTimeout: 15_000, headersTimeout: 10_000, maxHeaderSize: 16 * 1024 }, createApiRequestHandler(options))
   server.keepAliveTimeout = 5_000
+  server.on('clientError', answerClientError)
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') {

@@ -1,6 +1,7 @@
 import type { SignInHints } from '../../src-preload/contract/auth.ts'
 import type { AccountSummary, CurrentAccount } from '../../src-preload/contract/models.ts'
 import type { DB } from '../db/database.ts'
+import { writeTransaction } from '../db/database.ts'
 import {
   findAccountByEmailKey,
   findAccountById,
@@ -99,7 +100,7 @@ export function createAccountService(deps: {
       if (email && findAccountByEmailKey(db, toEmailKey(email))) throw emailTakenError()
       const passwordHash = await hasher.hashPassword(request.password)
       try {
-        const id = db.transaction(() => {
+        const id = writeTransaction(db, () => {
           const accountId = insertAccount(db, {
             username,
             usernameKey: toUsernameKey(username),
@@ -114,7 +115,7 @@ export function createAccountService(deps: {
           audit.recordSecurityEvent({ accountId, kind: SecurityEventKind.AccountCreated })
           for (const initialize of deps.onAccountCreated ?? []) initialize(accountId)
           return accountId
-        })()
+        })
         return findAccountById(db, id)!
       } catch (error) {
         if (isUniqueViolation(error, 'username_key')) throw usernameTakenError()

@@ -1,4 +1,5 @@
 import type { DB } from '../db/database.ts'
+import { writeTransaction } from '../db/database.ts'
 import { updateAccountPasswordHash } from '../db/repositories/accounts-repo.ts'
 import type { AccountRow } from '../db/repositories/accounts-repo.ts'
 import { listSecurityLogRows } from '../db/repositories/security-log-repo.ts'
@@ -182,13 +183,11 @@ export function createAdminService(deps: {
       // The same rules as a password change in the app (base rules, not the username, not a common password).
       await validateNewPassword(password, account.username, 'password')
       const passwordHash = await hasher.hashPassword(password)
-      const ended = db
-        .transaction(() => {
+      const ended = writeTransaction(db, () => {
           updateAccountPasswordHash(db, accountId, passwordHash, clock())
           audit.recordSecurityEvent({ accountId, kind: SecurityEventKind.PasswordReset, detail: { origin } })
           return sessions.invalidateAccountSessions(accountId, 'password-changed')
         })
-        .immediate()
       return { sessionsEnded: ended.length }
     },
     updateAccountContact(accountId, change, origin) {
@@ -198,15 +197,14 @@ export function createAdminService(deps: {
     },
     listAccountSessions,
     revokeAccountSession(accountId, sessionId, origin) {
-      db.transaction(() => {
+      writeTransaction(db, () => {
         const session = ownSession(accountId, sessionId)
         audit.recordSecurityEvent({ accountId, kind: SecurityEventKind.SessionRevoked, sessionId: session.id, detail: { origin } })
         sessions.invalidateSession(session.id, 'revoked')
-      }).immediate()
+      })
     },
     revokeOtherAccountSessions(accountId, keepSessionId, origin) {
-      const ended = db
-        .transaction(() => {
+      const ended = writeTransaction(db, () => {
           ownSession(accountId, keepSessionId)
           const ids = sessions.invalidateAccountSessions(accountId, 'revoked', keepSessionId)
           audit.recordSecurityEvent({
@@ -217,7 +215,6 @@ export function createAdminService(deps: {
           })
           return ids
         })
-        .immediate()
       return { sessionsEnded: ended.length }
     },
     listAccountSecurityLog,

@@ -1,5 +1,6 @@
 import type { ApiKeySummary } from '../../src-preload/contract/tokens.ts'
 import type { DB } from '../db/database.ts'
+import { writeTransaction } from '../db/database.ts'
 import { findApiKeyByAccount, upsertApiKey } from '../db/repositories/api-keys-repo.ts'
 import type { ApiKeyRow } from '../db/repositories/api-keys-repo.ts'
 import type { AuditService } from './audit-service.ts'
@@ -62,11 +63,11 @@ export function createApiKeyService(deps: { db: DB; clock: Clock; secretBox: Sec
     getApiKeySummary: (accountId) => toApiKeySummary(ensureApiKey(accountId)),
     revealApiKey: (accountId) => secretBox.open(ensureApiKey(accountId).sealed_key),
     regenerateApiKey(accountId, context = {}) {
-      return db.transaction(() => {
+      return writeTransaction(db, () => {
         const apiKey = storeNewKey(accountId)
         audit.recordSecurityEvent({ accountId, kind: SecurityEventKind.ApiKeyRegenerated, sessionId: context.sessionId ?? null })
         return { apiKey, summary: toApiKeySummary(findApiKeyByAccount(db, accountId)!) }
-      })()
+      })
     },
   }
 }

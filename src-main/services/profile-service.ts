@@ -1,5 +1,6 @@
 import type { DeleteAccountInput, Profile, PublicProfile, UpdateProfileInput } from '../../src-preload/contract/profile.ts'
 import type { DB } from '../db/database.ts'
+import { writeTransaction } from '../db/database.ts'
 import { deleteAccountPicture, findAccountPicture, upsertAccountPicture } from '../db/repositories/account-pictures-repo.ts'
 import {
   deleteAccountRow,
@@ -105,7 +106,7 @@ export function createProfileService(deps: {
   /** One transaction removes the account and (by cascade) every row that refers to it; returns how many sessions ended. */
   function removeAccount(account: AccountRow, session: SessionRow | null, origin?: 'cli' | 'api'): number {
     const sessionIds = listSessionRowsForAccount(db, account.id).map((row) => row.id)
-    db.transaction(() => {
+    writeTransaction(db, () => {
       // Recorded first, then removed with everything else: the log goes with the account.
       audit.recordSecurityEvent({
         accountId: account.id,
@@ -115,7 +116,7 @@ export function createProfileService(deps: {
         ...(origin ? { detail: { origin } } : {}),
       })
       deleteAccountRow(db, account.id)
-    })()
+    })
     // secure_delete zeroes the freed pages; a checkpoint moves them out of the WAL file too.
     try {
       db.pragma('wal_checkpoint(TRUNCATE)')
@@ -161,7 +162,7 @@ export function createProfileService(deps: {
       .map(([name]) => name)
     if (!usernameChanged && changed.length === 0) return toProfile(current)
     try {
-      db.transaction(() => {
+      writeTransaction(db, () => {
         updateAccountProfile(db, current.id, { username, usernameKey, fullName, email, emailKey, description, language, timezone, updatedAt: clock() })
         if (usernameChanged && session) {
           audit.recordSecurityEvent({
@@ -183,7 +184,7 @@ export function createProfileService(deps: {
         } else if (changed.length > 0 && 'origin' in actor) {
           audit.recordSecurityEvent({ accountId: current.id, kind: SecurityEventKind.ContactUpdated, detail: { origin: actor.origin, fields: changed.join(',') } })
         }
-      })()
+      })
     } catch (error) {
       if (isUniqueViolation(error, 'username_key')) throw usernameTakenError()
       if (isUniqueViolation(error, 'email_key')) throw emailTakenError()
@@ -230,7 +231,7 @@ export function createProfileService(deps: {
       const picture = await processPicture(bytes)
       const accountId = session.account_id
       accounts.getAccount(accountId)
-      db.transaction(() => {
+      writeTransaction(db, () => {
         upsertAccountPicture(db, { account_id: accountId, media_type: picture.mediaType, image: picture.image, updated_at: clock() })
         audit.recordSecurityEvent({
           accountId,
@@ -239,16 +240,16 @@ export function createProfileService(deps: {
           device: summarizeDevice(session),
           detail: { sourceType: picture.sourceType, width: picture.sourceWidth, height: picture.sourceHeight },
         })
-      })()
+      })
       return getProfile(accountId)
     },
     removePicture(session) {
       const accountId = session.account_id
-      db.transaction(() => {
+      writeTransaction(db, () => {
         if (deleteAccountPicture(db, accountId)) {
           audit.recordSecurityEvent({ accountId, kind: SecurityEventKind.PictureRemoved, sessionId: session.id, device: summarizeDevice(session) })
         }
-      })()
+      })
       return getProfile(accountId)
     },
     getStartupLanguage() {

@@ -2,6 +2,7 @@ import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from '
 import { basename, join } from 'node:path'
 import type { PublicSshKey, SshKeyFileImport, SshKeyPreview, SshKeySummary } from '../../src-preload/contract/ssh-keys.ts'
 import type { DB } from '../db/database.ts'
+import { writeTransaction } from '../db/database.ts'
 import { deleteSSHKey, findSSHKeyById, findSSHKeyOwnerByFingerprint, insertSSHKey, listSSHKeyRows } from '../db/repositories/ssh-keys-repo.ts'
 import type { SSHKeyRow } from '../db/repositories/ssh-keys-repo.ts'
 import type { AccountService } from './account-service.ts'
@@ -197,7 +198,7 @@ export function createSSHKeyService(deps: { db: DB; clock: Clock; audit: AuditSe
         if (expiresOn < today) throw validationError('expiresOn', 'sshKeys.expiryInPast', 'The expiry date cannot be in the past.')
       }
       try {
-        const id = db.transaction(() => {
+        const id = writeTransaction(db, () => {
           const keyId = insertSSHKey(db, {
             account_id: accountId,
             title,
@@ -218,7 +219,7 @@ export function createSSHKeyService(deps: { db: DB; clock: Clock; audit: AuditSe
             detail: { keyId, title, type: key.type, fingerprint: key.fingerprintSHA256 },
           })
           return keyId
-        })()
+        })
         return toSummary(getRow(accountId, id), today)
       } catch (error) {
         if (isUniqueViolation(error)) throw duplicateError(findSSHKeyOwnerByFingerprint(db, key.fingerprintSHA256) === accountId)
@@ -232,7 +233,7 @@ export function createSSHKeyService(deps: { db: DB; clock: Clock; audit: AuditSe
     },
 
     deleteKey(accountId, id, context = {}) {
-      db.transaction(() => {
+      writeTransaction(db, () => {
         const row = getRow(accountId, id)
         deleteSSHKey(db, accountId, id)
         audit.recordSecurityEvent({
@@ -241,7 +242,7 @@ export function createSSHKeyService(deps: { db: DB; clock: Clock; audit: AuditSe
           sessionId: context.sessionId ?? null,
           detail: { keyId: id, title: row.title, type: row.key_type, fingerprint: row.fingerprint_sha256 },
         })
-      })()
+      })
     },
 
     getAuthorizedKeyLine: (accountId, id) => lineOf(getRow(accountId, id), true),

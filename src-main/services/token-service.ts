@@ -1,5 +1,6 @@
 import type { AccessTokenSummary, CreateTokenInput } from '../../src-preload/contract/tokens.ts'
 import type { DB } from '../db/database.ts'
+import { writeTransaction } from '../db/database.ts'
 import { findAccountById } from '../db/repositories/accounts-repo.ts'
 import {
   deleteAccessToken,
@@ -87,7 +88,7 @@ export function createTokenService(deps: { db: DB; clock: Clock; audit: AuditSer
       if (findAccessTokenByTitleKey(db, accountId, titleKey)) throw titleTakenError()
       const token = generateCredential(CredentialKind.Token)
       try {
-        const id = db.transaction(() => {
+        const id = writeTransaction(db, () => {
           const tokenId = insertAccessToken(db, {
             account_id: accountId,
             title,
@@ -106,7 +107,7 @@ export function createTokenService(deps: { db: DB; clock: Clock; audit: AuditSer
             detail: { tokenId, title, scope, expiresAt: expiresAt === null ? null : toISO(expiresAt), isEnabled: request.isEnabled !== false },
           })
           return tokenId
-        })()
+        })
         return { token, summary: toAccessTokenSummary(requireToken(accountId, id), now) }
       } catch (error) {
         const e = error as { code?: string; message?: string }
@@ -115,7 +116,7 @@ export function createTokenService(deps: { db: DB; clock: Clock; audit: AuditSer
       }
     },
     setTokenEnabled(accountId, tokenId, isEnabled, actor = {}) {
-      return db.transaction(() => {
+      return writeTransaction(db, () => {
         const row = requireToken(accountId, tokenId)
         if ((row.is_enabled === 1) !== isEnabled) {
           setAccessTokenEnabled(db, tokenId, isEnabled)
@@ -127,7 +128,7 @@ export function createTokenService(deps: { db: DB; clock: Clock; audit: AuditSer
           })
         }
         return toAccessTokenSummary(requireToken(accountId, tokenId), clock())
-      })()
+      })
     },
     isOwnToken(accountId, token) {
       const parsed = parseCredential(token)
@@ -135,7 +136,7 @@ export function createTokenService(deps: { db: DB; clock: Clock; audit: AuditSer
       return findAccessTokenByHash(db, hashCredential(token))?.account_id === accountId
     },
     deleteToken(accountId, tokenId, actor = {}) {
-      db.transaction(() => {
+      writeTransaction(db, () => {
         const row = requireToken(accountId, tokenId)
         deleteAccessToken(db, tokenId)
         audit.recordSecurityEvent({
@@ -144,7 +145,7 @@ export function createTokenService(deps: { db: DB; clock: Clock; audit: AuditSer
           sessionId: actor.sessionId ?? null,
           detail: { tokenId, title: row.title },
         })
-      })()
+      })
     },
   }
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { checkDatabaseQuickly, DatabaseOpenError, openDatabase } from '../../src-main/db/database.ts'
+import { checkDatabaseQuickly, DatabaseOpenError, openDatabase, writeTransaction } from '../../src-main/db/database.ts'
 import { latestSchemaVersion, migrateDatabase, readSchemaVersion } from '../../src-main/db/migrate.ts'
 import { migrations } from '../../src-main/db/migrations/index.ts'
 import type { Migration } from '../../src-main/db/migrations/types.ts'
@@ -39,7 +39,64 @@ describe('openDatabase', () => {
   })
 })
 
+describe('writeTransaction', () => {
+  it('takes the write lock at BEGIN, so a read-then-write transaction never meets SQLITE_BUSY from a commit in between', () => {
+    const path = join(dir.path, 'k.db')
+    const app = openDatabase(path)
+    const cli = openDatabase(path, { busyTimeoutMs: 50 })
+    app.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)')
+    app.prepare('INSERT INTO t (n) VALUES (1)').run()
+    const readThenWrite = (db: typeof app, other: () => void) => () => {
+      const row = db.prepare('SELECT n FROM t WHERE id = 1').get() as { n: number }
+      other()
+      db.prepare('UPDATE t SET n = ? WHERE id = 1').run(row.n + 1)
+    }
+    // What a deferred BEGIN (better-sqlite3's default) does: the other process's commit between the read
+    // and the write makes the upgrade fail at once, busy timeout or not.
+    const deferred = app.transaction(readThenWrite(app, () => cli.prepare('INSERT INTO t (n) VALUES (0)').run()))
+    expect(deferred).toThrow(expect.objectContaining({ code: expect.stringMatching(/^SQLITE_BUSY/) }))
+    // writeTransaction holds the write lock from the start: the other writer waits (here it gives up after
+    // its 50 ms busy timeout, while the transaction is still open) and the transaction itself succeeds.
+    let otherWriter: unknown = null
+    writeTransaction(
+      app,
+      readThenWrite(app, () => {
+        try {
+          cli.prepare('INSERT INTO t (n) VALUES (0)').run()
+        } catch (error) {
+          otherWriter = error
+        }
+      }),
+    )
+    expect(otherWriter).toMatchObject({ code: 'SQLITE_BUSY' })
+    expect(app.prepare('SELECT n FROM t WHERE id = 1').get()).toEqual({ n: 2 })
+    cli.prepare('INSERT INTO t (n) VALUES (0)').run()
+    app.close()
+    cli.close()
+  })
+})
+
 describe('migrateDatabase', () => {
+  it('two processes upgrading the same file at once apply each migration once', async () => {
+    const path = join(dir.path, 'k.db')
+    const first: Migration = { version: 1, name: 'one', up: (db) => db.exec('CREATE TABLE a (x INTEGER)') }
+    const second: Migration = { version: 2, name: 'two', up: (db) => db.exec('ALTER TABLE a ADD COLUMN y TEXT') }
+    const third: Migration = { version: 3, name: 'three', up: (db) => db.exec('CREATE TABLE b (z INTEGER)') }
+    const app = openDatabase(path)
+    await migrateDatabase(app, { migrations: [first] })
+    const cli = openDatabase(path)
+    // Both read version 1, both wait for their backup, then both want to apply 2 and 3.
+    const outcomes = await Promise.all([
+      migrateDatabase(app, { migrations: [first, second, third], backupPath: join(dir.path, 'app.before-migration') }),
+      migrateDatabase(cli, { migrations: [first, second, third], backupPath: join(dir.path, 'cli.before-migration') }),
+    ])
+    expect(outcomes.map((o) => o.to)).toEqual([3, 3])
+    expect(outcomes.flatMap((o) => o.applied).sort()).toEqual([2, 3])
+    expect(cli.prepare('SELECT name FROM pragma_table_info(?)').all('a')).toEqual([{ name: 'x' }, { name: 'y' }])
+    app.close()
+    cli.close()
+  })
+
   it('creates the latest schema on a new file, each step setting user_version', async () => {
     const db = openDatabase(join(dir.path, 'k.db'))
     const outcome = await migrateDatabase(db)

@@ -1,5 +1,6 @@
 import { Validator } from '@seriousme/openapi-schema-validator'
 import { request as httpRequest } from 'node:http'
+import { connect } from 'node:net'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -148,6 +149,77 @@ describe('listening and request hygiene', () => {
     const wrong = await call('PUT', '/api/v2/users/me', { token: 'write-token' })
     expectProblem(wrong, 405)
     expect(wrong.headers.allow).toBe('GET, PATCH')
+  })
+})
+
+/** Sends raw bytes on a fresh connection; resolves with everything the server sent until it closed. */
+function rawExchange(bytes: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(server.port, '127.0.0.1')
+    let received = ''
+    socket.setEncoding('latin1').on('data', (chunk: string) => (received += chunk))
+    socket.on('end', () => resolve(received))
+    socket.on('error', reject)
+    socket.setTimeout(5_000, () => reject(new Error(`no answer to ${JSON.stringify(bytes.slice(0, 40))}`)))
+    socket.write(bytes, 'latin1')
+  })
+}
+
+describe('requests Node’s HTTP parser refuses (clientError)', () => {
+  it.each([
+    ['an unknown method', 'BREW /api/v2/users/me HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', 400],
+    ['a malformed request line', 'hello there\r\n\r\n', 400],
+    ['a bad HTTP version', 'GET /api/v2/users/me HTTP/9.9\r\nHost: 127.0.0.1\r\n\r\n', 400],
+    ['a space in the path', 'GET /api/v2/users /me HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', 400],
+    ['a header without a colon', 'GET /api/v2/users/me HTTP/1.1\r\nHost: 127.0.0.1\r\nbroken header\r\n\r\n', 400],
+    ['a NUL byte in a header', 'GET /api/v2/users/me HTTP/1.1\r\nHost: 127.0.0.1\r\nX-A: a\u0000b\r\n\r\n', 400],
+    ['a bad chunk size', 'POST /api/v2/users/me/ssh-keys HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', 400],
+    ['headers over 16 KB', `GET /api/v2/users/me HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
+  ])('%s gets a problem+json answer and the connection closes', async (_what, bytes, status) => {
+    const answer = await rawExchange(bytes)
+    const [head, body] = answer.split('\r\n\r\n')
+    expect(head!.split('\r\n')[0]).toBe(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}`)
+    expect(head).toMatch(/^content-type: application\/problem\+json$/m)
+    expect(head).toMatch(/^connection: close$/m)
+    const problem = problemSchema.parse(JSON.parse(body!))
+    expect(problem).toMatchObject({ status, type: 'about:blank', reason: status === 431 ? 'request.headersTooLarge' : 'request.malformed' })
+    // The server is still there.
+    expect((await call('GET', '/api/v2/users/me', { token: 'write-token' })).status).toBe(200)
+  })
+})
+
+describe('refusals stay small and quiet', () => {
+  it('a schema error never echoes more than a little of the input (an unknown key of 8,000 characters)', async () => {
+    const key = 'k'.repeat(8_000)
+    const answer = await call('POST', '/api/v2/users/me/ssh-keys', { token: 'write-token', body: JSON.stringify({ [key]: 1, publicKey: 'x' }) })
+    expectProblem(answer, 422, 'input.invalid')
+    const problem = problemSchema.parse(answer.json())
+    expect(problem.detail.length).toBeLessThan(300)
+    for (const issue of problem.errors ?? []) expect(issue.message.length + issue.path.length).toBeLessThanOrEqual(240)
+    expect(answer.text.length).toBeLessThan(1_000)
+  })
+
+  it('a client that hangs up in the middle of its body is not logged as a server failure', async () => {
+    const logged: unknown[] = []
+    const own = await startLocalApiServer({ services, verifier, log: { info() {}, error: (...args: unknown[]) => logged.push(args) }, port: 0 })
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const socket = connect(own.port, '127.0.0.1', () => {
+          socket.write(
+            `POST /api/v2/users/me/ssh-keys HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${secrets['write-token']}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"publicKey":`,
+          )
+          setTimeout(() => {
+            socket.destroy()
+            resolve()
+          }, 100)
+        })
+        socket.on('error', reject)
+      })
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      expect(logged).toEqual([])
+    } finally {
+      await own.close()
+    }
   })
 })
 

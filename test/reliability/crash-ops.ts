@@ -4,15 +4,18 @@ import type { SessionRow } from '../../src-main/db/repositories/sessions-repo.ts
 import type { Services } from '../../src-main/services/index.ts'
 import { FAKE_DEVICE } from '../fixtures/fake-platform.ts'
 import { signedIn } from '../fixtures/signed-in.ts'
+import { buildEd25519Line } from '../fixtures/ssh-keys.ts'
 
 /**
  * The writes the crash-safety child performs, each through the services. For every write
  * the child prints an "intent" line before it and a "done" line after the service call
  * returned (i.e. after SQLite committed it). The parent checks every done write against
  * the database after a SIGKILL; the one write the kill may have cut (intent without done)
- * may show either its old or its new state. To cover a new feature (tokens, SSH keys,
- * profile edits), add an op: `plan` picks the write and returns the facts known before it
- * plus `perform`; `check` looks for it in the database.
+ * may show either its old or its new state. The ops: accounts, sessions (sign in, confirm the
+ * password, sign out), access tokens, SSH keys and profile edits; each check also looks for the
+ * security-log entry written in the same transaction. To cover a new feature, add an op: `plan`
+ * picks the write and returns the facts known before it plus `perform`; `check` looks for it in
+ * the database.
  */
 export interface CommittedWrite {
   op: string
@@ -47,6 +50,12 @@ export interface WriteOp {
 }
 
 const pick = <T>(state: WriterState, list: readonly T[]): T | undefined => list[Math.floor(state.random() * list.length)]
+
+/** Whether the security log has an entry of `kind` for the account whose detail names `field: value` (written in the same transaction as the row). */
+function loggedWith(db: DB, accountId: unknown, kind: string, field: string, value: string | number): boolean {
+  const rows = db.prepare('SELECT detail FROM security_log WHERE account_id = ? AND kind = ?').all(accountId, kind) as Array<{ detail: string }>
+  return rows.some((row) => (JSON.parse(row.detail) as Record<string, unknown>)[field] === value)
+}
 
 export const WRITE_OPS: WriteOp[] = [
   {
@@ -133,6 +142,83 @@ export const WRITE_OPS: WriteOp[] = [
     },
     check(db, write) {
       return findSessionById(db, String(write.sessionId)) ? `signed-out session ${write.sessionId} is still there` : null
+    },
+  },
+  {
+    name: 'token.create',
+    weight: 2,
+    plan(state) {
+      const account = pick(state, state.accounts)
+      if (!account) return null
+      const title = `t${state.runId}n${state.seq}`
+      return {
+        write: { op: 'token.create', key: `token:${title}`, accountId: account.id, title },
+        async perform() {
+          const created = state.services.tokens.createToken(account.id, { title, scope: 'read-write', isEnabled: true, expiry: { kind: 'never' } })
+          return { id: created.summary.id }
+        },
+      }
+    },
+    check(db, write) {
+      const row = db.prepare('SELECT id FROM access_tokens WHERE account_id = ? AND title = ?').get(write.accountId, write.title) as { id: number } | undefined
+      if (!row) return `token ${write.title} is missing`
+      return loggedWith(db, write.accountId, 'token.created', 'tokenId', row.id) ? null : `token ${write.title} has no token.created entry`
+    },
+  },
+  {
+    name: 'sshKey.add',
+    weight: 2,
+    plan(state) {
+      const account = pick(state, state.accounts)
+      if (!account) return null
+      const title = `k${state.runId}n${state.seq}`
+      const publicKey = buildEd25519Line(`${title}@crash`)
+      return {
+        write: { op: 'sshKey.add', key: `sshKey:${title}`, accountId: account.id, title },
+        async perform() {
+          const key = state.services.sshKeys.addKey(account.id, { title, publicKey, expiresOn: null })
+          return { id: key.id, fingerprint: key.fingerprintSHA256 }
+        },
+      }
+    },
+    check(db, write) {
+      const row = db.prepare('SELECT id, fingerprint_sha256 FROM ssh_keys WHERE account_id = ? AND title = ?').get(write.accountId, write.title) as
+        | { id: number; fingerprint_sha256: string }
+        | undefined
+      if (!row) return `SSH key ${write.title} is missing`
+      if (write.fingerprint !== undefined && row.fingerprint_sha256 !== write.fingerprint) return `SSH key ${write.title} has another fingerprint`
+      return loggedWith(db, write.accountId, 'sshKey.added', 'keyId', row.id) ? null : `SSH key ${write.title} has no sshKey.added entry`
+    },
+  },
+  {
+    name: 'profile.edit',
+    weight: 2,
+    plan(state) {
+      const session = pick(state, state.sessions)
+      if (!session) return null
+      const fullName = `Edited ${state.runId} ${state.seq}`
+      return {
+        // Later edits of the same account supersede this one.
+        write: { op: 'profile.edit', key: `profile:${session.account_id}`, accountId: session.account_id, fullName },
+        async perform() {
+          const current = state.services.profile.getProfile(session.account_id)
+          state.services.profile.updateProfile(session, {
+            username: current.username,
+            fullName,
+            email: current.email ?? '',
+            description: `edit ${state.seq}`,
+            language: current.language,
+            timezone: current.timezone,
+          })
+          return {}
+        },
+      }
+    },
+    check(db, write) {
+      const row = db.prepare('SELECT full_name, description FROM accounts WHERE id = ?').get(write.accountId) as { full_name: string; description: string } | undefined
+      if (!row) return `account ${write.accountId} is missing`
+      if (row.full_name !== write.fullName) return `account ${write.accountId} lost its profile edit (${row.full_name} instead of ${write.fullName})`
+      return loggedWith(db, write.accountId, 'profile.updated', 'fields', 'fullName,description') ? null : `account ${write.accountId} has no profile.updated entry`
     },
   },
 ]
