@@ -5,7 +5,7 @@
  *
  * Sections run in order; each returns its figures (and raw details for the JSON file).
  *
- *   node bench/run.ts [--skip-sign-in] [--skip-renderer] [--rounds N]
+ *   node bench/run.ts [--skip-sign-in] [--skip-scale] [--skip-renderer] [--rounds N]
  */
 import { scrypt } from 'node:crypto'
 import { spawn, spawnSync } from 'node:child_process'
@@ -38,6 +38,7 @@ const args = process.argv.slice(2)
 const ROUNDS = Number(args[args.indexOf('--rounds') + 1]) || 7
 const SKIP_RENDERER = args.includes('--skip-renderer')
 const SKIP_SIGN_IN = args.includes('--skip-sign-in')
+const SKIP_SCALE = args.includes('--skip-scale')
 const PASSWORD = 'bench password 1'
 const details: Record<string, unknown> = {}
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`)
@@ -479,7 +480,7 @@ async function benchRenderer(): Promise<Figure[]> {
 const started = performance.now()
 const figures: Figure[] = []
 if (!SKIP_SIGN_IN) figures.push(...(await benchSignIn()))
-figures.push(...(await benchScale()))
+if (!SKIP_SCALE) figures.push(...(await benchScale()))
 if (!SKIP_RENDERER) figures.push(...(await benchRenderer()))
 const totalSeconds = (performance.now() - started) / 1000
 
