@@ -5,7 +5,8 @@ import { Worker } from 'node:worker_threads'
 /**
  * scrypt from node:crypto: the one memory-hard KDF that both Electron's Node
  * (BoringSSL) and plain Node (CLI, tests) can compute. The parameters travel with
- * every hash: `$scrypt$ln=17,r=8,p=1$<salt b64>$<hash b64>`.
+ * every hash: `$scrypt$ln=17,r=8,p=1$<salt b64>$<hash b64>`. Hashes run in a pool of
+ * low-priority worker threads (see createScryptPool), never on the event loop.
  */
 export interface ScryptParams {
   /** log2 of N. 17 (N = 131072) is the OWASP minimum and our default. */
