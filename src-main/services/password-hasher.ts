@@ -1,9 +1,12 @@
-import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { availableParallelism } from 'node:os'
+import { Worker } from 'node:worker_threads'
 
 /**
  * scrypt from node:crypto: the one memory-hard KDF that both Electron's Node
  * (BoringSSL) and plain Node (CLI, tests) can compute. The parameters travel with
- * every hash: `$scrypt$ln=17,r=8,p=1$<salt b64>$<hash b64>`.
+ * every hash: `$scrypt$ln=17,r=8,p=1$<salt b64>$<hash b64>`. Hashes run in a pool of
+ * low-priority worker threads (see createScryptPool), never on the event loop.
  */
 export interface ScryptParams {
   /** log2 of N. 17 (N = 131072) is the OWASP minimum and our default. */
@@ -36,15 +39,117 @@ interface ParsedHash {
   hash: Buffer
 }
 
+/**
+ * The code of a hashing worker (inline, so that it survives bundling: electron-vite puts the main
+ * process in one file). It first lowers its own thread's priority: on Linux a nice value belongs to
+ * one thread, so the main thread keeps its priority and the event loop stays responsive while
+ * hashes run on every other core. Elsewhere `setPriority` may refuse or apply differently; the
+ * worker hashes at normal priority then.
+ */
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads')
+const { scryptSync } = require('node:crypto')
+try { require('node:os').setPriority(0, 15) } catch {}
+parentPort.on('message', (job) => {
+  try {
+    const key = scryptSync(job.password, Buffer.from(job.salt), job.length, job.options)
+    parentPort.postMessage({ ok: true, key: new Uint8Array(key) })
+  } catch (error) {
+    parentPort.postMessage({ ok: false, message: String(error && error.message || error) })
+  }
+})
+`
+
+interface ScryptJob {
+  password: string
+  salt: Uint8Array
+  length: number
+  options: { N: number; r: number; p: number; maxmem: number }
+  resolve(key: Buffer): void
+  reject(error: Error): void
+}
+
+interface PoolWorker {
+  worker: Worker
+  job: ScryptJob | null
+}
+
+/**
+ * A few worker threads (cores - 1, at least one) that run scrypt one hash at a time each, fed from
+ * a queue. Made on first use; an idle worker is unref'd, so it never keeps a process (the CLI) alive.
+ */
+export interface ScryptPool {
+  derive(job: Omit<ScryptJob, 'resolve' | 'reject'>): Promise<Buffer>
+  readonly size: number
+  /** Workers alive now (for tests). */
+  readonly workerCount: number
+}
+
+export function createScryptPool(size = Math.max(1, availableParallelism() - 1)): ScryptPool {
+  const workers: PoolWorker[] = []
+  const queue: ScryptJob[] = []
+
+  function finish(entry: PoolWorker): ScryptJob | null {
+    const job = entry.job
+    entry.job = null
+    entry.worker.unref()
+    return job
+  }
+
+  function spawnWorker(): PoolWorker {
+    const entry: PoolWorker = { worker: new Worker(WORKER_SOURCE, { eval: true }), job: null }
+    entry.worker.on('message', (answer: { ok: true; key: Uint8Array } | { ok: false; message: string }) => {
+      const job = finish(entry)
+      if (answer.ok) job?.resolve(Buffer.from(answer.key.buffer, answer.key.byteOffset, answer.key.byteLength))
+      else job?.reject(new Error(answer.message))
+      dispatch()
+    })
+    const drop = (error: Error) => {
+      const index = workers.indexOf(entry)
+      if (index === -1) return
+      workers.splice(index, 1)
+      finish(entry)?.reject(error)
+      dispatch()
+    }
+    entry.worker.on('error', drop)
+    entry.worker.on('exit', (code) => drop(new Error(`The hashing worker stopped (exit code ${code})`)))
+    entry.worker.unref()
+    workers.push(entry)
+    return entry
+  }
+
+  function dispatch(): void {
+    while (queue.length > 0) {
+      const entry = workers.find((w) => w.job === null) ?? (workers.length < size ? spawnWorker() : null)
+      if (!entry) return
+      const job = queue.shift()!
+      entry.job = job
+      entry.worker.ref()
+      entry.worker.postMessage({ password: job.password, salt: job.salt, length: job.length, options: job.options })
+    }
+  }
+
+  return {
+    size,
+    get workerCount() {
+      return workers.length
+    },
+    derive(job) {
+      return new Promise<Buffer>((resolve, reject) => {
+        queue.push({ ...job, resolve, reject })
+        dispatch()
+      })
+    },
+  }
+}
+
+let sharedPool: ScryptPool | null = null
+
 function deriveKey(password: string, salt: Buffer, params: ScryptParams, length: number): Promise<Buffer> {
   const N = 2 ** params.costLog2
   const maxmem = 256 * N * params.blockSize + 1024 * 1024
-  return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFC'), salt, length, { N, r: params.blockSize, p: params.parallelization, maxmem }, (error, key) => {
-      if (error) reject(error)
-      else resolve(key)
-    })
-  })
+  sharedPool ??= createScryptPool()
+  return sharedPool.derive({ password: password.normalize('NFC'), salt: new Uint8Array(salt), length, options: { N, r: params.blockSize, p: params.parallelization, maxmem } })
 }
 
 export function formatPasswordHash(params: ScryptParams, salt: Buffer, hash: Buffer): string {

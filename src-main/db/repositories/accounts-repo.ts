@@ -1,4 +1,5 @@
 import type { DB } from '../database.ts'
+import { prepareCached } from '../statement-cache.ts'
 
 export interface AccountRow {
   id: number
@@ -38,11 +39,11 @@ export function insertAccount(db: DB, row: NewAccountRow): number {
 }
 
 export function findAccountById(db: DB, id: number): AccountRow | undefined {
-  return db.prepare('SELECT * FROM accounts WHERE id = ?').get(id) as AccountRow | undefined
+  return prepareCached(db, 'SELECT * FROM accounts WHERE id = ?').get(id) as AccountRow | undefined
 }
 
 export function findAccountByUsernameKey(db: DB, usernameKey: string): AccountRow | undefined {
-  return db.prepare('SELECT * FROM accounts WHERE username_key = ?').get(usernameKey) as AccountRow | undefined
+  return prepareCached(db, 'SELECT * FROM accounts WHERE username_key = ?').get(usernameKey) as AccountRow | undefined
 }
 
 export function findAccountByEmailKey(db: DB, emailKey: string): AccountRow | undefined {

@@ -1,4 +1,5 @@
 import type { DB } from '../database.ts'
+import { prepareCached } from '../statement-cache.ts'
 
 export interface SessionPolicyRow {
   idle_timeout_ms: number
@@ -7,7 +8,7 @@ export interface SessionPolicyRow {
 }
 
 export function findSessionPolicyRow(db: DB): SessionPolicyRow | undefined {
-  return db.prepare('SELECT idle_timeout_ms, absolute_timeout_ms, updated_at FROM session_policy WHERE id = 1').get() as SessionPolicyRow | undefined
+  return prepareCached(db, 'SELECT idle_timeout_ms, absolute_timeout_ms, updated_at FROM session_policy WHERE id = 1').get() as SessionPolicyRow | undefined
 }
 
 export function saveSessionPolicyRow(db: DB, row: SessionPolicyRow): void {

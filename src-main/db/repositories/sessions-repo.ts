@@ -1,5 +1,6 @@
 import type { DeviceDetails } from '../../../src-preload/contract/sessions.ts'
 import type { DB } from '../database.ts'
+import { prepareCached } from '../statement-cache.ts'
 
 /** A row of `sessions`; the device columns (browser, os, model, ip, engine, arch) are the contract's DeviceDetails. */
 export interface SessionRow extends DeviceDetails {
@@ -26,15 +27,15 @@ export function insertSession(db: DB, row: SessionRow): void {
 }
 
 export function findSessionByTokenHash(db: DB, tokenHash: Buffer): SessionRow | undefined {
-  return db.prepare('SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as SessionRow | undefined
+  return prepareCached(db, 'SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as SessionRow | undefined
 }
 
 export function findSessionById(db: DB, id: string): SessionRow | undefined {
-  return db.prepare('SELECT * FROM sessions WHERE id = ?').get(id) as SessionRow | undefined
+  return prepareCached(db, 'SELECT * FROM sessions WHERE id = ?').get(id) as SessionRow | undefined
 }
 
 export function listSessionRowsForAccount(db: DB, accountId: number): SessionRow[] {
-  return db.prepare('SELECT * FROM sessions WHERE account_id = ? ORDER BY created_at DESC, id').all(accountId) as SessionRow[]
+  return prepareCached(db, 'SELECT * FROM sessions WHERE account_id = ? ORDER BY created_at DESC, id').all(accountId) as SessionRow[]
 }
 
 /** The times that decide whether sessions are alive, for a few ids at once (primary-key lookups). */

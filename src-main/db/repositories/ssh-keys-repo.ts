@@ -1,4 +1,5 @@
 import type { DB } from '../database.ts'
+import { prepareCached } from '../statement-cache.ts'
 
 export interface SSHKeyRow {
   id: number
@@ -29,7 +30,7 @@ export function insertSSHKey(db: DB, row: NewSSHKeyRow): number {
 }
 
 export function listSSHKeyRows(db: DB, accountId: number): SSHKeyRow[] {
-  return db.prepare('SELECT * FROM ssh_keys WHERE account_id = ? ORDER BY created_at, id').all(accountId) as SSHKeyRow[]
+  return prepareCached(db, 'SELECT * FROM ssh_keys WHERE account_id = ? ORDER BY created_at, id').all(accountId) as SSHKeyRow[]
 }
 
 export function findSSHKeyById(db: DB, accountId: number, id: number): SSHKeyRow | undefined {
