@@ -5,7 +5,6 @@ import { Agent, request as httpRequest } from 'node:http'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { z } from 'zod'
 import type { DB } from '../../src-main/db/database.ts'
 import { createServicesCredentialVerifier } from '../../src-main/http/credentials.ts'
 import { API_PREFIX, buildOpenApiDocument } from '../../src-main/http/openapi.ts'
@@ -23,6 +22,8 @@ import { FAKE_DEVICE } from '../fixtures/fake-platform.ts'
 import { buildEd25519Line } from '../fixtures/ssh-keys.ts'
 import { makeTempDir } from '../fixtures/temp-dir.ts'
 import { openTestServices } from '../fixtures/test-services.ts'
+import { exampleOf, POLLUTION_KEYS, UNICODE_EDGES } from './fuzz-inputs.ts'
+import type { Schema } from './fuzz-inputs.ts'
 
 /**
  * Boundary fuzzing of the local REST API: every endpoint of the route table (the one the server
@@ -191,55 +192,6 @@ function send(request: FuzzRequest): Promise<Answer> {
 }
 
 // ----- inputs -----
-type Schema = z.ZodType & { def: { type: string; shape?: Record<string, Schema>; innerType?: Schema; element?: Schema; options?: Schema[]; entries?: Record<string, unknown> } }
-
-/** A well-formed value for a schema (strings are 'x'): the starting point for mutations. */
-function exampleOf(schema: Schema): unknown {
-  const def = schema.def
-  switch (def.type) {
-    case 'object':
-      return Object.fromEntries(Object.entries(def.shape ?? {}).map(([key, value]) => [key, exampleOf(value)]))
-    case 'optional':
-    case 'nullable':
-    case 'default':
-      return exampleOf(def.innerType!)
-    case 'number':
-    case 'int':
-      return 1
-    case 'boolean':
-      return true
-    case 'array':
-      return [exampleOf(def.element!)]
-    case 'union':
-      return exampleOf(def.options![0]!)
-    case 'enum':
-      return Object.values(def.entries ?? {})[0]
-    default:
-      return 'x'
-  }
-}
-
-const UNICODE_EDGES = [
-  '',
-  '\u0000',
-  'a\u0000b',
-  '\ud800',
-  '\udfff',
-  'x\ud83dy',
-  '\ufeffowner',
-  '\u202eecila',
-  'al\u200dice',
-  'e\u0301',
-  'İstanbul',
-  '\uffff\ufffe',
-  '👩‍👩‍👧‍👦'.repeat(50),
-  '\r\n\t\v\f',
-  '${7*7}{{7*7}}<script>',
-  "' OR 1=1 --",
-  '../../../../etc/passwd',
-  '%s%n%x',
-]
-const POLLUTION_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__', 'then']
 const JUNK_VALUES: unknown[] = [null, 0, -0, -1, 1.5, 1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, true, false, [], {}, [null], { a: 1 }, 'x'.repeat(2_000), 'x'.repeat(60_000), ...UNICODE_EDGES]
 const MALFORMED_JSON = [
   '',

@@ -2,7 +2,6 @@ import fc from 'fast-check'
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { z } from 'zod'
 import { listChannels } from '../../src-preload/contract/api.ts'
 import { ErrorCode } from '../../src-preload/contract/errors.ts'
 import type { DB } from '../../src-main/db/database.ts'
@@ -11,6 +10,8 @@ import { SecurityEventKind } from '../../src-main/services/audit-service.ts'
 import { makeTempDir } from '../fixtures/temp-dir.ts'
 import { startTestCore, TEST_ORIGIN } from '../fixtures/test-core.ts'
 import type { TestCore } from '../fixtures/test-core.ts'
+import { exampleOf, POLLUTION_KEYS, UNICODE_EDGES } from './fuzz-inputs.ts'
+import type { Schema } from './fuzz-inputs.ts'
 
 /**
  * Boundary fuzzing: every channel of the contract (new domains are covered by being in
@@ -73,60 +74,6 @@ function fingerprintFile(): string {
 }
 
 // ----- payloads -----
-type Schema = z.ZodType & { def: { type: string; shape?: Record<string, Schema>; innerType?: Schema; element?: Schema; options?: Schema[]; entries?: Record<string, unknown> } }
-
-/** A well-formed payload for a schema: the starting point for mutations (strings are too short for any rule). */
-function exampleOf(schema: Schema): unknown {
-  const def = schema.def
-  switch (def.type) {
-    case 'object':
-      return Object.fromEntries(Object.entries(def.shape ?? {}).map(([key, value]) => [key, exampleOf(value)]))
-    case 'optional':
-    case 'nullable':
-    case 'default':
-      return exampleOf(def.innerType!)
-    case 'string':
-      return 'x'
-    case 'number':
-    case 'int':
-      return 1
-    case 'boolean':
-      return true
-    case 'null':
-      return null
-    case 'array':
-      return [exampleOf(def.element!)]
-    case 'union':
-      return exampleOf(def.options![0]!)
-    case 'enum':
-      return Object.values(def.entries ?? {})[0]
-    default:
-      return 'x'
-  }
-}
-
-const UNICODE_EDGES = [
-  '',
-  '\u0000',
-  'a\u0000b',
-  '\ud800',
-  '\udfff',
-  'x\ud83dy',
-  '\ufeffalice',
-  '\u202eecila',
-  'al\u200dice',
-  'e\u0301',
-  'İstanbul',
-  'ǅ',
-  '\uffff\ufffe',
-  '👩‍👩‍👧‍👦'.repeat(50),
-  'Z̴̡̢̛̗̘̙̜̝̞̟̠̀́̂̃̄̅̆̇̈̉̊̋̌̍̎̏̐̑̒̓̔̽̾̿̀́͂̓̈́͆͊͋͌'.repeat(20),
-  '\r\n\t\v\f',
-  '${7*7}{{7*7}}<script>',
-  "' OR 1=1 --",
-  '../../../../etc/passwd',
-  '%s%n%x',
-]
 
 function deepArray(depth: number): unknown {
   let value: unknown = 'bottom'
@@ -171,7 +118,6 @@ const SPECIALS: unknown[] = [
   ...UNICODE_EDGES,
 ]
 
-const POLLUTION_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__', 'then']
 
 function payloadsFor(schema: Schema, count: number, seed: number): unknown[] {
   const example = exampleOf(schema)
