@@ -9,6 +9,13 @@ export interface Logger {
 
 function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}${error.stack ? `\n${error.stack.split('\n').slice(1, 6).join('\n')}` : ''}`
+  if (error !== null && typeof error === 'object') {
+    try {
+      return JSON.stringify(error)
+    } catch {
+      // A cycle or a BigInt: fall back to the tag.
+    }
+  }
   return String(error)
 }
 
