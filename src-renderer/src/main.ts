@@ -20,7 +20,7 @@ watch(
   () => session.account?.language ?? (session.account ? null : session.startupLanguage),
   (language) => {
     if (!language) return
-    applyLocale(language)
+    void applyLocale(language)
     session.startupLanguage = language // after sign-out, the sign-in screen keeps this language
   },
   { flush: 'sync' },

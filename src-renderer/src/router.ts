@@ -1,6 +1,7 @@
 import { watch } from 'vue'
 import { createRouter, createWebHashHistory } from 'vue-router'
 import type { Router, RouteRecordRaw } from 'vue-router'
+import { applyLocale } from './i18n/index.ts'
 import { useSessionStore } from './stores/session.ts'
 
 declare module 'vue-router' {
@@ -48,8 +49,11 @@ export function createKeysteadRouter(): Router {
   router.beforeEach(async (to) => {
     const session = useSessionStore()
     // First navigation: the sign-in chunk and the one start-up call travel side by side.
-    if (!session.isInitialized) loadSignInView().catch(() => {})
+    const firstNavigation = !session.isInitialized
+    if (firstNavigation) loadSignInView().catch(() => {})
     await session.initialize()
+    // The first screen paints in the saved language: its messages are loaded before it renders.
+    if (firstNavigation) await applyLocale(session.account?.language ?? session.startupLanguage)
     if (!session.isReady) return to.name === 'startup-error' ? true : { name: 'startup-error' }
     if (to.name === 'startup-error') return { name: 'profile' }
     if (to.meta.requiresAuth && !session.isSignedIn) return { name: session.hasAccounts ? 'sign-in' : 'create-account' }

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { buildMessages } from '../../src-renderer/src/i18n/index.ts'
+import { buildMessages } from '../../src-renderer/src/i18n/all-messages.ts'
 
 type Tree = { [key: string]: string | Tree }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { buildMessages } from '../../src-renderer/src/i18n/index.ts'
+import { buildMessages } from '../../src-renderer/src/i18n/all-messages.ts'
 
 type Tree = { [key: string]: string | Tree }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { buildMessages } from '../../src-renderer/src/i18n/index.ts'
+import { buildMessages } from '../../src-renderer/src/i18n/all-messages.ts'
 
 type Tree = { [key: string]: string | Tree }
 
@@ -23,5 +23,27 @@ describe('translations', () => {
         expect(typeof value === 'string' && value.trim().length > 0, `${locale}: ${key}`).toBe(true)
       }
     }
+  })
+})
+
+describe('loading languages', () => {
+  it('starts with English only, loads another language when the UI switches to it, and the latest switch wins', async () => {
+    const { applyLocale, createKeysteadI18n } = await import('../../src-renderer/src/i18n/index.ts')
+    const i18n = createKeysteadI18n('en')
+    const global = i18n.global as unknown as { locale: { value: string }; availableLocales: string[]; t(key: string): string }
+    expect(global.availableLocales).toEqual(['en'])
+    expect(global.t('auth.signInTitle')).toBe('Sign in to Keystead')
+
+    expect(await applyLocale('tr')).toBe('tr')
+    expect(global.locale.value).toBe('tr')
+    expect(global.t('auth.signInTitle')).toBe((buildMessages().tr.auth as Tree).signInTitle)
+    expect(global.availableLocales.sort()).toEqual(['en', 'tr'])
+
+    // Two quick switches: German is asked for last, so it stays, whichever chunk arrives first.
+    const [first, second] = await Promise.all([applyLocale('en'), applyLocale('de')])
+    expect([first, second]).toEqual(['de', 'de'])
+    expect(global.locale.value).toBe('de')
+    expect(await applyLocale('xx')).toBe('en') // unknown: English
+    expect(global.locale.value).toBe('en')
   })
 })

@@ -2,6 +2,7 @@
 import { mount } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
 import ProfileTimezonePicker from '../../src-renderer/src/components/profile/ProfileTimezonePicker.vue'
+import { buildMessages } from '../../src-renderer/src/i18n/all-messages.ts'
 import { createKeysteadI18n } from '../../src-renderer/src/i18n/index.ts'
 
 const zones = Intl.supportedValuesOf('timeZone')
@@ -9,7 +10,7 @@ const zones = Intl.supportedValuesOf('timeZone')
 function mountPicker(modelValue: string, locale = 'en') {
   return mount(ProfileTimezonePicker, {
     props: { zones, modelValue, 'onUpdate:modelValue': () => {} },
-    global: { plugins: [createKeysteadI18n(locale)] },
+    global: { plugins: [createKeysteadI18n(locale, buildMessages())] },
   })
 }
 const options = (wrapper: ReturnType<typeof mountPicker>) => wrapper.findAll('option').map((option) => option.attributes('value'))

@@ -6,6 +6,7 @@ import type { SecurityLogEntry } from '../../src-preload/contract/audit.ts'
 import type { SessionSummary } from '../../src-preload/contract/sessions.ts'
 import SecurityLogTable from '../../src-renderer/src/components/audit/SecurityLogTable.vue'
 import SessionCard from '../../src-renderer/src/components/sessions/SessionCard.vue'
+import { buildMessages } from '../../src-renderer/src/i18n/all-messages.ts'
 import { createKeysteadI18n } from '../../src-renderer/src/i18n/index.ts'
 import { useSessionStore } from '../../src-renderer/src/stores/session.ts'
 
@@ -31,7 +32,7 @@ function mountWith<T>(component: T, props: Record<string, unknown>, locale = 'en
   setActivePinia(pinia)
   // The account's time zone decides how dates read.
   useSessionStore().account = { id: 1, username: 'alice', fullName: '', email: null, description: '', language: locale, timezone: 'Europe/Berlin', createdAt: '', sessionId: 'x' }
-  return mount(component as never, { props: props as never, global: { plugins: [pinia, createKeysteadI18n(locale)] } })
+  return mount(component as never, { props: props as never, global: { plugins: [pinia, createKeysteadI18n(locale, buildMessages())] } })
 }
 
 beforeEach(() => setActivePinia(createPinia()))

@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import type { PublicSshKey, SshKeySummary } from '../../src-preload/contract/ssh-keys.ts'
 import SshKeyList from '../../src-renderer/src/components/ssh-keys/SshKeyList.vue'
 import SshKeyPublicList from '../../src-renderer/src/components/ssh-keys/SshKeyPublicList.vue'
-import { createKeysteadI18n } from '../../src-renderer/src/i18n/index.ts'
+import { applyLocale, createKeysteadI18n } from '../../src-renderer/src/i18n/index.ts'
 
 const PUBLIC_KEYS: PublicSshKey[] = [
   { title: 'Laptop', type: 'ssh-ed25519', bits: 256, fingerprintSHA256: 'SHA256:4Iuc0bB9zHXaBOcUm6A2tIDkhSXHZTP4Etrph3BqnsA' },
@@ -41,8 +41,10 @@ describe('SshKeyPublicList', () => {
     expect(items[1]!.text()).toContain('sk-ecdsa-sha2-nistp256@openssh.com')
   })
 
-  it('says so when there are none, in the account language', () => {
-    const wrapper = mount(SshKeyPublicList, { props: { keys: [] }, global: { plugins: [createKeysteadI18n('de')] } })
+  it('says so when there are none, in the account language', async () => {
+    const i18n = createKeysteadI18n('de')
+    await applyLocale('de') // German is its own chunk: loaded before the switch
+    const wrapper = mount(SshKeyPublicList, { props: { keys: [] }, global: { plugins: [i18n] } })
     expect(wrapper.find('ul').exists()).toBe(false)
     expect(wrapper.text()).toBe('Keine öffentlichen SSH-Schlüssel.')
   })

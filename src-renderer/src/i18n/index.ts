@@ -1,72 +1,73 @@
 import { createI18n } from 'vue-i18n'
-import { auditMessages } from './messages/audit.ts'
-import { authMessages } from './messages/auth.ts'
-import { commonMessages } from './messages/common.ts'
-import { securityMessages } from './messages/security.ts'
-import { tokensMessages } from './messages/tokens.ts'
-import { profileMessages } from './messages/profile.ts'
-import { settingsMessages } from './messages/settings.ts'
-import { sshKeysMessages } from './messages/sshKeys.ts'
-import { sessionsMessages } from './messages/sessions.ts'
+import en from './locales/en.ts'
+import type { MessageTree } from './merge.ts'
 
 /**
- * Each domain keeps its strings in ./messages/<domain>.ts as `{ en, ... }`.
- * Every locale must have the same keys as English (a test checks this).
+ * Each domain keeps its strings in ./messages/<locale>/<domain>.ts; ./locales/<locale>.ts merges one
+ * language's domains. English ships with the first screen (it is also the fallback); Turkish and German
+ * are their own chunks, fetched when the UI switches to them. Every locale must have the same keys as
+ * English (a test checks this, through ./all-messages.ts).
  */
-const domains = [commonMessages, authMessages, securityMessages, tokensMessages, profileMessages, settingsMessages, sshKeysMessages, sessionsMessages, auditMessages]
-
 export const SUPPORTED_LOCALES = ['en', 'tr', 'de'] as const
 export type SupportedLocale = (typeof SUPPORTED_LOCALES)[number]
 
-type Tree = { [key: string]: string | Tree }
-
-function mergeTrees(target: Tree, source: Tree): Tree {
-  for (const [key, value] of Object.entries(source)) {
-    const existing = target[key]
-    if (typeof value === 'object' && typeof existing === 'object') mergeTrees(existing, value)
-    else target[key] = typeof value === 'object' ? mergeTrees({}, value) : value
-  }
-  return target
-}
-
-export function buildMessages(): Record<string, Tree> {
-  const messages: Record<string, Tree> = {}
-  for (const domain of domains) {
-    for (const [locale, tree] of Object.entries(domain)) {
-      messages[locale] = mergeTrees(messages[locale] ?? {}, tree as Tree)
-    }
-  }
-  return messages
+const loadOtherLocale: Record<Exclude<SupportedLocale, 'en'>, () => Promise<{ default: MessageTree }>> = {
+  tr: () => import('./locales/tr.ts'),
+  de: () => import('./locales/de.ts'),
 }
 
 export function toSupportedLocale(value: string | null | undefined): SupportedLocale {
   return (SUPPORTED_LOCALES as readonly string[]).includes(value ?? '') ? (value as SupportedLocale) : 'en'
 }
 
-export function createKeysteadI18n(locale: string = 'en') {
+/**
+ * The app's i18n instance. `preloaded`: languages to hold from the start (the app passes none but
+ * English; component tests pass every language so they can mount in any of them at once).
+ */
+export function createKeysteadI18n(locale: string = 'en', preloaded: Partial<Record<SupportedLocale, MessageTree>> = {}) {
+  const messages = { ...preloaded, en }
+  const start = toSupportedLocale(locale)
   const i18n = createI18n({
     legacy: false,
-    locale: toSupportedLocale(locale),
+    locale: messages[start] ? start : 'en',
     fallbackLocale: 'en',
-    messages: buildMessages(),
+    // Typed as every supported language although only English is here at first: the rest arrive by setLocaleMessage.
+    messages: messages as Record<SupportedLocale, MessageTree>,
     missingWarn: false,
     fallbackWarn: false,
   })
-  setGlobalLocale = (locale) => {
-    i18n.global.locale.value = locale
+  const loaded = new Set(Object.keys(messages) as SupportedLocale[])
+  loadLocale = async (wanted) => {
+    if (loaded.has(wanted)) return
+    const messages = (await loadOtherLocale[wanted as Exclude<SupportedLocale, 'en'>]()).default
+    i18n.global.setLocaleMessage(wanted, messages)
+    loaded.add(wanted)
   }
+  setGlobalLocale = (wanted) => {
+    i18n.global.locale.value = wanted
+  }
+  void applyLocale(locale)
   return i18n
 }
 
+let loadLocale: ((locale: SupportedLocale) => Promise<void>) | null = null
 let setGlobalLocale: ((locale: SupportedLocale) => void) | null = null
 
+/** The latest locale asked for: a slower, earlier request never wins over a later one. */
+let wantedLocale: SupportedLocale = 'en'
+
 /**
- * Switches the whole UI at once (every `t()` is reactive on the locale) and sets `<html lang>`.
- * Called with the last signed-in account's language before the first screen renders, then with
- * the signed-in account's language whenever it changes.
+ * Switches the whole UI at once (every `t()` is reactive on the locale) and sets `<html lang>`,
+ * once the language's messages are loaded (English at once; the others from their chunk, so the
+ * UI never shows a mix). Called with the last signed-in account's language before the first screen
+ * renders (the router's first guard awaits it), then with the signed-in account's language whenever
+ * it changes.
  */
-export function applyLocale(value: string | null | undefined): SupportedLocale {
+export async function applyLocale(value: string | null | undefined): Promise<SupportedLocale> {
   const locale = toSupportedLocale(value)
+  wantedLocale = locale
+  await loadLocale?.(locale)
+  if (wantedLocale !== locale) return wantedLocale
   setGlobalLocale?.(locale)
   // globalThis: this module is also loaded by Node tests, where there is no document.
   const page = (globalThis as { document?: { documentElement: { lang: string } } }).document

@@ -1,0 +1,13 @@
+import { mergeMessageTrees } from '../merge.ts'
+import { commonMessages } from '../messages/en/common.ts'
+import { authMessages } from '../messages/en/auth.ts'
+import { securityMessages } from '../messages/en/security.ts'
+import { tokensMessages } from '../messages/en/tokens.ts'
+import { profileMessages } from '../messages/en/profile.ts'
+import { settingsMessages } from '../messages/en/settings.ts'
+import { sshKeysMessages } from '../messages/en/sshKeys.ts'
+import { sessionsMessages } from '../messages/en/sessions.ts'
+import { auditMessages } from '../messages/en/audit.ts'
+
+/** Every English string of the UI, the domains merged into one tree. */
+export default mergeMessageTrees([commonMessages, authMessages, securityMessages, tokensMessages, profileMessages, settingsMessages, sshKeysMessages, sessionsMessages, auditMessages])

@@ -1,0 +1,57 @@
+export const commonMessages = {
+  app: {
+    name: 'Keystead',
+    tagline: 'Ihre Konten, auf diesem Computer gespeichert.',
+    loading: 'Wird geladen…',
+    skipToContent: 'Zum Inhalt springen',
+  },
+  common: {
+    save: 'Speichern',
+    cancel: 'Abbrechen',
+    close: 'Schließen',
+    confirm: 'Bestätigen',
+    continue: 'Weiter',
+    delete: 'Löschen',
+    copy: 'Kopieren',
+    copied: 'Kopiert',
+    optional: 'optional',
+    working: 'Wird bearbeitet…',
+    yes: 'Ja',
+    no: 'Nein',
+    never: 'Nie',
+    unknown: 'Unbekannt',
+  },
+  nav: {
+    label: 'Kontobereiche',
+    profile: 'Profil',
+    security: 'Sicherheit',
+    tokens: 'Zugriffstoken',
+    sshKeys: 'SSH-Schlüssel',
+    sessions: 'Sitzungen',
+  },
+  menu: {
+    open: '{name}, Profilmenü',
+    signOut: 'Abmelden',
+    signedInAs: 'Angemeldet als {name}',
+  },
+  startup: {
+    title: 'Keystead kann Ihre Daten nicht öffnen',
+    DB_TOO_NEW: 'Diese Daten wurden von einer neueren Keystead-Version geschrieben. Installieren Sie die neuere Version, um sie zu öffnen; nichts wurde verändert.',
+    DB_CORRUPT: 'Die Datendatei ist beschädigt. Keystead hat sie weder verändert noch repariert. Bewahren Sie eine Kopie auf und stellen Sie sie aus einer Sicherung wieder her.',
+    DB_OPEN_FAILED: 'Die Datendatei konnte nicht geöffnet werden.',
+    path: 'Datei: {path}',
+    details: 'Details: {message}',
+  },
+  reauth: {
+    title: 'Passwort bestätigen',
+    explanation: 'Dies ist eine sensible Aktion. Geben Sie Ihr Passwort erneut ein; die Bestätigung gilt 10 Minuten.',
+    password: 'Passwort',
+    submit: 'Bestätigen',
+  },
+  profile: {
+    createdAt: 'Mitglied seit',
+  },
+  placeholder: {
+    comingSoon: 'Dieser Bildschirm entsteht gerade.',
+  },
+}

@@ -1,0 +1,57 @@
+export const commonMessages = {
+  app: {
+    name: 'Keystead',
+    tagline: 'Hesaplarınız bu bilgisayarda saklanır.',
+    loading: 'Yükleniyor…',
+    skipToContent: 'İçeriğe geç',
+  },
+  common: {
+    save: 'Kaydet',
+    cancel: 'Vazgeç',
+    close: 'Kapat',
+    confirm: 'Onayla',
+    continue: 'Devam',
+    delete: 'Sil',
+    copy: 'Kopyala',
+    copied: 'Kopyalandı',
+    optional: 'isteğe bağlı',
+    working: 'İşleniyor…',
+    yes: 'Evet',
+    no: 'Hayır',
+    never: 'Hiçbir zaman',
+    unknown: 'Bilinmiyor',
+  },
+  nav: {
+    label: 'Hesap bölümleri',
+    profile: 'Profil',
+    security: 'Güvenlik',
+    tokens: 'Erişim belirteçleri',
+    sshKeys: 'SSH anahtarları',
+    sessions: 'Oturumlar',
+  },
+  menu: {
+    open: '{name}, profil menüsü',
+    signOut: 'Oturumu kapat',
+    signedInAs: '{name} olarak oturum açıldı',
+  },
+  startup: {
+    title: 'Keystead verilerinizi açamıyor',
+    DB_TOO_NEW: 'Bu veriler Keystead’in daha yeni bir sürümüyle yazılmış. Açmak için yeni sürümü kurun; hiçbir şey değiştirilmedi.',
+    DB_CORRUPT: 'Veri dosyası hasarlı. Keystead dosyayı değiştirmedi veya onarmadı. Dosyanın bir kopyasını saklayın ve yedekten geri yükleyin.',
+    DB_OPEN_FAILED: 'Veri dosyası açılamadı.',
+    path: 'Dosya: {path}',
+    details: 'Ayrıntılar: {message}',
+  },
+  reauth: {
+    title: 'Parolanızı onaylayın',
+    explanation: 'Bu hassas bir işlem. Devam etmek için parolanızı yeniden girin; onay 10 dakika geçerli kalır.',
+    password: 'Parola',
+    submit: 'Onayla',
+  },
+  profile: {
+    createdAt: 'Üyelik tarihi',
+  },
+  placeholder: {
+    comingSoon: 'Bu ekran hazırlanıyor.',
+  },
+}
