@@ -118,6 +118,24 @@ test.describe('sessions', () => {
     }
   })
 
+  test('sessions started elsewhere show when the window is used again (focus), without a click on Refresh', async ({ app }) => {
+    const page = await signInWindow(app)
+    await expect(page.getByTestId('profile-username')).toHaveText('alice')
+    await openSection(page, 'Sessions')
+    await expect(page.getByTestId('no-other-sessions')).toBeVisible()
+    const cli = await startTestCore({ dataDir: app.dataDir, scheduleSessionCheck: () => () => {} })
+    try {
+      cli.core.services!.sessions.createSession(aliceId(app), { origin: 'cli', device: { ...FAKE_DEVICE, browser: 'Node.js 24.21.0', engine: 'V8 13.6' } })
+    } finally {
+      cli.core.close()
+    }
+    await page.waitForTimeout(2100) // refreshes on return are at most every 2 s
+    await page.evaluate(() => window.dispatchEvent(new Event('focus')))
+    await expect(page.getByRole('heading', { name: 'Other sessions (1)' })).toBeVisible()
+    await expect(page.getByText('Command line', { exact: true })).toBeVisible()
+    expect(app.problems).toEqual([])
+  })
+
   test('without an OS keyring, "Keep me signed in" is unavailable and the form says why', async ({ app }) => {
     app.test.platform.keyring = false
     const page = await app.openWindow()
