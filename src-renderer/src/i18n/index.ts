@@ -36,12 +36,17 @@ export function createKeysteadI18n(locale: string = 'en', preloaded: Partial<Rec
     missingWarn: false,
     fallbackWarn: false,
   })
-  const loaded = new Set(Object.keys(messages) as SupportedLocale[])
-  loadLocale = async (wanted) => {
-    if (loaded.has(wanted)) return
-    const messages = (await loadOtherLocale[wanted as Exclude<SupportedLocale, 'en'>]()).default
-    i18n.global.setLocaleMessage(wanted, messages)
-    loaded.add(wanted)
+  // One load per language, shared by every caller (at start the language watcher and the router's first guard both ask).
+  const loading = new Map<SupportedLocale, Promise<void>>((Object.keys(messages) as SupportedLocale[]).map((held) => [held, Promise.resolve()]))
+  loadLocale = (wanted) => {
+    let pending = loading.get(wanted)
+    if (!pending) {
+      pending = loadOtherLocale[wanted as Exclude<SupportedLocale, 'en'>]().then(({ default: loaded }) => i18n.global.setLocaleMessage(wanted, loaded))
+      // A failed fetch may be tried again by the next switch.
+      pending.catch(() => loading.delete(wanted))
+      loading.set(wanted, pending)
+    }
+    return pending
   }
   setGlobalLocale = (wanted) => {
     i18n.global.locale.value = wanted
