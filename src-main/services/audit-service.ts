@@ -44,6 +44,8 @@ export const SecurityEventKind = Object.freeze({
   SessionRestored: 'session.restored',
   SessionPolicyChanged: 'session.policyChanged',
   SecurityLogExported: 'log.exported',
+  // The store was restored from a backup; detail: { origin: 'cli' | 'app', backupCreatedAt, appVersion }.
+  BackupRestored: 'backup.restored',
 } as const)
 export type SecurityEventKind = (typeof SecurityEventKind)[keyof typeof SecurityEventKind]
 

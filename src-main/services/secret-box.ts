@@ -12,6 +12,8 @@ export interface SecretBox {
   readonly kind: 'os-keyring' | 'key-file'
   seal(plaintext: string): Buffer
   open(sealed: Buffer): string
+  /** A copy of the 256-bit data key, for the encrypted backup only (it re-seals on another computer). */
+  exportDataKey(): Buffer
 }
 
 const VERSION = 1
@@ -32,6 +34,7 @@ export function createAesGcmSecretBox(key: Buffer, kind: SecretBox['kind']): Sec
       decipher.setAuthTag(sealed.subarray(13, 29))
       return Buffer.concat([decipher.update(sealed.subarray(29)), decipher.final()]).toString('utf8')
     },
+    exportDataKey: () => Buffer.from(key),
   }
 }
 

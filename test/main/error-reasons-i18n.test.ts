@@ -19,7 +19,7 @@ function collectReasons(): Map<string, string> {
       const file = `${folder}/${name}`
       if (!file.endsWith('.ts') || NOT_FOR_THE_WINDOW.has(file)) continue
       const source = readFileSync(join(ROOT, file), 'utf8')
-      for (const pattern of [/reason: '([A-Za-z0-9.]+)'/g, /validationError\(\s*[^,]+,\s*'([A-Za-z0-9.]+)'/g, /notFoundError\([^;]*?,\s*'([A-Za-z0-9.]+)'\s*\)/g]) {
+      for (const pattern of [/reason: '([A-Za-z0-9.]+)'/g, /validationError\(\s*[^,]+,\s*'([A-Za-z0-9.]+)'/g, /notFoundError\([^;]*?,\s*'([A-Za-z0-9.]+)'\s*\)/g, /backupError\(\s*'([A-Za-z0-9.]+)'/g, /fileError\([^,]+,\s*'([A-Za-z0-9.]+)'/g]) {
         for (const match of source.matchAll(pattern)) if (!CHECK_OUTCOMES.has(match[1]!)) reasons.set(match[1]!, file)
       }
     }

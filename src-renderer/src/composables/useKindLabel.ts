@@ -16,6 +16,7 @@ export const KIND_KEYS: Readonly<Record<string, string>> = Object.freeze({
   'session.restored': 'sessionRestored',
   'session.policyChanged': 'sessionPolicyChanged',
   'log.exported': 'logExported',
+  'backup.restored': 'backupRestored',
 })
 
 export function useKindLabel() {

@@ -26,6 +26,7 @@ export const auditMessages = {
       sessionRestored: 'Gespeicherte Sitzung beim Start wiederhergestellt',
       sessionPolicyChanged: 'Sitzungsdauer geändert',
       logExported: 'Sicherheitsprotokoll exportiert',
+      backupRestored: 'Daten aus einer Sicherung wiederhergestellt',
     },
   },
   errors: {

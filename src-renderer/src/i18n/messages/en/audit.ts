@@ -26,6 +26,7 @@ export const auditMessages = {
       sessionRestored: 'Kept session restored at start-up',
       sessionPolicyChanged: 'Session lifetimes changed',
       logExported: 'Security log exported',
+      backupRestored: 'Store restored from a backup',
     },
   },
   errors: {

@@ -26,6 +26,7 @@ export const auditMessages = {
       sessionRestored: 'Açık tutulan oturum başlangıçta geri yüklendi',
       sessionPolicyChanged: 'Oturum süreleri değiştirildi',
       logExported: 'Güvenlik kaydı dışa aktarıldı',
+      backupRestored: 'Veriler bir yedekten geri yüklendi',
     },
   },
   errors: {
