@@ -103,7 +103,7 @@ beforeAll(async () => {
     secretBox: services.secretBox,
     appVersion: '0.1.0',
     target: keyBackupFile,
-    protection: { kind: 'recipient', recipient: identity.recipient },
+    protection: { kind: 'recipients', recipients: [identity.recipient] },
   })
 }, 60_000)
 

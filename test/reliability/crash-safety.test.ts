@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, expect, it } from 'vitest'
 import { openDatabase } from '../../src-main/db/database.ts'
+import { seededRandom } from '../fixtures/seeded-random.ts'
 import { makeTempDir } from '../fixtures/temp-dir.ts'
 import { WRITE_OPS } from './crash-ops.ts'
 import type { CommittedWrite } from './crash-ops.ts'
@@ -59,15 +60,6 @@ function runAndKill(runId: string, random: () => number): Promise<KillOutcome> {
   })
 }
 
-/** A small seeded PRNG (mulberry32) so a failing run can be repeated with KEYSTEAD_CRASH_SEED. */
-function seededRandom(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 it(`keeps every reported write and a sound file through ${KILLS} SIGKILLs`, async () => {
   const seed = Number(process.env.KEYSTEAD_CRASH_SEED ?? Date.now() % 1_000_000)

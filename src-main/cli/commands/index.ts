@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import type { CliRuntime } from '../runtime.ts'
 import { registerAccountCommands } from './accounts.ts'
+import { registerBackupCommands } from './backup.ts'
 import { registerRecordCommands } from './records.ts'
 import { registerServeCommand } from './serve.ts'
 import { registerSessionCommands } from './sessions.ts'
@@ -17,4 +18,5 @@ export const commandModules: ReadonlyArray<(program: Command, cli: CliRuntime) =
   registerTokenCommands,
   registerRecordCommands,
   registerServeCommand,
+  registerBackupCommands,
 ]

@@ -62,13 +62,13 @@ export function createScryptIdentity(passphrase: string): Identity {
   }
 }
 
-export type BackupProtection = { kind: 'passphrase'; passphrase: string; scryptLogN?: number } | { kind: 'recipient'; recipient: string }
+export type BackupProtection = { kind: 'passphrase'; passphrase: string; scryptLogN?: number } | { kind: 'recipients'; recipients: readonly string[] }
 export type BackupUnlock = { kind: 'passphrase'; passphrase: string } | { kind: 'identity'; identity: string }
 
 export function createEncrypter(protection: BackupProtection): Encrypter {
   const encrypter = new Encrypter()
   if (protection.kind === 'passphrase') encrypter.addRecipient(createScryptRecipient(protection.passphrase, protection.scryptLogN))
-  else encrypter.addRecipient(protection.recipient)
+  else for (const recipient of protection.recipients) encrypter.addRecipient(recipient)
   return encrypter
 }
 
@@ -82,6 +82,18 @@ export function createDecrypter(unlock: BackupUnlock): Decrypter {
 /** An X25519 recipient as age writes it (age1 + 58 bech32 characters). */
 export const AGE_RECIPIENT_PATTERN = /^age1[02-9ac-hj-np-z]{58}$/
 export const AGE_IDENTITY_PATTERN = /^AGE-SECRET-KEY-1[02-9AC-HJ-NP-Z]{58}$/
+
+/** The age1 recipients of a recipients file (one a line; `#` comments and blank lines skipped); null when a line is not one. */
+export function parseRecipientsFile(text: string): string[] | null {
+  const recipients: string[] = []
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim()
+    if (line === '' || line.startsWith('#')) continue
+    if (!AGE_RECIPIENT_PATTERN.test(line)) return null
+    recipients.push(line)
+  }
+  return recipients.length > 0 ? recipients : null
+}
 
 /** A new backup key: the secret identity (shown once) and its public recipient (kept). */
 export async function generateBackupKey(): Promise<{ identity: string; recipient: string }> {

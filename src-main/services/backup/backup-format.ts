@@ -58,3 +58,6 @@ export function countsMatch(a: StoreCounts, b: StoreCounts): boolean {
 export function backupFileName(at: Date): string {
   return `keystead-backup-${at.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-')}${BACKUP_FILE_EXTENSION}`
 }
+
+/** A backup passphrase is the only thing between the file and an offline guesser: at least this long. */
+export const MIN_BACKUP_PASSPHRASE_LENGTH = 10

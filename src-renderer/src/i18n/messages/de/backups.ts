@@ -2,6 +2,11 @@
 export const backupsMessages = {
   errors: {
     backup: {
+      passphraseTooShort: 'Die Passphrase muss mindestens {min} Zeichen haben.',
+      passphraseCommon: 'Diese Passphrase steht auf einer Liste häufig verwendeter Passwörter. Wählen Sie eine andere.',
+      recipientInvalid: 'Das ist kein age-Empfänger (age1… gefolgt von 58 Zeichen).',
+      identityInvalid: 'Das ist kein Sicherungsschlüssel (eine age-Schlüsseldatei mit einer Zeile AGE-SECRET-KEY-1…).',
+      confirmRequired: 'Die Wiederherstellung ersetzt alle Daten, die jetzt hier sind: Bestätigen Sie das zuerst.',
       fileMissing: 'Diese Sicherungsdatei gibt es nicht.',
       fileUnreadable: 'Die Sicherungsdatei kann nicht gelesen werden.',
       wrongPassphrase: 'Die Passphrase öffnet diese Sicherung nicht.',

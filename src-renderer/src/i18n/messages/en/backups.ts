@@ -2,6 +2,11 @@
 export const backupsMessages = {
   errors: {
     backup: {
+      passphraseTooShort: 'The passphrase must have at least {min} characters.',
+      passphraseCommon: 'This passphrase is on a list of commonly used passwords. Choose another one.',
+      recipientInvalid: 'This is not an age recipient (age1… followed by 58 characters).',
+      identityInvalid: 'This is not a backup key (an age identity file with an AGE-SECRET-KEY-1… line).',
+      confirmRequired: 'Restoring replaces all data that is here now: confirm it first.',
       fileMissing: 'There is no such backup file.',
       fileUnreadable: 'The backup file cannot be read.',
       wrongPassphrase: 'The passphrase does not open this backup.',

@@ -2,6 +2,11 @@
 export const backupsMessages = {
   errors: {
     backup: {
+      passphraseTooShort: 'Parola ifadesi en az {min} karakter olmalı.',
+      passphraseCommon: 'Bu parola ifadesi sık kullanılan parolalar listesinde. Başka bir tane seçin.',
+      recipientInvalid: 'Bu bir age alıcısı değil (age1… ve ardından 58 karakter).',
+      identityInvalid: 'Bu bir yedek anahtarı değil (AGE-SECRET-KEY-1… satırı olan bir age kimlik dosyası).',
+      confirmRequired: 'Geri yükleme buradaki tüm verilerin yerini alır: önce onaylayın.',
       fileMissing: 'Böyle bir yedek dosyası yok.',
       fileUnreadable: 'Yedek dosyası okunamıyor.',
       wrongPassphrase: 'Bu parola ifadesi bu yedeği açmıyor.',
