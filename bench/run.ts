@@ -5,7 +5,8 @@
  *
  * Sections run in order; each returns its figures (and raw details for the JSON file).
  *
- *   node bench/run.ts [--skip-sign-in] [--skip-scale] [--skip-renderer] [--rounds N]
+ *   node bench/run.ts [--skip-sign-in] [--skip-scale] [--skip-renderer] [--skip-backup] [--rounds N]
+ *   node bench/run.ts --only-backup [--backup-scale 0.1]   (the backup section alone, optionally smaller)
  */
 import { scrypt } from 'node:crypto'
 import { spawn, spawnSync } from 'node:child_process'
@@ -29,6 +30,7 @@ import { makeTempDir } from '../test/fixtures/temp-dir.ts'
 import { startBenchCore } from './lib/core.ts'
 import { formatMarkdownTable, formatTable, makeFigure, median, timeMs } from './lib/figures.ts'
 import type { Figure } from './lib/figures.ts'
+import { benchBackup } from './lib/backup.ts'
 import { buildApp, buildEmptyVuePage, measureInitialAssets, measurePaint, RENDERER_DIR } from './lib/renderer.ts'
 import { HEAVY_ACCOUNT_ID, HEAVY_ROWS, seedDatabase, SEEDERS } from './lib/seed.ts'
 import type { SeedOutcome } from './lib/seed.ts'
@@ -36,9 +38,12 @@ import type { SeedOutcome } from './lib/seed.ts'
 const ROOT = join(import.meta.dirname, '..')
 const args = process.argv.slice(2)
 const ROUNDS = Number(args[args.indexOf('--rounds') + 1]) || 7
-const SKIP_RENDERER = args.includes('--skip-renderer')
-const SKIP_SIGN_IN = args.includes('--skip-sign-in')
-const SKIP_SCALE = args.includes('--skip-scale')
+const ONLY_BACKUP = args.includes('--only-backup')
+const SKIP_RENDERER = ONLY_BACKUP || args.includes('--skip-renderer')
+const SKIP_SIGN_IN = ONLY_BACKUP || args.includes('--skip-sign-in')
+const SKIP_SCALE = ONLY_BACKUP || args.includes('--skip-scale')
+const SKIP_BACKUP = args.includes('--skip-backup')
+const BACKUP_SCALE = args.includes('--backup-scale') ? Number(args[args.indexOf('--backup-scale') + 1]) : 1
 const PASSWORD = 'bench password 1'
 const details: Record<string, unknown> = {}
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`)
@@ -484,6 +489,13 @@ const figures: Figure[] = []
 if (!SKIP_SIGN_IN) figures.push(...(await benchSignIn()))
 if (!SKIP_SCALE) figures.push(...(await benchScale()))
 if (!SKIP_RENDERER) figures.push(...(await benchRenderer()))
+if (!SKIP_BACKUP) {
+  if (!(BACKUP_SCALE > 0 && BACKUP_SCALE <= 1)) throw new Error('--backup-scale must be a number above 0, at most 1')
+  const passwordHash = await createPasswordHasher(DEFAULT_SCRYPT_PARAMS).hashPassword(PASSWORD)
+  const backup = await benchBackup({ scale: BACKUP_SCALE, rounds: Math.min(ROUNDS, 3), passwordHash, log })
+  figures.push(...backup.figures)
+  details.backup = backup.details
+}
 const totalSeconds = (performance.now() - started) / 1000
 
 const machine = { node: process.version, cpus: cpus().length, parallelism: availableParallelism(), cpuModel: cpus()[0]?.model ?? '', totalMemoryGB: totalmem() / 2 ** 30 }
@@ -498,7 +510,7 @@ process.stdout.write(
 
 mkdirSync(join(ROOT, 'bench'), { recursive: true })
 writeFileSync(
-  join(ROOT, 'bench/results.json'),
+  join(ROOT, ONLY_BACKUP ? 'bench/results-backup.json' : 'bench/results.json'),
   JSON.stringify({ at: new Date().toISOString(), machine, totalSeconds, rounds: ROUNDS, figures, markdown: formatMarkdownTable(figures), details }, null, 2) + '\n',
 )
-process.stdout.write('Wrote bench/results.json\n')
+process.stdout.write(`Wrote ${ONLY_BACKUP ? 'bench/results-backup.json' : 'bench/results.json'}\n`)

@@ -15,6 +15,7 @@ import { WindowSessions } from './ipc/window-sessions.ts'
 import type { Logger } from './log.ts'
 import type { Platform } from './platform/types.ts'
 import { SecurityEventKind } from './services/audit-service.ts'
+import { cleanUpInterruptedRestore } from './services/backup/backup-service.ts'
 import type { Clock } from './services/clock.ts'
 import { createServices } from './services/index.ts'
 import type { Services } from './services/index.ts'
@@ -45,12 +46,15 @@ export interface AppCoreOptions {
    * file. Default: every second on an unref'd timer. Tests pass their own and call `tick`.
    */
   scheduleSessionCheck?: SessionCheckScheduler
+  /** Runs the due-backup check (default: at start, then every 15 minutes); tests pass their own. */
+  scheduleBackupCheck?: SessionCheckScheduler
 }
 
 /** Calls `tick` every `intervalMs`; returns a function that stops it. */
 export type SessionCheckScheduler = (tick: () => void, intervalMs: number) => () => void
 
 export const SESSION_CHECK_INTERVAL_MS = 1000
+export const BACKUP_CHECK_INTERVAL_MS = 15 * 60 * 1000
 
 export const intervalScheduler: SessionCheckScheduler = (tick, intervalMs) => {
   const timer = setInterval(tick, intervalMs)
@@ -102,6 +106,8 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
     log: options.log,
   })
   try {
+    // What an interrupted backup or restore left (work folders only; never a store).
+    await cleanUpInterruptedRestore(options.dataDir)
     db = openDatabase(databasePath)
     await migrateDatabase(db, { backupPath: `${databasePath}.before-migration`, path: databasePath })
     services = createServices({
@@ -154,6 +160,18 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
   }
   const stopSessionCheck = services ? (options.scheduleSessionCheck ?? intervalScheduler)(checkWindowSessions, SESSION_CHECK_INTERVAL_MS) : () => {}
 
+  // Scheduled backups: a missed one runs at start (the catch-up), then the check repeats.
+  function runDueBackup(): void {
+    services?.backups.runDueBackup(options.platform.appVersion).then(
+      (result) => {
+        if (result && !result.ok) options.log.error('The scheduled backup failed', result.message)
+      },
+      (error: unknown) => options.log.error('The scheduled backup failed', error),
+    )
+  }
+  const stopBackupCheck = services ? (options.scheduleBackupCheck ?? intervalScheduler)(runDueBackup, BACKUP_CHECK_INTERVAL_MS) : () => {}
+  if (services && !options.scheduleBackupCheck) setImmediate(runDueBackup)
+
   const handlers = createHandlerTable({ getStatus: () => status })
   const invoke = createInvoker({ handlers, services, platform: options.platform, windows, isTrustedSender: options.isTrustedSender, log: options.log })
 
@@ -205,6 +223,7 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
       void localApi.stop()
 
       stopSessionCheck()
+      stopBackupCheck()
       db?.close()
     },
   }

@@ -4,6 +4,7 @@ import type { AppStatus } from '../../src-preload/contract/models.ts'
 import { createAppHandlers } from './app.ipc.ts'
 import { createAuditHandlers } from './audit.ipc.ts'
 import { createAuthHandlers } from './auth.ipc.ts'
+import { createBackupsHandlers } from './backups.ipc.ts'
 import { createSettingsHandlers } from './settings.ipc.ts'
 import type { HandlerDefinition, HandlerTable } from './guard.ts'
 import { createSecurityHandlers } from './security.ipc.ts'
@@ -28,6 +29,7 @@ export function createHandlerTable(deps: HandlerDependencies): HandlerTable {
     sshKeys: createSshKeysHandlers() as Record<keyof ChannelMap['sshKeys'], HandlerDefinition>,
     sessions: createSessionsHandlers() as Record<keyof ChannelMap['sessions'], HandlerDefinition>,
     audit: createAuditHandlers() as Record<keyof ChannelMap['audit'], HandlerDefinition>,
+    backups: createBackupsHandlers() as Record<keyof ChannelMap['backups'], HandlerDefinition>,
   }
   const table = new Map<string, HandlerDefinition>()
   for (const [domain, methods] of Object.entries(channels)) {

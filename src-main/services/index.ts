@@ -33,6 +33,8 @@ import { createTwoFactorService } from './two-factor-service.ts'
 import type { TwoFactorService } from './two-factor-service.ts'
 import { createTokenService } from './token-service.ts'
 import type { TokenService } from './token-service.ts'
+import { createBackupManager } from './backup/backup-manager.ts'
+import type { BackupManager } from './backup/backup-manager.ts'
 import { createInertLocalApiControl, createMemorySettingsStore, createSettingsService } from './settings-service.ts'
 import type { LocalApiControl, SettingsService, SettingsStore } from './settings-service.ts'
 
@@ -70,6 +72,7 @@ export interface Services {
   admin: AdminService
   settings: SettingsService
   sshKeys: SSHKeyService
+  backups: BackupManager
 }
 
 /**
@@ -132,8 +135,9 @@ export function createServices(options: ServiceOptions): Services {
   const sshKeys = createSSHKeyService({ db, clock, audit, accounts })
   const admin = createAdminService({ db, clock, hasher, audit, accounts, sessions, profile })
   registerExportContributors(admin, { profile, tokens, sshKeys, twoFactor, apiKeys })
+  const settingsStore = options.settingsStore ?? createMemorySettingsStore()
   const settings = createSettingsService({
-    store: options.settingsStore ?? createMemorySettingsStore(),
+    store: settingsStore,
     localApi: options.localApi ?? createInertLocalApiControl(),
     sessionPolicy: {
       get: () => sessions.getSessionPolicy(),
@@ -160,5 +164,6 @@ export function createServices(options: ServiceOptions): Services {
     admin,
     settings,
     sshKeys,
+    backups: createBackupManager({ db, secretBox: options.secretBox, store: settingsStore, clock }),
   }
 }

@@ -23,6 +23,8 @@ import { auditChannels } from './audit.ts'
 import type { AuditApi } from './audit.ts'
 import { sessionsChannels } from './sessions.ts'
 import type { SessionsApi } from './sessions.ts'
+import { backupsChannels } from './backups.ts'
+import type { BackupsApi } from './backups.ts'
 
 export const CHANNEL_PREFIX = 'keystead:'
 
@@ -36,6 +38,7 @@ export const channels = {
   sshKeys: sshKeysChannels,
   sessions: sessionsChannels,
   audit: auditChannels,
+  backups: backupsChannels,
 } as const
 
 /** Events pushed from main to a window. */
@@ -65,6 +68,7 @@ export interface KeysteadApi {
   sshKeys: SshKeysApi
   sessions: SessionsApi
   audit: AuditApi
+  backups: BackupsApi
   events: EventsApi
 }
 

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
+import type { BackupCounts } from '../../../src-preload/contract/backups.ts'
 
 /**
  * The database work of a backup whose cost grows with the data, off the event loop: the snapshot
@@ -87,16 +88,8 @@ parentPort.on('message', (job) => {
 })
 `
 
-export interface StoreCounts {
-  accounts: number
-  sessions: number
-  accessTokens: number
-  apiKeys: number
-  sshKeys: number
-  pictures: number
-  securityLog: number
-  twoFactorEnabled: number
-}
+/** The counts a manifest names (the contract's shape, shown as they are). */
+export type StoreCounts = BackupCounts
 
 export interface SnapshotFacts {
   schemaVersion: number

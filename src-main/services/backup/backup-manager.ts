@@ -1,0 +1,154 @@
+import { readdirSync, statSync } from 'node:fs'
+import { unlink } from 'node:fs/promises'
+import { dirname, isAbsolute, join } from 'node:path'
+import type { DB } from '../../db/database.ts'
+import type { Clock } from '../clock.ts'
+import { ErrorCode, KeysteadError, validationError } from '../errors.ts'
+import type { SecretBox } from '../secret-box.ts'
+import type { SettingsStore } from '../settings-service.ts'
+import type { BackupProtection } from './age.ts'
+import { backupFileName } from './backup-format.ts'
+import type { BackupManifest } from './backup-format.ts'
+import { validateRecipient } from './backup-inputs.ts'
+import { createBackup } from './backup-service.ts'
+import type { ProgressListener } from './backup-service.ts'
+
+export const BackupFrequency = Object.freeze({ Daily: 'daily', Weekly: 'weekly' } as const)
+export type BackupFrequency = (typeof BackupFrequency)[keyof typeof BackupFrequency]
+export const KEEP_MIN = 1
+export const KEEP_MAX = 100
+const PERIOD_MS: Record<BackupFrequency, number> = { daily: 86_400_000, weekly: 7 * 86_400_000 }
+/** A scheduled backup later than its period plus this is overdue (the banner shows). */
+const OVERDUE_GRACE_MS = 6 * 3_600_000
+const STORE_KEY = 'backups'
+const SCHEDULED_NAME = /^keystead-backup-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z\.age$/
+
+export interface BackupSchedule {
+  enabled: boolean
+  folder: string | null
+  frequency: BackupFrequency
+  keep: number
+}
+
+export interface BackupResult {
+  at: number
+  ok: boolean
+  file: string | null
+  /** The refusal's reason when it failed (an i18n key under errors.). */
+  reason: string | null
+  message: string | null
+}
+
+interface StoredBackupSettings {
+  schedule: BackupSchedule
+  /** The public age recipient of the backup key (the secret identity is never kept). */
+  recipient: string | null
+  lastScheduled: BackupResult | null
+}
+
+const DEFAULTS: StoredBackupSettings = { schedule: { enabled: false, folder: null, frequency: 'daily', keep: 7 }, recipient: null, lastScheduled: null }
+
+export interface BackupManager {
+  getSchedule(): BackupSchedule
+  setSchedule(patch: Partial<BackupSchedule>): BackupSchedule
+  getRecipient(): string | null
+  setRecipient(recipient: string): string
+  lastScheduledResult(): BackupResult | null
+  isOverdue(): boolean
+  /** Writes a backup now (one at a time); `target` is the file the user chose. */
+  createBackupNow(input: { target: string; protection: BackupProtection; appVersion: string; onProgress?: ProgressListener }): Promise<BackupManifest>
+  /** Runs the scheduled backup when one is due (at start: the catch-up; then from a timer). */
+  runDueBackup(appVersion: string): Promise<BackupResult | null>
+}
+
+export function createBackupManager(deps: { db: DB; secretBox: SecretBox; store: SettingsStore; clock: Clock }): BackupManager {
+  const { db, secretBox, store, clock } = deps
+  let running: Promise<unknown> | null = null
+
+  const read = (): StoredBackupSettings => {
+    const stored = store.get(STORE_KEY) as Partial<StoredBackupSettings> | undefined
+    return { ...DEFAULTS, ...stored, schedule: { ...DEFAULTS.schedule, ...stored?.schedule } }
+  }
+  const write = (value: StoredBackupSettings): void => store.set(STORE_KEY, value)
+
+  async function exclusive<T>(work: () => Promise<T>): Promise<T> {
+    if (running) throw new KeysteadError(ErrorCode.Conflict, 'A backup is already being made; wait for it to finish.', { reason: 'backup.busy' })
+    const pending = work()
+    running = pending
+    try {
+      return await pending
+    } finally {
+      running = null
+    }
+  }
+
+  function make(target: string, protection: BackupProtection, appVersion: string, onProgress?: ProgressListener): Promise<BackupManifest> {
+    const databasePath = db.name
+    return createBackup({ databasePath, workDir: dirname(databasePath), secretBox, appVersion, target, protection, onProgress })
+  }
+
+  async function prune(folder: string, keep: number): Promise<void> {
+    const ours = readdirSync(folder).filter((name) => SCHEDULED_NAME.test(name)).sort()
+    for (const name of ours.slice(0, Math.max(0, ours.length - keep))) await unlink(join(folder, name)).catch(() => {})
+  }
+
+  return {
+    getSchedule: () => read().schedule,
+    setSchedule(patch) {
+      const current = read()
+      const next: BackupSchedule = { ...current.schedule, ...patch }
+      if (next.folder !== null) {
+        if (!isAbsolute(next.folder)) throw validationError('folder', 'backup.folderInvalid', 'Choose a folder by its full path.')
+        let isFolder = false
+        try {
+          isFolder = statSync(next.folder).isDirectory()
+        } catch {
+          isFolder = false
+        }
+        if (!isFolder) throw validationError('folder', 'backup.folderInvalid', 'This folder does not exist.')
+      }
+      if (next.frequency !== 'daily' && next.frequency !== 'weekly') throw validationError('frequency', 'backup.frequencyInvalid', 'Choose daily or weekly.')
+      if (!Number.isInteger(next.keep) || next.keep < KEEP_MIN || next.keep > KEEP_MAX) {
+        throw validationError('keep', 'backup.keepRange', `Keep from ${KEEP_MIN} to ${KEEP_MAX} backups.`, { min: KEEP_MIN, max: KEEP_MAX })
+      }
+      if (next.enabled && !next.folder) throw validationError('folder', 'backup.folderRequired', 'Choose the folder for scheduled backups.')
+      if (next.enabled && !current.recipient) throw validationError('recipient', 'backup.keyRequired', 'Scheduled backups need a backup key: create one first.')
+      write({ ...current, schedule: next })
+      return next
+    },
+    getRecipient: () => read().recipient,
+    setRecipient(recipient) {
+      const valid = validateRecipient(recipient)
+      write({ ...read(), recipient: valid })
+      return valid
+    },
+    lastScheduledResult: () => read().lastScheduled,
+    isOverdue() {
+      const { schedule, lastScheduled } = read()
+      if (!schedule.enabled) return false
+      if (lastScheduled && !lastScheduled.ok) return true
+      const lastOk = lastScheduled?.ok ? lastScheduled.at : null
+      return lastOk === null ? false : clock() - lastOk > PERIOD_MS[schedule.frequency] + OVERDUE_GRACE_MS
+    },
+    createBackupNow: (input) => exclusive(() => make(input.target, input.protection, input.appVersion, input.onProgress)),
+    async runDueBackup(appVersion) {
+      const settings = read()
+      const { schedule, recipient, lastScheduled } = settings
+      if (!schedule.enabled || !schedule.folder || !recipient || running) return null
+      if (lastScheduled && clock() - lastScheduled.at < PERIOD_MS[schedule.frequency]) return null
+      const at = clock()
+      const target = join(schedule.folder, backupFileName(new Date(at)))
+      let result: BackupResult
+      try {
+        await exclusive(() => make(target, { kind: 'recipients', recipients: [recipient] }, appVersion))
+        await prune(schedule.folder, schedule.keep)
+        result = { at, ok: true, file: target, reason: null, message: null }
+      } catch (error) {
+        const reason = error instanceof KeysteadError ? (error.reason ?? null) : null
+        result = { at, ok: false, file: null, reason, message: (error as Error).message }
+      }
+      write({ ...read(), lastScheduled: result })
+      return result
+    },
+  }
+}

@@ -1,0 +1,31 @@
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import type { BackupProtectionInput, BackupSchedule, BackupStatus, BackupUnlockInput, CreatedBackup, CreatedBackupKey, VerifiedBackupView } from '../../../src-preload/contract/backups.ts'
+import { getApi, unwrap } from '../api.ts'
+
+/** Settings -> Backups: the status (schedule, backup key, last scheduled result) and the actions. */
+export const useBackupsStore = defineStore('backups', () => {
+  const status = ref<BackupStatus | null>(null)
+  const api = () => getApi().backups
+
+  async function load(): Promise<BackupStatus> {
+    status.value = await unwrap(api().getBackupStatus())
+    return status.value
+  }
+  const createBackup = (protection: BackupProtectionInput): Promise<CreatedBackup | null> => unwrap(api().createBackup({ protection }))
+  async function createBackupKey(): Promise<CreatedBackupKey> {
+    const key = await unwrap(api().createBackupKey())
+    await load()
+    return key
+  }
+  const saveBackupKey = (identity: string): Promise<{ file: string } | null> => unwrap(api().saveBackupKey({ identity }))
+  async function setRecipient(recipient: string): Promise<void> {
+    status.value = await unwrap(api().setRecipient({ recipient }))
+  }
+  async function setSchedule(patch: Partial<BackupSchedule>): Promise<void> {
+    status.value = await unwrap(api().setSchedule(patch))
+  }
+  const verifyBackup = (unlock: BackupUnlockInput): Promise<VerifiedBackupView | null> => unwrap(api().verifyBackup({ unlock }))
+
+  return { status, load, createBackup, createBackupKey, saveBackupKey, setRecipient, setSchedule, verifyBackup }
+})
