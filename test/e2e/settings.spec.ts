@@ -1,21 +1,13 @@
 import { findFreePort, occupyPort } from '../fixtures/free-port.ts'
 import { expectAccessible, SCREENSHOT_DIR } from './a11y.ts'
 import { expect, test } from './bridge.ts'
+import { openSettingsAsAlice } from './open-settings.ts'
 
 test.setTimeout(120_000)
 
 test('settings: theme, local API on a port, refusals, copy the curl example, session lifetimes', async ({ app }) => {
-  await app.test.core.services!.accounts.createAccount({ username: 'alice', password: 'wonderland 1', fullName: 'Alice Liddell' })
-  const page = await app.openWindow()
-  await page.getByLabel('Username').fill('alice')
-  await page.getByLabel('Password').fill('wonderland 1')
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await expect(page.getByRole('heading', { name: 'Profile' })).toBeVisible()
-
   // Reached from the profile menu.
-  await page.getByTestId('profile-menu').click()
-  await page.getByRole('menuitem', { name: 'Settings', exact: true }).click()
-  await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible()
+  const page = await openSettingsAsAlice(app)
   await expect(page.getByLabel('Same as the system')).toBeChecked()
   await expect(page.getByTestId('api-status')).toHaveText('The local API is off.')
 

@@ -12,13 +12,13 @@ import { openTestServices } from '../fixtures/test-services.ts'
 
 /**
  * Crash safety of backups: a child restoring a backup over a store is killed with SIGKILL at a
- * random moment KEYSTEAD_RESTORE_KILLS times (50 by default); after every kill the data folder
+ * random moment KEYSTEAD_RESTORE_KILLS times (100 at full size, 12 at CI size in `npm test`); after every kill the data folder
  * holds the old store or the new one, whole (integrity_check ok, every row of one or the other).
- * A child making a backup is killed KEYSTEAD_BACKUP_KILLS times (20): the final name never holds a
+ * A child making a backup is killed KEYSTEAD_BACKUP_KILLS times (30; 5 at CI size): the final name never holds a
  * half file. KEYSTEAD_BACKUP_CRASH_ROWS (3000) sets the stores' bulk, so the work takes a while.
  */
-const RESTORE_KILLS = Number(process.env.KEYSTEAD_RESTORE_KILLS ?? 50)
-const BACKUP_KILLS = Number(process.env.KEYSTEAD_BACKUP_KILLS ?? 20)
+const RESTORE_KILLS = Number(process.env.KEYSTEAD_RESTORE_KILLS ?? 100)
+const BACKUP_KILLS = Number(process.env.KEYSTEAD_BACKUP_KILLS ?? 30)
 const ROWS = Number(process.env.KEYSTEAD_BACKUP_CRASH_ROWS ?? 3000)
 const CHILD = join(import.meta.dirname, 'backup-crash-child.ts')
 const PASSPHRASE = 'crash test passphrase'
@@ -137,7 +137,7 @@ describe('SIGKILL during restore', () => {
     }
     console.log(`restore kills: ${RESTORE_KILLS} (seed ${seed}, restore ${spanMs} ms): old store ${seen.old}, new store ${seen.new}`)
     expect(seen.old + seen.new).toBe(RESTORE_KILLS)
-  })
+  }, 3_600_000)
 })
 
 describe('SIGKILL during backup', () => {
@@ -161,5 +161,5 @@ describe('SIGKILL during backup', () => {
     }
     const leftovers = readdirSync(dir.path).filter((name) => name.startsWith('.made.age.'))
     console.log(`backup kills: ${BACKUP_KILLS} (seed ${seed}, backup ${spanMs} ms): ${finished} finished before the kill, ${leftovers.length} temporary files left (never under the final name)`)
-  })
+  }, 3_600_000)
 })

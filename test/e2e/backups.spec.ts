@@ -1,0 +1,65 @@
+import { statSync } from 'node:fs'
+import { join } from 'node:path'
+import { expectAccessible, SCREENSHOT_DIR } from './a11y.ts'
+import { expect, test } from './bridge.ts'
+import { openSettingsAsAlice } from './open-settings.ts'
+
+test.setTimeout(180_000)
+
+test('settings -> backups: a backup key shown once, back up now with a passphrase asked twice, verify it', async ({ app }) => {
+  const page = await openSettingsAsAlice(app)
+  const backups = page.getByTestId('settings-backups')
+  await expect(backups.getByRole('heading', { name: 'Backups', exact: true })).toBeVisible()
+  await expect(backups.getByText('No backup key yet.')).toBeVisible()
+
+  // The backup key: shown once, saved to a file only its owner reads; the recipient is kept.
+  await backups.getByRole('button', { name: 'Create a backup key' }).click()
+  await expect(backups.getByTestId('backup-identity')).toHaveText(/^AGE-SECRET-KEY-1[0-9A-Z]{58}$/)
+  const keyFile = join(app.dataDir, 'backup-key.txt')
+  app.test.platform.nextSavePaths.push(keyFile)
+  await backups.getByRole('button', { name: 'Save to a file…' }).click()
+  await expect(backups.getByText(`Saved to ${keyFile} (readable by you only).`)).toBeVisible()
+  expect(statSync(keyFile).mode & 0o777).toBe(0o600)
+  await expect(backups.getByTestId('backup-recipient')).toHaveText(app.test.core.services!.backups.getRecipient()!)
+  await backups.getByRole('button', { name: 'Done' }).click()
+  await expect(backups.getByTestId('backup-identity')).toHaveCount(0)
+
+  // Back up now: the two passphrases must match (checked at the field), then the file is written.
+  const now = backups.getByTestId('backup-now')
+  await now.getByLabel('Passphrase', { exact: true }).fill('a long backup passphrase')
+  await now.getByLabel('Passphrase again').fill('a long backup passphrase?')
+  await now.getByRole('button', { name: 'Back up now…' }).click()
+  await expect(now.getByText('The two passphrases are not the same.')).toBeVisible()
+  await now.getByLabel('Passphrase again').fill('a long backup passphrase')
+  const file = join(app.dataDir, 'manual.age')
+  app.test.platform.nextSavePaths.push(file)
+  await now.getByRole('button', { name: 'Back up now…' }).click()
+  await expect(now.getByText('The backup was saved.')).toBeVisible({ timeout: 60_000 })
+  await expect(now.getByTestId('backup-manifest')).toContainText('1 accounts')
+
+  // Verify it with a wrong passphrase (its own message), then the right one.
+  const verify = backups.getByTestId('backup-verify')
+  await verify.getByLabel('Passphrase', { exact: true }).fill('not the passphrase')
+  app.test.platform.nextOpenPaths.push(file)
+  await verify.getByRole('button', { name: 'Verify a backup…' }).click()
+  await expect(verify.getByText('The passphrase does not open this backup.')).toBeVisible({ timeout: 60_000 })
+  await verify.getByLabel('Passphrase', { exact: true }).fill('a long backup passphrase')
+  app.test.platform.nextOpenPaths.push(file)
+  await verify.getByRole('button', { name: 'Verify a backup…' }).click()
+  await expect(verify.getByText('The backup is usable.')).toBeVisible({ timeout: 60_000 })
+
+  // Scheduled backups: a folder that does not exist is refused at its field.
+  const schedule = backups.getByTestId('backup-schedule')
+  await schedule.getByLabel('Make backups on a schedule').check()
+  await schedule.getByLabel('Folder').fill('/no/such/folder')
+  await schedule.getByRole('button', { name: 'Save' }).click()
+  await expect(schedule.getByText('This folder does not exist (give its full path).')).toBeVisible()
+  await schedule.getByLabel('Folder').fill(app.dataDir)
+  await schedule.getByRole('button', { name: 'Save' }).click()
+  await expect(schedule.getByText('Saved.')).toBeVisible()
+  expect(app.test.core.services!.backups.getSchedule()).toMatchObject({ enabled: true, folder: app.dataDir, frequency: 'daily', keep: 7 })
+
+  await expectAccessible(page, 'settings backups')
+  await backups.scrollIntoViewIfNeeded()
+  await backups.screenshot({ path: `${SCREENSHOT_DIR}/settings-backups.png` })
+})
