@@ -83,12 +83,17 @@ if (!app.requestSingleInstanceLock()) {
     })
     mainWindow.once('show', () => {
       // The quick check reads the whole file: run it once the window is on screen.
+      // It runs on a worker thread with its own read-only connection: the window answers meanwhile.
       setTimeout(() => {
         const before = core!.status().state
-        const status = core!.checkIntegrity()
-        if (before === 'ready' && status.state === 'error') {
-          for (const win of BrowserWindow.getAllWindows()) win.webContents.send(eventChannels.appStatusChanged, status)
-        }
+        core!.checkIntegrity().then(
+          (status) => {
+            if (before === 'ready' && status.state === 'error') {
+              for (const win of BrowserWindow.getAllWindows()) win.webContents.send(eventChannels.appStatusChanged, status)
+            }
+          },
+          (error: unknown) => log.error('The quick check failed to run', error),
+        )
       }, 50)
     })
   }).catch((error: unknown) => {
