@@ -4,6 +4,7 @@ import type { SessionEndedEvent } from '../src-preload/contract/api.ts'
 import type { AppStatus } from '../src-preload/contract/models.ts'
 import { checkDatabaseQuickly, DATABASE_FILE_NAME, DatabaseOpenError, openDatabase } from './db/database.ts'
 import type { DB } from './db/database.ts'
+import { checkDatabaseInWorker, DatabaseWorkerError } from './db/database-worker.ts'
 import { migrateDatabase } from './db/migrate.ts'
 import { createServicesCredentialVerifier } from './http/credentials.ts'
 import type { CredentialVerifier } from './http/credentials.ts'
@@ -66,8 +67,12 @@ export interface AppCore {
   readonly windows: WindowSessions
   readonly invoke: Invoker
   readonly channelNames: string[]
-  /** `PRAGMA quick_check`, run after the first window is shown; on failure the status turns to an error. */
-  checkIntegrity(): AppStatus
+  /**
+   * `PRAGMA quick_check`, run after the first window is shown, on a worker thread with its own
+   * read-only connection (the event loop keeps answering the window); on failure the status turns
+   * to DB_CORRUPT. Resolves to the status after the check.
+   */
+  checkIntegrity(): Promise<AppStatus>
   /** A window closed: forget its session (the session itself stays valid until it expires or is revoked). */
   forgetWindow(windowId: number): void
   /** The local REST API as the settings run it. */
@@ -166,10 +171,19 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
     invoke,
     channelNames: listChannels(),
     localApi,
-    checkIntegrity() {
+    async checkIntegrity() {
       if (!db || status.state !== 'ready') return status
-      const result = checkDatabaseQuickly(db)
-      if (!result.ok) {
+      let result: { ok: true } | { ok: false; problems: string[] }
+      try {
+        result = await checkDatabaseInWorker(databasePath)
+      } catch (error) {
+        if (!(error instanceof DatabaseWorkerError)) throw error
+        // The thread itself could not run (not a finding about the file): check on this thread rather than not at all.
+        options.log.error('The quick check could not run on a worker thread; running it here', error.message)
+        if (!db) return status
+        result = checkDatabaseQuickly(db)
+      }
+      if (!result.ok && status.state === 'ready') {
         options.log.error('The database failed its quick check', result.problems.slice(0, 5).join('; '))
         status = {
           state: 'error',
@@ -206,6 +220,7 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
 
       stopSessionCheck()
       db?.close()
+      db = null
     },
   }
 }

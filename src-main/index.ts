@@ -1,6 +1,6 @@
 import { app, BrowserWindow, ipcMain, net, protocol, session } from 'electron'
 import Store from 'electron-store'
-import { join } from 'node:path'
+import path, { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { eventChannels } from '../src-preload/contract/api.ts'
 import { startAppCore } from './core.ts'
@@ -46,7 +46,7 @@ if (!app.requestSingleInstanceLock()) {
   app.whenReady().then(async () => {
     const rendererDir = join(import.meta.dirname, '../renderer')
     protocol.handle(APP_SCHEME, async (request) => {
-      const file = resolveAppUrlToPath(request.url, rendererDir, join)
+      const file = resolveAppUrlToPath(request.url, rendererDir, path)
       if (!file) return new Response('Not found', { status: 404 })
       const response = await net.fetch(pathToFileURL(file).toString())
       const headers = new Headers(response.headers)
@@ -83,12 +83,17 @@ if (!app.requestSingleInstanceLock()) {
     })
     mainWindow.once('show', () => {
       // The quick check reads the whole file: run it once the window is on screen.
+      // It runs on a worker thread with its own read-only connection: the window answers meanwhile.
       setTimeout(() => {
         const before = core!.status().state
-        const status = core!.checkIntegrity()
-        if (before === 'ready' && status.state === 'error') {
-          for (const win of BrowserWindow.getAllWindows()) win.webContents.send(eventChannels.appStatusChanged, status)
-        }
+        core!.checkIntegrity().then(
+          (status) => {
+            if (before === 'ready' && status.state === 'error') {
+              for (const win of BrowserWindow.getAllWindows()) win.webContents.send(eventChannels.appStatusChanged, status)
+            }
+          },
+          (error: unknown) => log.error('The quick check failed to run', error),
+        )
       }, 50)
     })
   }).catch((error: unknown) => {
