@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises'
+import { open, rm } from 'node:fs/promises'
 import { z } from 'zod'
 import type { AuditApi } from '../../src-preload/contract/audit.ts'
 import { SECURITY_LOG_MAX_KIND_FILTER, SECURITY_LOG_MAX_PAGE_SIZE, SecurityEventKind } from '../services/audit-service.ts'
@@ -28,12 +28,21 @@ export function createAuditHandlers(): DomainHandlers<AuditApi> {
         filters: [input.format === 'csv' ? { name: 'CSV', extensions: ['csv'] } : { name: 'JSON', extensions: ['json'] }],
       })
       if (!path) return { status: 'cancelled' as const }
-      const { content, count } = ctx.services.audit.exportSecurityEvents(ctx.session.account_id, input.format, input.kinds)
-      // Owner-only: the log tells when and from where the account was used.
+      const exported = ctx.services.audit.exportSecurityEvents(ctx.session.account_id, input.format, input.kinds)
+      const writeFailed = () => new KeysteadError(ErrorCode.Unavailable, 'The file could not be written. Choose another folder.', { reason: 'audit.writeFailed' })
+      // Owner-only: the log tells when and from where the account was used. Written a page at a time
+      // (a long log never sits on the event loop in one piece); a file left half-written is removed.
+      const file = await open(path, 'w', 0o600).catch(() => {
+        throw writeFailed()
+      })
+      let count: number
       try {
-        await writeFile(path, content, { encoding: 'utf8', mode: 0o600 })
+        count = (await exported.writeTo(async (chunk) => void (await file.write(chunk, null, 'utf8')))).count
+        await file.close()
       } catch {
-        throw new KeysteadError(ErrorCode.Unavailable, 'The file could not be written. Choose another folder.', { reason: 'audit.writeFailed' })
+        await file.close().catch(() => {})
+        await rm(path, { force: true }).catch(() => {})
+        throw writeFailed()
       }
       ctx.services.audit.recordSecurityEvent({
         accountId: ctx.session.account_id,
