@@ -56,6 +56,34 @@ export function writeTransaction<T>(db: DB, work: () => T): T {
   return db.transaction(work).immediate()
 }
 
+/**
+ * For a connection nothing else uses while it waits (the command line): runs `work`, which may await,
+ * inside one write transaction (BEGIN IMMEDIATE; transactions inside it become savepoints), hands its
+ * result to `deliver` (e.g. writes the recovery codes file), and commits only when `deliver` succeeded.
+ * When `deliver` fails, everything `work` changed is rolled back: no database change without its file.
+ * When `work` itself fails, what it recorded (a failed attempt, for the throttle) is committed as usual.
+ * Never use it on the app's shared connection: another handler's statements would join the transaction.
+ */
+export async function writeTransactionDelivered<T>(db: DB, work: () => Promise<T>, deliver: (result: T) => Promise<void>): Promise<T> {
+  if (db.inTransaction) throw new Error('writeTransactionDelivered cannot run inside another transaction')
+  db.exec('BEGIN IMMEDIATE')
+  let result: T
+  try {
+    result = await work()
+  } catch (error) {
+    if (db.inTransaction) db.exec('COMMIT')
+    throw error
+  }
+  try {
+    await deliver(result)
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK')
+    throw error
+  }
+  db.exec('COMMIT')
+  return result
+}
+
 /** `PRAGMA quick_check`; costs ~0.2-0.8 s on a large file, so it runs after the first window. */
 export function checkDatabaseQuickly(db: DB): { ok: true } | { ok: false; problems: string[] } {
   try {

@@ -1,9 +1,9 @@
-import { writeFile } from 'node:fs/promises'
 import { z } from 'zod'
 import type { AuditApi } from '../../src-preload/contract/audit.ts'
 import { SECURITY_LOG_MAX_KIND_FILTER, SECURITY_LOG_MAX_PAGE_SIZE, SecurityEventKind } from '../services/audit-service.ts'
 import { toISO } from '../services/clock.ts'
 import { ErrorCode, KeysteadError } from '../services/errors.ts'
+import { writeSecretFile } from '../services/secret-file.ts'
 import { sessionHandler } from './guard.ts'
 import type { DomainHandlers } from './guard.ts'
 
@@ -29,10 +29,11 @@ export function createAuditHandlers(): DomainHandlers<AuditApi> {
       })
       if (!path) return { status: 'cancelled' as const }
       const { content, count } = ctx.services.audit.exportSecurityEvents(ctx.session.account_id, input.format, input.kinds)
-      // Owner-only: the log tells when and from where the account was used.
+      // Owner-only: the log tells when and from where the account was used. The dialog asked before replacing a file.
       try {
-        await writeFile(path, content, { encoding: 'utf8', mode: 0o600 })
-      } catch {
+        await writeSecretFile(path, content, { overwrite: true })
+      } catch (error) {
+        if (error instanceof KeysteadError && error.reason !== 'secretFile.unwritable') throw error
         throw new KeysteadError(ErrorCode.Unavailable, 'The file could not be written. Choose another folder.', { reason: 'audit.writeFailed' })
       }
       ctx.services.audit.recordSecurityEvent({
