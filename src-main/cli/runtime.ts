@@ -93,6 +93,7 @@ export function createCliRuntime(io: CliIO): CliRuntime {
         allowCreate: options.allowCreate ?? false,
         // The weak-test-KDF warning only where a password gets hashed, so other output stays one line.
         warn: (line) => (options.hashesPasswords ? io.writeErr(`${line}\n`) : undefined),
+        notice: (line) => io.writeErr(`${line}\n`),
       })
       try {
         return await work(context.services, context)

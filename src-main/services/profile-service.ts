@@ -1,6 +1,7 @@
 import type { DeleteAccountInput, Profile, PublicProfile, UpdateProfileInput } from '../../src-preload/contract/profile.ts'
 import type { DB } from '../db/database.ts'
 import { writeTransaction } from '../db/database.ts'
+import { discardMigrationBackup } from '../db/migration-backup.ts'
 import { deleteAccountPicture, findAccountPicture, upsertAccountPicture } from '../db/repositories/account-pictures-repo.ts'
 import {
   deleteAccountRow,
@@ -122,6 +123,12 @@ export function createProfileService(deps: {
       db.pragma('wal_checkpoint(TRUNCATE)')
     } catch {
       // Another connection (the CLI or the app) may hold a read lock; the next checkpoint completes it.
+    }
+    // The copy taken before a migration still holds the account: it goes too (else at the next start's quick check).
+    try {
+      discardMigrationBackup(db)
+    } catch {
+      // The account is gone from the database either way; the start-up check wipes the copy again.
     }
     if (sessionIds.length > 0) events.emit('sessionsEnded', { sessionIds, reason: 'account-deleted' })
     return sessionIds.length
