@@ -102,8 +102,9 @@ export function createCliRuntime(io: CliIO): CliRuntime {
       }
     },
     async readSecret(what, field) {
-      if (io.stdinIsTTY) io.writeErr(`${what} (typed text is visible; press Enter): `)
-      const value = await io.readStdinLine()
+      // On a terminal the echo is off (nothing shows while typing); from a pipe the first line is read.
+      if (io.stdinIsTTY) io.writeErr(`${what} (not shown while you type; press Enter): `)
+      const value = io.stdinIsTTY ? await io.readHiddenLine() : await io.readStdinLine()
       if (value.length === 0) throw validationError(field, 'cli.secretEmpty', `No ${what.toLowerCase()} arrived on standard input.`)
       return value
     },
