@@ -1,4 +1,3 @@
-import { chmod, writeFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import QRCode from 'qrcode'
 import { z } from 'zod'
@@ -6,6 +5,7 @@ import type { RecoveryCodesBatch, SecurityApi, SecurityOverview } from '../../sr
 import { PASSWORD_MAX_LENGTH } from '../services/account-rules.ts'
 import { ErrorCode, KeysteadError } from '../services/errors.ts'
 import { formatRecoveryCodesFile, recoveryCodesFileName } from '../services/recovery-codes.ts'
+import { writeSecretFile } from '../services/secret-file.ts'
 import { formatTOTPSecret } from '../services/totp.ts'
 import { SensitiveAction } from '../services/sensitive-actions.ts'
 import { sensitiveHandler, sessionHandler } from './guard.ts'
@@ -93,8 +93,8 @@ export function createSecurityHandlers(): DomainHandlers<SecurityApi> {
         filters: [{ name: 'Text', extensions: ['txt'] }],
       })
       if (!path) return { saved: false as const }
-      await writeFile(path, formatRecoveryCodesFile(account.username, batch.codes, batch.createdAt), { encoding: 'utf8', mode: 0o600 })
-      await chmod(path, 0o600)
+      // The save dialog already asked before replacing a file; links and other users' files are still refused.
+      await writeSecretFile(path, formatRecoveryCodesFile(account.username, batch.codes, batch.createdAt), { overwrite: true })
       return { saved: true as const, fileName: basename(path) }
     }),
     finishRecoveryCodes: sessionHandler(z.null(), (ctx) => {

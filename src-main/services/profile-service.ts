@@ -2,6 +2,7 @@ import type { DeleteAccountInput, Profile, PublicProfile, UpdateProfileInput } f
 import type { DB } from '../db/database.ts'
 import { writeTransaction } from '../db/database.ts'
 import { checkpointDatabaseInWorker } from '../db/database-worker.ts'
+import { discardMigrationBackup } from '../db/migration-backup.ts'
 import { deleteAccountPicture, findAccountPicture, upsertAccountPicture } from '../db/repositories/account-pictures-repo.ts'
 import {
   ACCOUNT_GROWING_TABLES,
@@ -147,6 +148,12 @@ export function createProfileService(deps: {
     })
     sessionsEnded += endSessions(lateSessions)
     await checkpointFreedPages()
+    // The copy taken before a migration still holds the account: it goes too (else at the next start's quick check).
+    try {
+      discardMigrationBackup(db)
+    } catch {
+      // The account is gone from the database either way; the start-up check wipes the copy again.
+    }
     return sessionsEnded
   }
 
