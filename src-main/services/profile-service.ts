@@ -40,7 +40,7 @@ import type { EventHub } from './events.ts'
 import { processPicture, toDataURL } from './picture-pipeline.ts'
 import { DATA_FOLDER_ACTOR, requireSensitiveAction, SensitiveAction, sessionActor } from './sensitive-actions.ts'
 import type { SensitiveActionContext, SensitiveActor } from './sensitive-actions.ts'
-import { repeatInSlices, SLICE_ROWS } from './slices.ts'
+import { repeatInSlices } from './slices.ts'
 
 /** The same shapes as the contract's: the CLI and REST API pass them straight through too. */
 export type ProfileUpdate = UpdateProfileInput
@@ -118,7 +118,7 @@ export function createProfileService(deps: {
    * can have thousands of sessions, tokens and log entries, and secure_delete overwrites every freed
    * page, so the rows go in slices (one short transaction each, the event loop runs in between):
    * sessions first (the account is signed out everywhere before anything else goes), then the other
-   * growing tables, then one transaction records the deletion and removes the account row, the
+   * growing tables (each slice sized to take a few milliseconds), then one transaction records the deletion and removes the account row, the
    * cascade taking the rest. Stopped half-way (a crash), the account is still there, signed out, with
    * fewer rows; deleting it again finishes the job. Last, a worker thread's connection checkpoints the
    * WAL so the zeroed pages replace the old ones in the main file too.
@@ -128,9 +128,9 @@ export function createProfileService(deps: {
       if (sessionIds.length > 0) events.emit('sessionsEnded', { sessionIds, reason: 'account-deleted' })
       return sessionIds.length
     }
-    let sessionsEnded = await repeatInSlices(() => endSessions(writeTransaction(db, () => deleteAccountSessionsSlice(db, account.id, SLICE_ROWS))))
+    let sessionsEnded = await repeatInSlices((limit) => endSessions(writeTransaction(db, () => deleteAccountSessionsSlice(db, account.id, limit))))
     for (const table of ACCOUNT_GROWING_TABLES) {
-      await repeatInSlices(() => writeTransaction(db, () => deleteAccountRowsSlice(db, table, account.id, SLICE_ROWS)))
+      await repeatInSlices((limit) => writeTransaction(db, () => deleteAccountRowsSlice(db, table, account.id, limit)))
     }
     const lateSessions = writeTransaction(db, () => {
       // Recorded first, then removed with everything else: the log goes with the account.

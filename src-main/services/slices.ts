@@ -4,21 +4,36 @@
  * loop between them, so the window's requests are answered meanwhile.
  */
 
-/** Rows one slice deletes or reads: a few milliseconds of work on the bench machine. */
+/** Rows one page of a read holds (an export's page). */
 export const SLICE_ROWS = 500
+
+/** How long one slice of a write may take: the size adapts so that a slice stays near this. */
+export const SLICE_TARGET_MS = 8
 
 /** Lets the event loop run everything that is waiting (timers, I/O, IPC) before the next slice. */
 export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve))
 }
 
-/** Runs `slice` until it reports fewer than `rows` rows, yielding between slices; returns the rows in all. */
-export async function repeatInSlices(slice: () => number, rows = SLICE_ROWS): Promise<number> {
+/**
+ * Runs `slice(limit)` (it handles up to `limit` rows and returns how many it did) until one does fewer
+ * than asked, yielding between slices. The limit adapts to the machine: halved after a slice slower
+ * than SLICE_TARGET_MS (random index pages on a large file, a slow disk's sync), doubled after a quick
+ * one, within [minRows, maxRows]. Returns the rows done in all.
+ */
+export async function repeatInSlices(slice: (limit: number) => number, options: { initialRows?: number; minRows?: number; maxRows?: number } = {}): Promise<number> {
+  const minRows = options.minRows ?? 16
+  const maxRows = options.maxRows ?? 4096
+  let limit = options.initialRows ?? 256
   let total = 0
   for (;;) {
-    const done = slice()
+    const started = performance.now()
+    const done = slice(limit)
+    const tookMs = performance.now() - started
     total += done
-    if (done < rows) return total
+    if (done < limit) return total
+    if (tookMs > SLICE_TARGET_MS) limit = Math.max(minRows, Math.floor(limit / 2))
+    else if (tookMs < SLICE_TARGET_MS / 2) limit = Math.min(maxRows, limit * 2)
     await yieldToEventLoop()
   }
 }
