@@ -1,4 +1,5 @@
-import { DatabaseOpenError, writeTransaction } from './database.ts'
+import { DatabaseOpenError, ensureOwnerOnlyFile, writeTransaction } from './database.ts'
+import { wipeFile } from './migration-backup.ts'
 import type { DB } from './database.ts'
 import { migrations as allMigrations } from './migrations/index.ts'
 import type { Migration } from './migrations/types.ts'
@@ -43,6 +44,9 @@ export async function migrateDatabase(db: DB, options: MigrateOptions = {}): Pro
   const pending = list.filter((m) => m.version > from)
   let backupPath: string | null = null
   if (pending.length > 0 && from > 0 && options.backupPath) {
+    // Whatever is at the path (an older copy, a stray file, a link) goes first; the copy is made 0600 before SQLite writes it.
+    wipeFile(options.backupPath)
+    ensureOwnerOnlyFile(options.backupPath)
     await db.backup(options.backupPath)
     backupPath = options.backupPath
   }

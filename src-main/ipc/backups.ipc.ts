@@ -11,7 +11,8 @@ import { generateBackupKey } from '../services/backup/age.ts'
 import { validationError } from '../services/errors.ts'
 import type { Services } from '../services/index.ts'
 import { writeSecretFile } from '../services/secret-file.ts'
-import { sessionHandler } from './guard.ts'
+import { SensitiveAction } from '../services/sensitive-actions.ts'
+import { sensitiveHandler, sessionHandler } from './guard.ts'
 import type { DomainHandlers, SessionHandlerContext } from './guard.ts'
 
 // Shapes only; the rules are the backup services'.
@@ -83,8 +84,8 @@ export function createBackupsHandlers(): DomainHandlers<BackupsApi> {
       const manifest = await ctx.services.backups.createBackupNow({ target, protection, appVersion: ctx.platform.appVersion })
       return { file: target, manifest: manifestView(manifest) }
     }),
-    createBackupKey: adminHandler(z.null(), async (ctx) => {
-      ctx.services.auth.requireRecentAuth(ctx.session)
+    createBackupKey: sensitiveHandler(SensitiveAction.BackupKeyCreate, z.null(), async (ctx) => {
+      requireAdministrator(ctx.services.db, ctx.session.account_id)
       const key = await generateBackupKey()
       ctx.services.backups.setRecipient(key.recipient)
       return key

@@ -1,16 +1,17 @@
 import { randomBytes } from 'node:crypto'
 import { constants } from 'node:fs'
-import { lstat, open, rename, unlink } from 'node:fs/promises'
+import type { Stats } from 'node:fs'
+import { link, lstat, open, rename, unlink } from 'node:fs/promises'
 import type { FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { ErrorCode, KeysteadError } from './errors.ts'
 
 /**
- * The one way to write a secret-bearing file (agreed interface, see BRIEF: issue 13 owns it; this
- * is the minimal version the integrator keeps one of). A temporary file 0600 made with O_EXCL in
- * the target's folder, fsynced, then renamed over the target: a crash never leaves a half file
- * under the final name. A symlink at the final path is never followed, a target owned by another
- * user is refused.
+ * The one way Keystead writes a file that holds a secret (recovery codes, the QR code of a TOTP
+ * secret, exports, logs): a new temporary file created 0600 with O_EXCL|O_NOFOLLOW in the target's
+ * folder, written and fsynced, then renamed over the target, then the folder fsynced. The final path
+ * is never followed when it is a symbolic link, a file owned by another user is never replaced, and
+ * without `overwrite` an existing file is never replaced (link(2) refuses atomically).
  */
 export interface SecretFileOptions {
   /** Replace an existing regular file we own; never a symlink. */
@@ -24,71 +25,127 @@ export interface SecretFileWriter {
   abort(): Promise<void>
 }
 
-function fileError(target: string, reason: string, message: string): KeysteadError {
-  return new KeysteadError(reason === 'secretFile.exists' ? ErrorCode.Conflict : ErrorCode.Validation, message, { field: 'file', reason, params: { file: target } })
+export const SECRET_FILE_MODE = 0o600
+
+const ownUid = (): number | null => (typeof process.getuid === 'function' ? process.getuid() : null)
+
+function refuse(code: ErrorCode, reason: string, message: string): KeysteadError {
+  return new KeysteadError(code, message, { field: 'file', reason })
 }
 
-async function assertTargetUsable(target: string, options: SecretFileOptions): Promise<void> {
-  let stats
+function unwritable(target: string, error: unknown): KeysteadError {
+  if (error instanceof KeysteadError) return error
+  return refuse(ErrorCode.Validation, 'secretFile.unwritable', `Cannot write ${target}: ${(error as Error).message}`)
+}
+
+async function lstatOrNull(path: string): Promise<Stats | null> {
   try {
-    stats = await lstat(target)
+    return await lstat(path)
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
-    throw fileError(target, 'secretFile.unwritable', `Cannot write ${target}: ${(error as Error).message}`)
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw error
   }
-  if (stats.isSymbolicLink()) throw fileError(target, 'secretFile.symlink', `${target} is a symbolic link; Keystead does not write secrets through links.`)
-  if (!stats.isFile()) throw fileError(target, 'secretFile.notAFile', `${target} exists and is not a regular file.`)
-  if (typeof process.getuid === 'function' && stats.uid !== process.getuid()) {
-    throw fileError(target, 'secretFile.foreignOwner', `${target} belongs to another user; Keystead does not replace it.`)
+}
+
+/** Refuses a target we must not replace; returns whether something is there. */
+async function inspectTarget(target: string, overwrite: boolean): Promise<boolean> {
+  const stats = await lstatOrNull(target)
+  if (!stats) return false
+  if (stats.isSymbolicLink()) {
+    throw refuse(ErrorCode.Validation, 'secretFile.symlink', `${target} is a symbolic link; Keystead does not write secrets through links. Choose another file.`)
   }
-  if (!options.overwrite) throw fileError(target, 'secretFile.exists', `${target} already exists; choose another file.`)
+  const uid = ownUid()
+  if (uid !== null && stats.uid !== uid) {
+    throw refuse(ErrorCode.Validation, 'secretFile.notOwned', `${target} belongs to another user; Keystead does not replace it. Choose another file.`)
+  }
+  if (!stats.isFile()) {
+    throw refuse(ErrorCode.Validation, 'secretFile.notRegularFile', `${target} is not a regular file. Choose another file.`)
+  }
+  if (!overwrite) {
+    throw refuse(ErrorCode.Conflict, 'secretFile.exists', `${target} already exists; choose another file or allow replacing it.`)
+  }
+  return true
+}
+
+async function syncFolder(folder: string): Promise<void> {
+  let handle: FileHandle | null = null
+  try {
+    handle = await open(folder, constants.O_RDONLY | (constants.O_DIRECTORY ?? 0))
+    await handle.sync()
+  } catch (error) {
+    // Windows cannot open a folder for fsync; everywhere else a failure is real.
+    if (process.platform !== 'win32') throw error
+  } finally {
+    await handle?.close()
+  }
+}
+
+/** Puts the finished temporary file at `target`: no-clobber via link(2) unless `overwrite`. */
+async function placeFile(tempPath: string, target: string, overwrite: boolean): Promise<void> {
+  const exists = await inspectTarget(target, overwrite)
+  if (!exists) {
+    try {
+      await link(tempPath, target)
+      await unlink(tempPath)
+      return
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'EEXIST') await inspectTarget(target, overwrite) // someone put a file there meanwhile: refuse it by name
+      // File systems without hard links (FAT, some network shares) fall through to rename.
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error
+    }
+  }
+  await rename(tempPath, target)
 }
 
 export async function createSecretFileWriter(target: string, options: SecretFileOptions = {}): Promise<SecretFileWriter> {
-  await assertTargetUsable(target, options)
-  const tempPath = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`)
-  let handle: FileHandle
+  const overwrite = options.overwrite ?? false
+  const folder = dirname(target)
+  let handle: FileHandle | null = null
+  let tempPath = ''
   try {
-    handle = await open(tempPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o600)
-    await handle.chmod(0o600)
+    await inspectTarget(target, overwrite)
+    tempPath = join(folder, `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`)
+    const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0)
+    handle = await open(tempPath, flags, SECRET_FILE_MODE)
+    // The umask may have taken bits away, never added: set exactly 0600.
+    await handle.chmod(SECRET_FILE_MODE)
   } catch (error) {
-    throw fileError(target, 'secretFile.unwritable', `Cannot write ${target}: ${(error as Error).message}`)
+    await handle?.close().catch(() => undefined)
+    if (handle) await unlink(tempPath).catch(() => undefined)
+    throw unwritable(target, error)
   }
-  let finished = false
+  let state: 'open' | 'committed' | 'aborted' = 'open'
+  const file = handle
   const abort = async (): Promise<void> => {
-    if (finished) return
-    finished = true
-    await handle.close().catch(() => {})
-    await unlink(tempPath).catch(() => {})
+    if (state !== 'open') return
+    state = 'aborted'
+    await file.close().catch(() => undefined)
+    await unlink(tempPath).catch(() => undefined)
   }
   return {
     tempPath,
     async write(chunk) {
-      if (finished) throw new Error('The secret file is already finished')
+      if (state !== 'open') throw new Error(`The secret file writer for ${target} is ${state}`)
       try {
-        let offset = 0
-        while (offset < chunk.length) offset += (await handle.write(chunk, offset, chunk.length - offset)).bytesWritten
+        await file.writeFile(chunk)
       } catch (error) {
         await abort()
-        throw fileError(target, 'secretFile.unwritable', `Cannot write ${target}: ${(error as Error).message}`)
+        throw unwritable(target, error)
       }
     },
     async commit() {
-      if (finished) throw new Error('The secret file is already finished')
+      if (state !== 'open') throw new Error(`The secret file writer for ${target} is ${state}`)
       try {
-        await handle.sync()
-        await handle.close()
-        finished = true
-        // Checked again just before the rename: a symlink planted meanwhile is refused, not replaced.
-        await assertTargetUsable(target, options)
-        await rename(tempPath, target)
-        await syncFolder(dirname(target))
+        await file.sync()
+        await file.close()
+        state = 'committed'
+        await placeFile(tempPath, target, overwrite)
+        await syncFolder(folder)
       } catch (error) {
-        finished = true
-        await handle.close().catch(() => {})
-        await unlink(tempPath).catch(() => {})
-        if (error instanceof KeysteadError) throw error
-        throw fileError(target, 'secretFile.unwritable', `Cannot write ${target}: ${(error as Error).message}`)
+        state = 'open'
+        await abort()
+        throw unwritable(target, error)
       }
     },
     abort,
@@ -97,17 +154,11 @@ export async function createSecretFileWriter(target: string, options: SecretFile
 
 export async function writeSecretFile(target: string, data: string | Uint8Array, options: SecretFileOptions = {}): Promise<void> {
   const writer = await createSecretFileWriter(target, options)
-  await writer.write(typeof data === 'string' ? Buffer.from(data, 'utf8') : data)
-  await writer.commit()
-}
-
-/** fsync of a folder, so a rename inside it survives a power loss (not possible on Windows: skipped). */
-export async function syncFolder(folder: string): Promise<void> {
-  if (process.platform === 'win32') return
-  const handle = await open(folder, constants.O_RDONLY)
   try {
-    await handle.sync()
-  } finally {
-    await handle.close()
+    await writer.write(typeof data === 'string' ? Buffer.from(data, 'utf8') : data)
+    await writer.commit()
+  } catch (error) {
+    await writer.abort()
+    throw error
   }
 }

@@ -12,7 +12,7 @@ import { SecurityEventKind } from '../audit-service.ts'
 import { ErrorCode, KeysteadError } from '../errors.ts'
 import { createAesGcmSecretBox } from '../secret-box.ts'
 import type { SecretBox } from '../secret-box.ts'
-import { createSecretFileWriter, syncFolder } from '../secret-file.ts'
+import { createSecretFileWriter } from '../secret-file.ts'
 import { ageHeaderLength, agePayloadLength, createDecrypter, createEncrypter, describeAgeHeader } from './age.ts'
 import type { BackupProtection, BackupUnlock } from './age.ts'
 import {
@@ -38,6 +38,17 @@ export interface BackupProgress {
 export type ProgressListener = (progress: BackupProgress) => void
 
 const READ_CHUNK = 256 * 1024
+
+/** fsync of a folder, so the renames of the swap survive a power loss (Windows cannot open a folder: skipped). */
+async function syncFolder(folder: string): Promise<void> {
+  if (process.platform === 'win32') return
+  const handle = await open(folder, 'r')
+  try {
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
 
 function backupError(reason: string, message: string, code: ErrorCode = ErrorCode.Validation, params?: Record<string, string | number>): KeysteadError {
   return new KeysteadError(code, message, { field: 'file', reason, params })

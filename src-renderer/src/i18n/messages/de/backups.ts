@@ -102,12 +102,5 @@ export const backupsMessages = {
       storeInUse: 'Ein anderes Keystead (die App, die Kommandozeile oder die lokale API) verwendet diese Daten. Schließen Sie es und versuchen Sie es erneut. Es wurde nichts geändert.',
       restoreFailed: 'Die wiederhergestellten Daten haben ihre Prüfung nicht bestanden; die vorherigen Daten sind wieder da.',
     },
-    secretFile: {
-      exists: 'Diese Datei gibt es schon; wählen Sie einen anderen Namen.',
-      symlink: 'Dieser Pfad ist ein symbolischer Link; Keystead schreibt Geheimnisse nicht über Links.',
-      notAFile: 'Dieser Pfad existiert und ist keine normale Datei.',
-      foreignOwner: 'Diese Datei gehört einem anderen Benutzer; Keystead ersetzt sie nicht.',
-      unwritable: 'Die Datei kann dort nicht geschrieben werden.',
-    },
   },
 }

@@ -102,12 +102,5 @@ export const backupsMessages = {
       storeInUse: 'Another Keystead (the app, the command line or the local API) is using this data. Close it and try again. Nothing was changed.',
       restoreFailed: 'The restored data failed its checks; the previous data is back in place.',
     },
-    secretFile: {
-      exists: 'That file already exists; choose another name.',
-      symlink: 'That path is a symbolic link; Keystead does not write secrets through links.',
-      notAFile: 'That path exists and is not a regular file.',
-      foreignOwner: 'That file belongs to another user; Keystead does not replace it.',
-      unwritable: 'The file cannot be written there.',
-    },
   },
 }

@@ -102,12 +102,5 @@ export const backupsMessages = {
       storeInUse: 'Bu verileri başka bir Keystead (uygulama, komut satırı ya da yerel API) kullanıyor. Onu kapatıp yeniden deneyin. Hiçbir şey değiştirilmedi.',
       restoreFailed: 'Geri yüklenen veriler denetimden geçemedi; önceki veriler yerine kondu.',
     },
-    secretFile: {
-      exists: 'Bu dosya zaten var; başka bir ad seçin.',
-      symlink: 'Bu yol sembolik bir bağlantı; Keystead gizli bilgileri bağlantılar üzerinden yazmaz.',
-      notAFile: 'Bu yol var ve normal bir dosya değil.',
-      foreignOwner: 'Bu dosya başka bir kullanıcıya ait; Keystead onu değiştirmez.',
-      unwritable: 'Dosya oraya yazılamıyor.',
-    },
   },
 }
