@@ -7,6 +7,7 @@ import type { Logger } from '../log.ts'
 import type { Clock } from '../services/clock.ts'
 import { KeysteadError } from '../services/errors.ts'
 import { DEFAULT_LOCAL_API_PORT, LOCAL_API_HOST } from '../services/settings-service.ts'
+import { runAsSecurityActor } from '../services/audit-service.ts'
 import { requireSensitiveAction } from '../services/sensitive-actions.ts'
 import type { Services } from '../services/index.ts'
 import type { CredentialVerifier } from './credentials.ts'
@@ -134,7 +135,7 @@ export function createApiRequestHandler(options: ApiHandlerOptions): (request: I
     if (route.access === 'write' && check.scope !== 'write') {
       throw new HttpProblem(403, 'FORBIDDEN', 'This credential may only read.', { reason: 'auth.readOnly' })
     }
-    return { accountId: check.accountId, scope: check.scope }
+    return { accountId: check.accountId, scope: check.scope, credential: check.credential ?? 'api-key', tokenId: check.tokenId ?? null }
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -161,7 +162,7 @@ export function createApiRequestHandler(options: ApiHandlerOptions): (request: I
     const route = match.route
     const auth = route.access === 'public' ? null : await authenticate(request, route)
     for (const action of route.sensitive ?? []) {
-      requireSensitiveAction(options.services, { kind: 'credential', accountId: auth!.accountId, tokenId: null }, action)
+      requireSensitiveAction(options.services, { kind: 'credential', accountId: auth!.accountId, tokenId: auth!.tokenId }, action)
     }
     const params = parseWith(route.params, match.params, 'path')
     const query = parseWith(route.query ?? undefined, Object.fromEntries(url.searchParams), 'query')
@@ -178,7 +179,11 @@ export function createApiRequestHandler(options: ApiHandlerOptions): (request: I
       }
       body = parseWith(route.body, json, 'body')
     }
-    const result = await route.run({ services: options.services, params, query, body, auth: auth as AuthContext })
+    const context = { services: options.services, params, query, body, auth: auth as AuthContext }
+    // Every entry the request writes to the security log names the API and the credential's id.
+    const result = await (auth
+      ? runAsSecurityActor({ origin: 'api', credential: auth.credential, tokenId: auth.tokenId }, () => route.run(context))
+      : route.run(context))
     if (route.response.status === 204) {
       response.writeHead(204, baseHeaders('text/plain; charset=utf-8'))
       response.end()
