@@ -14,8 +14,17 @@ const config: Configuration = {
   // Only the built app (electron-vite's out/) and the runtime dependencies go in.
   files: ['out/**/*', 'package.json', '!**/*.map'],
   asar: true,
-  // Native modules cannot load from inside an asar archive: better-sqlite3's .node file stays outside.
-  asarUnpack: ['**/node_modules/better-sqlite3/**'],
+  // Native code cannot load from inside an asar archive: every .node/.so/.dylib/.dll of a production
+  // dependency stays outside (test/main/packaging.test.ts walks the dependencies and fails on one left in).
+  // sharp and its @img/* binaries (libvips) as sharp's installation guide asks for Electron apps;
+  // @napi-rs/keyring's platform package (@napi-rs/keyring-<platform>) ships a .node file.
+  asarUnpack: [
+    '**/node_modules/better-sqlite3/**',
+    '**/node_modules/sharp/**/*',
+    '**/node_modules/@img/**/*',
+    '**/node_modules/@napi-rs/keyring/**/*',
+    '**/node_modules/@napi-rs/keyring-*/**/*',
+  ],
   // better-sqlite3 13 ships N-API prebuilds for every target (ABI-stable, they load in Electron as they are),
   // so no rebuild against Electron's headers is needed.
   npmRebuild: false,

@@ -103,9 +103,13 @@ export async function openCliContext(options: {
   }
 }
 
+/** Set by the command line's bundle (vite.cli.config.ts); absent when the sources run as they are. */
+declare const __KEYSTEAD_VERSION__: string | undefined
+
 let version: string | null = null
 export function cliVersion(): string {
   if (version) return version
+  if (typeof __KEYSTEAD_VERSION__ === 'string') return (version = __KEYSTEAD_VERSION__)
   try {
     version = (JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string }).version
   } catch {

@@ -7,6 +7,7 @@ import type { Logger } from '../log.ts'
 import type { Clock } from '../services/clock.ts'
 import { KeysteadError } from '../services/errors.ts'
 import { DEFAULT_LOCAL_API_PORT, LOCAL_API_HOST } from '../services/settings-service.ts'
+import { requireSensitiveAction } from '../services/sensitive-actions.ts'
 import type { Services } from '../services/index.ts'
 import type { CredentialVerifier } from './credentials.ts'
 import { API_PREFIX } from './openapi.ts'
@@ -179,6 +180,9 @@ export function createApiRequestHandler(options: ApiHandlerOptions): (request: I
     }
     const route = match.route
     const auth = route.access === 'public' ? null : await authenticate(request, route)
+    for (const action of route.sensitive ?? []) {
+      requireSensitiveAction(options.services, { kind: 'credential', accountId: auth!.accountId, tokenId: null }, action)
+    }
     const params = parseWith(route.params, match.params, 'path')
     const query = parseWith(route.query ?? undefined, Object.fromEntries(url.searchParams), 'query')
     const raw = await readBody(request)
