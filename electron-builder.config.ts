@@ -29,15 +29,24 @@ const config: Configuration = {
   // so no rebuild against Electron's headers is needed.
   npmRebuild: false,
   afterPack,
+  // The `keystead` command in every install runs the app's executable with --cli (src-main/command-line-mode.ts):
+  // deb links /usr/bin/keystead to resources/cli/keystead (after-install script); NSIS puts keystead.cmd next
+  // to Keystead.exe and the install folder on the user's PATH; macOS and AppImage have the menu action
+  // "Install Command Line Tool…" (src-main/platform/electron-menu.ts).
   linux: {
     target: ['AppImage', 'deb'],
     category: 'Utility',
     executableName: 'keystead',
     maintainer: 'Keystead contributors',
+    extraResources: [{ from: 'resources/cli/keystead', to: 'cli/keystead' }],
   },
-  deb: { depends: ['libnss3', 'libsecret-1-0'] },
-  win: { target: ['nsis'] },
-  nsis: { oneClick: false, perMachine: false, allowToChangeInstallationDirectory: true },
+  deb: {
+    depends: ['libnss3', 'libsecret-1-0'],
+    afterInstall: 'resources/build/linux/after-install.sh',
+    afterRemove: 'resources/build/linux/after-remove.sh',
+  },
+  win: { target: ['nsis'], extraFiles: [{ from: 'resources/cli/keystead.cmd', to: 'keystead.cmd' }] },
+  nsis: { oneClick: false, perMachine: false, allowToChangeInstallationDirectory: true, include: 'resources/build/installer.nsh' },
   mac: { target: ['dmg'], category: 'public.app-category.utilities', hardenedRuntime: true },
   dmg: { sign: false },
 }

@@ -52,13 +52,24 @@ export async function migrateDatabase(db: DB, options: MigrateOptions = {}): Pro
   }
   const applied: number[] = []
   for (const migration of pending) {
-    writeTransaction(db, () => {
-      // Another process (the app, the CLI) starting at the same moment may have applied it since the version was read above.
-      if (readSchemaVersion(db) >= migration.version) return
-      migration.up(db)
-      db.pragma(`user_version = ${migration.version}`)
-      applied.push(migration.version)
-    })
+    // PRAGMA foreign_keys is a no-op inside a transaction: switched here, around it.
+    const enforcing = migration.rebuildsTables === true && (db.pragma('foreign_keys', { simple: true }) as number) === 1
+    if (enforcing) db.pragma('foreign_keys = OFF')
+    try {
+      writeTransaction(db, () => {
+        // Another process (the app, the CLI) starting at the same moment may have applied it since the version was read above.
+        if (readSchemaVersion(db) >= migration.version) return
+        migration.up(db)
+        if (migration.rebuildsTables) {
+          const problems = db.pragma('foreign_key_check') as unknown[]
+          if (problems.length > 0) throw new Error(`Migration ${migration.version} would break ${problems.length} foreign key reference(s)`)
+        }
+        db.pragma(`user_version = ${migration.version}`)
+        applied.push(migration.version)
+      })
+    } finally {
+      if (enforcing) db.pragma('foreign_keys = ON')
+    }
   }
   return { from, to: readSchemaVersion(db), applied, backupPath }
 }

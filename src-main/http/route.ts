@@ -7,6 +7,9 @@ import type { CredentialScope } from './credentials.ts'
 export interface AuthContext {
   accountId: number
   scope: CredentialScope
+  /** Which credential: recorded (never the secret) with every security-log entry the request makes. */
+  credential: 'token' | 'api-key'
+  tokenId: number | null
 }
 
 export interface RouteContext<P, Q, B> {

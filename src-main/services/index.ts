@@ -18,6 +18,7 @@ import type { EventHub } from './events.ts'
 import { createPasswordHasher, DEFAULT_SCRYPT_PARAMS } from './password-hasher.ts'
 import type { PasswordHasher, ScryptParams } from './password-hasher.ts'
 import { createPasswordVerifier } from './password-verifier.ts'
+import type { PasswordVerifier } from './password-verifier.ts'
 import { createProfileService } from './profile-service.ts'
 import type { ProfileService } from './profile-service.ts'
 import type { SecretBox } from './secret-box.ts'
@@ -63,6 +64,8 @@ export interface Services {
   accounts: AccountService
   sessions: SessionService
   auth: AuthService
+  /** THE password check (throttled, reserved before hashing); every face and feature uses it, directly or through `auth`. */
+  verifier: PasswordVerifier
   throttle: ThrottleService
   twoFactor: TwoFactorService
   passwords: PasswordService
@@ -156,6 +159,7 @@ export function createServices(options: ServiceOptions): Services {
     accounts,
     sessions,
     auth,
+    verifier,
     throttle,
     twoFactor,
     passwords,

@@ -141,10 +141,16 @@ export async function createSecretFileWriter(target: string, options: SecretFile
         await file.close()
         state = 'committed'
         await placeFile(tempPath, target, overwrite)
-        await syncFolder(folder)
       } catch (error) {
         state = 'open'
         await abort()
+        throw unwritable(target, error)
+      }
+      try {
+        await syncFolder(folder)
+      } catch (error) {
+        // Not durable: take the file back, so that a caller rolling its change back leaves no orphan secret.
+        await unlink(target).catch(() => undefined)
         throw unwritable(target, error)
       }
     },

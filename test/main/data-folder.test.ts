@@ -3,7 +3,7 @@ import { chmodSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, 
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { authChannels } from '../../src-preload/contract/auth.ts'
-import { openDatabase } from '../../src-main/db/database.ts'
+import { DATA_FILE_MODE, openDatabase } from '../../src-main/db/database.ts'
 import { migrateDatabase } from '../../src-main/db/migrate.ts'
 import { migrations } from '../../src-main/db/migrations/index.ts'
 import type { Logger } from '../../src-main/log.ts'
@@ -127,6 +127,20 @@ describe('the data folder (umask 000, a folder that exists 0755)', () => {
     expect(listed.code, listed.stderr).toBe(0)
     expect(existsSync(join(data, BACKUP))).toBe(false)
     expectOwnerOnly(data)
+  })
+})
+
+describe('the electron-store files (settings, window state, kept session)', () => {
+  it('are written 0600 under umask 000 by the store backend with the mode every store of the app passes', async () => {
+    const { default: Conf } = await import('conf')
+    const store = new Conf<Record<string, unknown>>({ projectName: 'keystead-test', cwd: data, configName: 'settings', configFileMode: DATA_FILE_MODE })
+    store.set('theme', 'dark')
+    expect(statSync(join(data, 'settings.json')).mode & 0o777).toBe(0o600)
+    // Every electron-store the app makes in the data folder passes that mode (the Electron shell cannot run here).
+    const shell = ['src-main/index.ts', 'src-main/platform/electron-platform.ts'].map((file) => readFileSync(join(import.meta.dirname, '../..', file), 'utf8')).join('\n')
+    const stores = shell.match(/new Store[^(]*\(\{[^}]*\}\)/g) ?? []
+    expect(stores).toHaveLength(3)
+    for (const made of stores) expect(made).toContain('configFileMode: DATA_FILE_MODE')
   })
 })
 

@@ -101,6 +101,20 @@ describe('electron-builder configuration', () => {
     expect(left).toEqual([])
   }, 30_000)
 
+  it('puts the keystead command into every install: deb scripts, the Linux wrapper, keystead.cmd and the NSIS include', async () => {
+    const config = (await loadBuilderConfig()) as unknown as {
+      linux: { extraResources: Array<{ from: string; to: string }> }
+      deb: { afterInstall: string; afterRemove: string }
+      win: { extraFiles: Array<{ from: string; to: string }> }
+      nsis: { include: string }
+    }
+    expect(config.linux.extraResources).toEqual([{ from: 'resources/cli/keystead', to: 'cli/keystead' }])
+    expect(config.win.extraFiles).toEqual([{ from: 'resources/cli/keystead.cmd', to: 'keystead.cmd' }])
+    for (const file of [config.deb.afterInstall, config.deb.afterRemove, config.nsis.include, 'resources/cli/keystead', 'resources/cli/keystead.cmd']) {
+      expect(existsSync(join(ROOT, file)), file).toBe(true)
+    }
+  }, 30_000)
+
   it('is what `npm run dist` uses, and installing the builder runs no install script', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>
