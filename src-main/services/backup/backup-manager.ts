@@ -22,6 +22,8 @@ const PERIOD_MS: Record<BackupFrequency, number> = { daily: 86_400_000, weekly: 
 const OVERDUE_GRACE_MS = 6 * 3_600_000
 const STORE_KEY = 'backups'
 const SCHEDULED_NAME = /^keystead-backup-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z\.age$/
+/** The temporary file of a scheduled backup a crash cut short (secret-file.ts names it so). */
+const ABANDONED_NAME = /^\.keystead-backup-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z\.age\.[0-9a-f]{12}\.tmp$/
 
 export interface BackupSchedule {
   enabled: boolean
@@ -88,8 +90,11 @@ export function createBackupManager(deps: { db: DB; secretBox: SecretBox; store:
   }
 
   async function prune(folder: string, keep: number): Promise<void> {
-    const ours = readdirSync(folder).filter((name) => SCHEDULED_NAME.test(name)).sort()
+    const names = readdirSync(folder)
+    const ours = names.filter((name) => SCHEDULED_NAME.test(name)).sort()
     for (const name of ours.slice(0, Math.max(0, ours.length - keep))) await unlink(join(folder, name)).catch(() => {})
+    // Only one scheduled backup runs at a time (and it just finished): any such temporary file is abandoned.
+    for (const name of names.filter((entry) => ABANDONED_NAME.test(entry))) await unlink(join(folder, name)).catch(() => {})
   }
 
   return {
