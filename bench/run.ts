@@ -5,9 +5,9 @@
  *
  * Sections run in order; each returns its figures (and raw details for the JSON file).
  *
- *   node bench/run.ts [--skip-sign-in] [--skip-scale] [--skip-renderer] [--skip-event-loop] [--only SECTION] [--rounds N]
+ *   node bench/run.ts [--skip-SECTION ...] [--only SECTION] [--rounds N]
  *
- * SECTION is one of sign-in, scale, event-loop, renderer: that section alone.
+ * SECTION is one of sign-in, unknown-user, scale, event-loop, renderer: --only runs that section alone.
  */
 import { scrypt } from 'node:crypto'
 import { spawn, spawnSync } from 'node:child_process'
@@ -27,6 +27,7 @@ import { createServices } from '../src-main/services/index.ts'
 import type { Services } from '../src-main/services/index.ts'
 import { createPasswordHasher, DEFAULT_SCRYPT_PARAMS, parsePasswordHash } from '../src-main/services/password-hasher.ts'
 import { createKeyFileSecretBox } from '../src-main/services/secret-box.ts'
+import { FAKE_DEVICE } from '../test/fixtures/fake-platform.ts'
 import { makeTempDir } from '../test/fixtures/temp-dir.ts'
 import { startBenchCore } from './lib/core.ts'
 import { formatMarkdownTable, formatTable, makeFigure, median, timeMs } from './lib/figures.ts'
@@ -38,12 +39,13 @@ import type { SeedOutcome } from './lib/seed.ts'
 const ROOT = join(import.meta.dirname, '..')
 const args = process.argv.slice(2)
 const ROUNDS = Number(args[args.indexOf('--rounds') + 1]) || 7
-const SECTIONS = ['sign-in', 'scale', 'event-loop', 'renderer'] as const
+const SECTIONS = ['sign-in', 'unknown-user', 'scale', 'event-loop', 'renderer'] as const
 const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined
 if (ONLY !== undefined && !(SECTIONS as readonly string[]).includes(ONLY)) throw new Error(`--only takes one of ${SECTIONS.join(', ')}`)
 const runs = (section: (typeof SECTIONS)[number]) => (ONLY ? ONLY === section : !args.includes(`--skip-${section}`))
 const SKIP_RENDERER = !runs('renderer')
 const SKIP_SIGN_IN = !runs('sign-in')
+const SKIP_UNKNOWN_USER = !runs('unknown-user')
 const SKIP_SCALE = !runs('scale')
 const SKIP_EVENT_LOOP = !runs('event-loop')
 const PASSWORD = 'bench password 1'
@@ -99,6 +101,48 @@ async function benchSignIn(): Promise<Figure[]> {
       makeFigure('signIn.overKDF', 'sign-in / raw KDF (scrypt N=2^17, r=8, p=1)', { label: 'sign-in', value: median(signIns), unit: 'ms' }, { label: 'KDF', value: kdfMedian, unit: 'ms' }, { op: '<=', value: 1.1 }, `${ROUNDS} each, alternated`),
       makeFigure('signIn.eventLoop', 'worst event-loop delay, 20 concurrent sign-ins / one KDF', { label: 'worst delay', value: worstDelayMs, unit: 'ms' }, { label: 'KDF', value: kdfMedian, unit: 'ms' }, { op: '<=', value: 0.05 }, `p99 delay ${(histogram.percentile(99) / 1e6).toFixed(1)} ms`),
       makeFigure('signIn.eventLoopControl', 'control: worst delay, 20 concurrent bare KDFs (no app code) / one KDF', { label: 'worst delay', value: controlDelayMs, unit: 'ms' }, { label: 'KDF', value: kdfMedian, unit: 'ms' }, null, 'no target: the floor that CPU contention alone sets on this machine'),
+    ]
+  } finally {
+    core.close()
+    dir.remove()
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1b. Unknown usernames: a sign-in for a name that does not exist must cost what a wrong password
+// for a real name costs (same KDF work), from the very first call in a fresh process's services.
+async function benchUnknownUser(): Promise<Figure[]> {
+  log('unknown user: creating accounts at the default scrypt cost')
+  const dir = makeTempDir('keystead-bench-unknown-')
+  const core = await startBenchCore(dir.path)
+  try {
+    const services = core.services!
+    // One real account per wrong guess: each stays under the throttle's free failures.
+    for (let i = 0; i <= ROUNDS; i++) await services.accounts.createAccount({ username: `known${i}`, password: PASSWORD })
+    const attempt = (target: Services, username: string) =>
+      target.auth.signIn({ username, password: 'not the password 1', origin: 'app', device: FAKE_DEVICE }).then(
+        () => {
+          throw new Error('a wrong password signed in')
+        },
+        (error: { code?: string }) => {
+          if (error.code !== 'INVALID_CREDENTIALS') throw error
+        },
+      )
+    const known: number[] = []
+    const unknown: number[] = []
+    const firstUnknown: number[] = []
+    for (let i = 0; i < ROUNDS; i++) {
+      known.push(await timeMs(() => attempt(services, `known${i}`)))
+      unknown.push(await timeMs(() => attempt(services, `nobody${i}`)))
+      // Fresh services over the same file: a new hasher, as in a new process. Its first call is an unknown name.
+      const fresh = createServices({ db: services.db, secretBox: services.secretBox })
+      firstUnknown.push(await timeMs(() => attempt(fresh, `first${i}`)))
+    }
+    const knownMedian = median(known)
+    details.unknownUser = { knownMs: known, unknownMs: unknown, firstUnknownMs: firstUnknown }
+    return [
+      makeFigure('signIn.unknownOverKnown', 'sign-in, unknown name / wrong password for a real name', { label: 'unknown', value: median(unknown), unit: 'ms' }, { label: 'known', value: knownMedian, unit: 'ms' }, { op: '<=', value: 1.25 }, `${ROUNDS} each, alternated; the same KDF work (a precomputed dummy hash with the current parameters)`),
+      makeFigure('signIn.firstUnknownOverKnown', 'first sign-in of fresh services for an unknown name / wrong password for a real name', { label: 'first unknown', value: median(firstUnknown), unit: 'ms' }, { label: 'known', value: knownMedian, unit: 'ms' }, { op: '<=', value: 1.5 }, `${ROUNDS} fresh services, alternated; before: the dummy hash was made inside the first unknown call (about 2x)`),
     ]
   } finally {
     core.close()
@@ -545,6 +589,7 @@ async function benchRenderer(): Promise<Figure[]> {
 const started = performance.now()
 const figures: Figure[] = []
 if (!SKIP_SIGN_IN) figures.push(...(await benchSignIn()))
+if (!SKIP_UNKNOWN_USER) figures.push(...(await benchUnknownUser()))
 if (!SKIP_SCALE) figures.push(...(await benchScale()))
 if (!SKIP_EVENT_LOOP) figures.push(...(await benchEventLoop()))
 if (!SKIP_RENDERER) figures.push(...(await benchRenderer()))

@@ -5,7 +5,9 @@ import type { AppStatus } from '../src-preload/contract/models.ts'
 import { checkDatabaseQuickly, DATABASE_FILE_NAME, DatabaseOpenError, openDatabase } from './db/database.ts'
 import type { DB } from './db/database.ts'
 import { checkDatabaseInWorker, DatabaseWorkerError } from './db/database-worker.ts'
+import { prepareDataFolder } from './db/data-folder.ts'
 import { migrateDatabase } from './db/migrate.ts'
+import { discardMigrationBackup, migrationBackupPathOf } from './db/migration-backup.ts'
 import { createServicesCredentialVerifier } from './http/credentials.ts'
 import type { CredentialVerifier } from './http/credentials.ts'
 import { createLocalApiControl } from './http/control.ts'
@@ -107,8 +109,9 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
     log: options.log,
   })
   try {
+    prepareDataFolder(options.dataDir, (message) => options.log.info(message))
     db = openDatabase(databasePath)
-    await migrateDatabase(db, { backupPath: `${databasePath}.before-migration`, path: databasePath })
+    await migrateDatabase(db, { backupPath: migrationBackupPathOf(databasePath), path: databasePath })
     services = createServices({
       db,
       secretBox: options.createSecretBox(options.dataDir),
@@ -183,7 +186,14 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
         if (!db) return status
         result = checkDatabaseQuickly(db)
       }
-      if (!result.ok && status.state === 'ready') {
+      if (result.ok) {
+        // The migrated database is sound: the copy from before the migration (it keeps deleted accounts) goes.
+        try {
+          if (db && discardMigrationBackup(db)) options.log.info('Removed the copy taken before the last migration')
+        } catch (error) {
+          options.log.error('Could not remove the copy taken before the last migration', error)
+        }
+      } else if (status.state === 'ready') {
         options.log.error('The database failed its quick check', result.problems.slice(0, 5).join('; '))
         status = {
           state: 'error',

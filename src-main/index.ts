@@ -6,6 +6,7 @@ import { eventChannels } from '../src-preload/contract/api.ts'
 import { startAppCore } from './core.ts'
 import type { AppCore } from './core.ts'
 import { resolveDataDir } from './data-dir.ts'
+import { DATA_FILE_MODE, OWNER_ONLY_UMASK } from './db/data-folder.ts'
 import { installApplicationMenu } from './platform/electron-menu.ts'
 import { readCommandLineArguments, runCommandLineMode } from './command-line-mode.ts'
 import { registerIpcHandlers } from './ipc/register.ts'
@@ -18,6 +19,8 @@ import type { SettingsStore } from './services/settings-service.ts'
 import { createMainWindow } from './window.ts'
 import type { WindowStateStore } from './window.ts'
 
+// Whatever the desktop's umask: Chromium's and electron-store's files in the data folder are the owner's only.
+process.umask(OWNER_ONLY_UMASK)
 const log = createConsoleLogger()
 const commandLine = readCommandLineArguments(process.argv)
 
@@ -88,11 +91,11 @@ function startDesktopApp(): void {
           win?.webContents.send(channel, payload)
         },
         log,
-        settingsStore: new Store({ name: 'settings', cwd: dataDir }) as unknown as SettingsStore,
+        settingsStore: new Store({ name: 'settings', cwd: dataDir, configFileMode: DATA_FILE_MODE }) as unknown as SettingsStore,
       })
       registerIpcHandlers(ipcMain, core.channelNames, core.invoke)
 
-      const stateStore = new Store({ name: 'window-state', cwd: dataDir }) as unknown as WindowStateStore
+      const stateStore = new Store({ name: 'window-state', cwd: dataDir, configFileMode: DATA_FILE_MODE }) as unknown as WindowStateStore
       mainWindow = createMainWindow({ stateStore, devServerUrl })
       const windowId = mainWindow.webContents.id
       // "Keep me signed in": before the page asks who is signed in (its first request comes later).

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import type { DB } from '../db/database.ts'
 import { countSecurityLogRows, insertSecurityLogEntry, listSecurityLogKinds, listSecurityLogRows, listSecurityLogRowsAfter } from '../db/repositories/security-log-repo.ts'
 import type { SecurityLogCursor, SecurityLogRow } from '../db/repositories/security-log-repo.ts'
@@ -49,6 +50,20 @@ export const SecurityEventKind = Object.freeze({
 export type SecurityEventKind = (typeof SecurityEventKind)[keyof typeof SecurityEventKind]
 
 export type SecurityEventDetail = Record<string, string | number | boolean | null>
+
+/**
+ * Who is acting for a whole request, beyond the session: the local API sets
+ * `{ origin: 'api', tokenId }` (the id of the access token, null for the API key; never the secret)
+ * around every call it makes, and every entry recorded meanwhile carries it in its detail.
+ */
+export type SecurityActor = { origin: 'api'; credential: 'token' | 'api-key'; tokenId: number | null }
+
+const actors = new AsyncLocalStorage<SecurityActor>()
+
+/** Runs `work` (sync or async) with `actor` added to every security-log entry it records. */
+export function runAsSecurityActor<T>(actor: SecurityActor, work: () => T): T {
+  return actors.run(actor, work)
+}
 
 export interface SecurityEventInput {
   accountId: number
@@ -191,7 +206,7 @@ export function createAuditService(db: DB, clock: Clock): AuditService {
         kind: event.kind,
         session_id: event.sessionId ?? null,
         device: device ?? '',
-        detail: JSON.stringify(event.detail ?? {}),
+        detail: JSON.stringify({ ...event.detail, ...actors.getStore() }),
       })
     },
     listSecurityEvents(accountId, query = {}) {

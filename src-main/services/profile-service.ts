@@ -2,6 +2,7 @@ import type { DeleteAccountInput, Profile, PublicProfile, UpdateProfileInput } f
 import type { DB } from '../db/database.ts'
 import { writeTransaction } from '../db/database.ts'
 import { checkpointDatabaseInWorker } from '../db/database-worker.ts'
+import { discardMigrationBackup } from '../db/migration-backup.ts'
 import { deleteAccountPicture, findAccountPicture, upsertAccountPicture } from '../db/repositories/account-pictures-repo.ts'
 import {
   ACCOUNT_GROWING_TABLES,
@@ -34,9 +35,11 @@ import type { AuthService } from './auth-service.ts'
 import { toISO } from './clock.ts'
 import type { Clock } from './clock.ts'
 import { summarizeDevice } from './device-facts.ts'
-import { ErrorCode, KeysteadError, validationError } from './errors.ts'
+import { validationError } from './errors.ts'
 import type { EventHub } from './events.ts'
 import { processPicture, toDataURL } from './picture-pipeline.ts'
+import { DATA_FOLDER_ACTOR, requireSensitiveAction, SensitiveAction, sessionActor } from './sensitive-actions.ts'
+import type { SensitiveActionContext, SensitiveActor } from './sensitive-actions.ts'
 import { repeatInSlices } from './slices.ts'
 
 /** The same shapes as the contract's: the CLI and REST API pass them straight through too. */
@@ -91,9 +94,11 @@ export function createProfileService(deps: {
   audit: AuditService
   accounts: AccountService
   auth: AuthService
+  sessions: SensitiveActionContext['sessions']
   events: EventHub
 }): ProfileService {
   const { db, clock, audit, accounts, auth, events } = deps
+  const gate = { clock, sessions: deps.sessions }
 
   function toProfile(row: AccountRow): Profile {
     return {
@@ -143,6 +148,12 @@ export function createProfileService(deps: {
     })
     sessionsEnded += endSessions(lateSessions)
     await checkpointFreedPages()
+    // The copy taken before a migration still holds the account: it goes too (else at the next start's quick check).
+    try {
+      discardMigrationBackup(db)
+    } catch {
+      // The account is gone from the database either way; the start-up check wipes the copy again.
+    }
     return sessionsEnded
   }
 
@@ -181,10 +192,14 @@ export function createProfileService(deps: {
     const otherWithEmail = emailKey ? findAccountByEmailKey(db, emailKey) : undefined
     if (otherWithEmail && otherWithEmail.id !== current.id) throw emailTakenError()
     const usernameChanged = username !== current.username
-    if (usernameChanged) {
-      if (!session) throw new Error('The administration faces do not change usernames')
-      auth.requireRecentAuth(session)
-    }
+    if (usernameChanged && !session) throw new Error('The administration faces do not change usernames')
+    const who: SensitiveActor = session
+      ? sessionActor(session)
+      : 'origin' in actor && actor.origin === 'api'
+        ? { kind: 'credential', accountId: current.id, tokenId: null }
+        : DATA_FOLDER_ACTOR
+    if (usernameChanged) requireSensitiveAction(gate, who, SensitiveAction.UsernameChange)
+    if (email !== current.email) requireSensitiveAction(gate, who, SensitiveAction.EmailChange)
 
     const changed = Object.entries({
       fullName: fullName !== current.full_name,
@@ -292,15 +307,13 @@ export function createProfileService(deps: {
       return language && (SUPPORTED_LANGUAGES as readonly string[]).includes(language) ? language : 'en'
     },
     async deleteAccount(session, request) {
-      const account = accounts.getAccount(session.account_id)
-      if (!(await auth.verifyAccountPassword(account, request.password))) {
-        audit.recordSecurityEvent({ accountId: account.id, kind: SecurityEventKind.ReauthFailed, sessionId: session.id, detail: { action: 'account.deletion' } })
-        throw new KeysteadError(ErrorCode.InvalidCredentials, 'The password is incorrect.', { field: 'password', reason: 'reauth.invalid' })
-      }
-      await auth.requireSecondFactor(account.id, request.code)
-      if (request.confirmUsername !== account.username) {
+      requireSensitiveAction(gate, session, SensitiveAction.AccountDeletion)
+      // The cheap field first: a mismatch is answered before (and without) looking at the password.
+      if (request.confirmUsername !== accounts.getAccount(session.account_id).username) {
         throw validationError('confirmUsername', 'profile.confirmUsernameMismatch', 'Type the username exactly as shown to confirm.')
       }
+      const account = await auth.requireAccountPassword(session, request.password, { action: 'account.deletion' })
+      await auth.requireSecondFactor(account.id, request.code)
       await removeAccount(account, session)
     },
     async deleteAccountAsAdmin(accountId, origin) {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, lstatSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { SecurityLogPage } from '../../src-preload/contract/audit.ts'
@@ -303,6 +303,20 @@ describe('export through the save dialog', () => {
   it('says so when the file cannot be written', async () => {
     app.platform.nextSavePaths.push(join(dir.path, 'no-such-folder', 'log.csv'))
     expect(await app.call(auditChannels.exportEvents, { format: 'csv' }, 1)).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE', reason: 'audit.writeFailed' } })
+    expect((await listEvents({ pageSize: 1 })).entries[0]!.kind).not.toBe('log.exported')
+  })
+
+  it('never writes through a link at the chosen path, and records no export', async () => {
+    const victim = join(dir.path, 'victim')
+    writeFileSync(victim, 'precious')
+    const path = join(dir.path, 'log.csv')
+    symlinkSync(victim, path)
+    const before = logRowCount()
+    app.platform.nextSavePaths.push(path)
+    expect(await app.call(auditChannels.exportEvents, { format: 'csv' }, 1)).toMatchObject({ ok: false, error: { code: 'VALIDATION', reason: 'secretFile.symlink' } })
+    expect(readFileSync(victim, 'utf8')).toBe('precious')
+    expect(lstatSync(path).isSymbolicLink()).toBe(true)
+    expect(logRowCount()).toBe(before)
   })
 
   it.each([
