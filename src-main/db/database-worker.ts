@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 
@@ -46,9 +47,19 @@ try {
 }
 `
 
+/**
+ * In the packaged app this module sits inside app.asar, and better-sqlite3 is unpacked next to it
+ * (app.asar.unpacked, see electron-builder.config.ts): the worker loads that copy from the real file
+ * system, so it needs no asar support of its own. better-sqlite3 requires nothing outside its folder.
+ */
+export function toUnpackedPath(resolved: string, exists: (path: string) => boolean): string {
+  const unpacked = resolved.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2')
+  return unpacked !== resolved && exists(unpacked) ? unpacked : resolved
+}
+
 let driverPath: string | null = null
 function resolveDriver(): string {
-  driverPath ??= createRequire(import.meta.url).resolve('better-sqlite3')
+  driverPath ??= toUnpackedPath(createRequire(import.meta.url).resolve('better-sqlite3'), existsSync)
   return driverPath
 }
 

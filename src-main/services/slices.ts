@@ -8,7 +8,7 @@
 export const SLICE_ROWS = 500
 
 /** How long one slice of a write may take: the size adapts so that a slice stays near this. */
-export const SLICE_TARGET_MS = 12
+export const SLICE_TARGET_MS = 10
 
 /** Lets the event loop run everything that is waiting (timers, I/O, IPC) before the next slice. */
 export function yieldToEventLoop(): Promise<void> {
@@ -22,9 +22,10 @@ export function yieldToEventLoop(): Promise<void> {
  * one, within [minRows, maxRows]. Returns the rows done in all.
  */
 export async function repeatInSlices(slice: (limit: number) => number, options: { initialRows?: number; minRows?: number; maxRows?: number } = {}): Promise<number> {
-  const minRows = options.minRows ?? 64
+  const minRows = options.minRows ?? 16
   const maxRows = options.maxRows ?? 4096
-  let limit = options.initialRows ?? 256
+  // Small at first: the first rows of a large table may sit on pages not yet read.
+  let limit = options.initialRows ?? 32
   let total = 0
   for (;;) {
     const started = performance.now()

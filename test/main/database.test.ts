@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { checkDatabaseQuickly, DatabaseOpenError, openDatabase, writeTransaction } from '../../src-main/db/database.ts'
-import { checkDatabaseInWorker, checkpointDatabaseInWorker } from '../../src-main/db/database-worker.ts'
+import { checkDatabaseInWorker, checkpointDatabaseInWorker, toUnpackedPath } from '../../src-main/db/database-worker.ts'
 import { latestSchemaVersion, migrateDatabase, readSchemaVersion } from '../../src-main/db/migrate.ts'
 import { migrations } from '../../src-main/db/migrations/index.ts'
 import type { Migration } from '../../src-main/db/migrations/types.ts'
@@ -277,6 +277,14 @@ describe('the quick check on a worker thread', () => {
     } finally {
       store.core.close()
     }
+  })
+
+  it('loads better-sqlite3 from app.asar.unpacked in a packaged app, and from where it is otherwise', () => {
+    const exists = (path: string) => path.includes('app.asar.unpacked')
+    expect(toUnpackedPath('/opt/Keystead/resources/app.asar/node_modules/better-sqlite3/lib/index.js', exists)).toBe('/opt/Keystead/resources/app.asar.unpacked/node_modules/better-sqlite3/lib/index.js')
+    expect(toUnpackedPath('C:\\K\\resources\\app.asar\\node_modules\\better-sqlite3\\lib\\index.js', exists)).toBe('C:\\K\\resources\\app.asar.unpacked\\node_modules\\better-sqlite3\\lib\\index.js')
+    expect(toUnpackedPath('/opt/Keystead/resources/app.asar/node_modules/better-sqlite3/lib/index.js', () => false)).toBe('/opt/Keystead/resources/app.asar/node_modules/better-sqlite3/lib/index.js')
+    expect(toUnpackedPath('/work/node_modules/better-sqlite3/lib/index.js', () => true)).toBe('/work/node_modules/better-sqlite3/lib/index.js')
   })
 
   it('checkpoints the WAL from its own connection', async () => {

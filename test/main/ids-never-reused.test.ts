@@ -63,7 +63,7 @@ describe('migration 0008: ids are never reused', () => {
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
     expect(db.pragma('foreign_key_check')).toEqual([])
     // The cascade still works after the rebuild: deleting bob removes his token and log.
-    servicesOf(db).profile.deleteAccountAsAdmin(bobId, 'cli')
+    await servicesOf(db).profile.deleteAccountAsAdmin(bobId, 'cli')
     expect(db.prepare('SELECT count(*) AS n FROM access_tokens WHERE account_id = ?').get(bobId)).toEqual({ n: 0 })
     expect(db.prepare('SELECT count(*) AS n FROM access_tokens WHERE account_id = ?').get(aliceId)).toEqual({ n: 3 })
   })
@@ -77,7 +77,7 @@ describe('migration 0008: ids are never reused', () => {
     const highestKey = maxId('ssh_keys')
     target.sshKeys.deleteKey(aliceId, highestKey)
     const highestLog = maxId('security_log')
-    target.profile.deleteAccountAsAdmin(bobId, 'cli')
+    await target.profile.deleteAccountAsAdmin(bobId, 'cli')
 
     const carol = await target.accounts.createAccount({ username: 'carol', password: 'wonderland 1' })
     expect(carol.id).toBeGreaterThan(bobId)

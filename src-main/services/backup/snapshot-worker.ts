@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 import type { BackupCounts } from '../../../src-preload/contract/backups.ts'
+import { toUnpackedPath } from '../../db/database-worker.ts'
 
 /**
  * The database work of a backup whose cost grows with the data, off the event loop: the snapshot
@@ -123,7 +125,8 @@ export function runBackupWorkerJob(job: { kind: 'snapshot'; source: string; targ
 export function runBackupWorkerJob(job: { kind: 'check'; path: string }): Promise<CheckFacts>
 export function runBackupWorkerJob(job: { kind: 'finish-restore'; path: string; at: number; kind_: string; detail: string }): Promise<SnapshotFacts>
 export function runBackupWorkerJob(job: WorkerJob): Promise<unknown> {
-  const betterSqlite3 = createRequire(import.meta.url).resolve('better-sqlite3')
+  // In the packaged app better-sqlite3 is unpacked next to app.asar; workers cannot read asar.
+  const betterSqlite3 = toUnpackedPath(createRequire(import.meta.url).resolve('better-sqlite3'), existsSync)
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { betterSqlite3 } })
   return new Promise((resolve, reject) => {
     worker.once('message', (answer: { ok: true; value: unknown } | { ok: false; message: string; code?: string }) => {
