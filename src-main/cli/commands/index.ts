@@ -3,6 +3,7 @@ import type { CliRuntime } from '../runtime.ts'
 import { registerAccountCommands } from './accounts.ts'
 import { registerRecordCommands } from './records.ts'
 import { registerServeCommand } from './serve.ts'
+import { registerSSHCommands } from './ssh.ts'
 import { registerSessionCommands } from './sessions.ts'
 import { registerSSHKeyCommands } from './ssh-keys.ts'
 import { registerTokenCommands } from './tokens.ts'
@@ -14,6 +15,7 @@ export const commandModules: ReadonlyArray<(program: Command, cli: CliRuntime) =
   registerSessionCommands,
   registerTwoFactorCommands,
   registerSSHKeyCommands,
+  registerSSHCommands,
   registerTokenCommands,
   registerRecordCommands,
   registerServeCommand,
