@@ -6,6 +6,8 @@
  * Sections run in order; each returns its figures (and raw details for the JSON file).
  *
  *   node bench/run.ts [--skip-sign-in] [--skip-scale] [--skip-renderer] [--rounds N]
+ *   node bench/run.ts --only api|ssh      one section alone: the local API figure (on the large
+ *                                          database) or the sshd key lookup figures
  */
 import { scrypt } from 'node:crypto'
 import { spawn, spawnSync } from 'node:child_process'
@@ -31,6 +33,7 @@ import { formatMarkdownTable, formatTable, makeFigure, median, timeMs } from './
 import type { Figure } from './lib/figures.ts'
 import { buildApp, buildEmptyVuePage, measureInitialAssets, measurePaint, RENDERER_DIR } from './lib/renderer.ts'
 import { HEAVY_ACCOUNT_ID, HEAVY_ROWS, seedDatabase, SEEDERS } from './lib/seed.ts'
+import { benchSSHLookup as benchSSHLookupFigures } from './lib/ssh-lookup.ts'
 import type { SeedOutcome } from './lib/seed.ts'
 
 const ROOT = join(import.meta.dirname, '..')
@@ -39,6 +42,8 @@ const ROUNDS = Number(args[args.indexOf('--rounds') + 1]) || 7
 const SKIP_RENDERER = args.includes('--skip-renderer')
 const SKIP_SIGN_IN = args.includes('--skip-sign-in')
 const SKIP_SCALE = args.includes('--skip-scale')
+const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : null
+if (ONLY !== null && ONLY !== 'api' && ONLY !== 'ssh') throw new Error('--only takes api or ssh')
 const PASSWORD = 'bench password 1'
 const details: Record<string, unknown> = {}
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`)
@@ -433,6 +438,30 @@ async function measureApi(largePath: string, token: string): Promise<{ figure: F
   }
 }
 
+/** sshd's key lookup: a fresh process against `node -e ""`, and at 100,000 accounts against 100. */
+async function benchSSHLookup(): Promise<Figure[]> {
+  const passwordHash = await createPasswordHasher(DEFAULT_SCRYPT_PARAMS).hashPassword(PASSWORD)
+  const result = await benchSSHLookupFigures({ rounds: ROUNDS, passwordHash, log })
+  details.ssh = result.details
+  return result.figures
+}
+
+/** `--only api`: the local API figure alone, on the same full-scale database as the scale section. */
+async function benchApiAlone(): Promise<Figure> {
+  const large = makeTempDir('keystead-bench-large-')
+  try {
+    const passwordHash = await createPasswordHasher(DEFAULT_SCRYPT_PARAMS).hashPassword(PASSWORD)
+    log('api: seeding the full-scale database')
+    const seed = await makeDatabase(large.path, 'large', passwordHash)
+    log('api: local API (autocannon) against a bare node:http server')
+    const api = await measureApi(large.path, seed.samples.access_tokens![0]!)
+    details.api = api.details
+    return api.figure
+  } finally {
+    large.remove()
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // 3. Renderer: initial bytes of the production build, and first contentful paint.
 async function benchRenderer(): Promise<Figure[]> {
@@ -481,9 +510,14 @@ async function benchRenderer(): Promise<Figure[]> {
 // ---------------------------------------------------------------------------------------------
 const started = performance.now()
 const figures: Figure[] = []
-if (!SKIP_SIGN_IN) figures.push(...(await benchSignIn()))
-if (!SKIP_SCALE) figures.push(...(await benchScale()))
-if (!SKIP_RENDERER) figures.push(...(await benchRenderer()))
+if (ONLY === 'api') figures.push(await benchApiAlone())
+else if (ONLY === 'ssh') figures.push(...(await benchSSHLookup()))
+else {
+  if (!SKIP_SIGN_IN) figures.push(...(await benchSignIn()))
+  if (!SKIP_SCALE) figures.push(...(await benchScale()))
+  if (!SKIP_SCALE) figures.push(...(await benchSSHLookup()))
+  if (!SKIP_RENDERER) figures.push(...(await benchRenderer()))
+}
 const totalSeconds = (performance.now() - started) / 1000
 
 const machine = { node: process.version, cpus: cpus().length, parallelism: availableParallelism(), cpuModel: cpus()[0]?.model ?? '', totalMemoryGB: totalmem() / 2 ** 30 }
