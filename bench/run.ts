@@ -11,7 +11,7 @@
  */
 import { scrypt } from 'node:crypto'
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { availableParallelism, cpus, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
@@ -210,6 +210,7 @@ async function benchScale(): Promise<Figure[]> {
       listing.figure,
       ...verification.figures,
       api.figure,
+      api.cpuFigure,
       makeFigure(
         'scale.memory',
         'main-side resident memory, large DB / empty DB',
@@ -360,9 +361,22 @@ interface ApiRound {
   p50Ms: number
   non2xx: number
   errors: number
+  /** The server process's user + system CPU time per answered request (from /proc/<pid>/stat), in µs. */
+  cpuMicrosecondsPerRequest: number | null
 }
 
-function startServerChild(args: string[]): Promise<{ port: number; stop(): Promise<void> }> {
+/** utime + stime of a process in milliseconds (Linux), or null elsewhere. */
+function processCpuMs(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    // After "pid (comm) ", field 3 is state; utime and stime are fields 14 and 15 of the whole line (indexes 11 and 12 here), in clock ticks (100 Hz).
+    return (Number(fields[11]) + Number(fields[12])) * 10
+  } catch {
+    return null
+  }
+}
+
+function startServerChild(args: string[]): Promise<{ port: number; pid: number; stop(): Promise<void> }> {
   const child = spawn(process.execPath, [join(ROOT, 'bench/api-server-child.ts'), ...args], { stdio: ['pipe', 'pipe', 'inherit'] })
   return new Promise((resolve, reject) => {
     let out = ''
@@ -374,6 +388,7 @@ function startServerChild(args: string[]): Promise<{ port: number; stop(): Promi
       child.removeAllListeners('exit')
       resolve({
         port,
+        pid: child.pid!,
         stop: () =>
           new Promise<void>((done) => {
             child.once('exit', () => done())
@@ -384,7 +399,8 @@ function startServerChild(args: string[]): Promise<{ port: number; stop(): Promi
   })
 }
 
-async function loadTest(port: number, token: string, seconds: number): Promise<ApiRound> {
+async function loadTest(port: number, token: string, seconds: number, pid?: number): Promise<ApiRound> {
+  const cpuBefore = pid === undefined ? null : processCpuMs(pid)
   const result = await autocannon({
     url: `http://127.0.0.1:${port}/api/v2/users/me`,
     connections: 10,
@@ -392,7 +408,9 @@ async function loadTest(port: number, token: string, seconds: number): Promise<A
     duration: seconds,
     headers: { authorization: `Bearer ${token}` },
   })
-  return { rps: result.requests.average, p99Ms: result.latency.p99, p50Ms: result.latency.p50, non2xx: result.non2xx, errors: result.errors }
+  const cpuAfter = pid === undefined ? null : processCpuMs(pid)
+  const cpuMicrosecondsPerRequest = cpuBefore === null || cpuAfter === null || result.requests.total === 0 ? null : ((cpuAfter - cpuBefore) * 1000) / result.requests.total
+  return { rps: result.requests.average, p99Ms: result.latency.p99, p50Ms: result.latency.p50, non2xx: result.non2xx, errors: result.errors, cpuMicrosecondsPerRequest }
 }
 
 /**
@@ -400,7 +418,7 @@ async function loadTest(port: number, token: string, seconds: number): Promise<A
  * on the large database) and against a bare node:http server answering the same JSON (its own
  * process too); the same autocannon settings, rounds alternated.
  */
-async function measureApi(largePath: string, token: string): Promise<{ figure: Figure; details: unknown }> {
+async function measureApi(largePath: string, token: string): Promise<{ figure: Figure; cpuFigure: Figure; details: unknown }> {
   const SECONDS = 5
   const API_ROUNDS = 3
   const keystead = await startServerChild(['keystead', largePath])
@@ -417,12 +435,12 @@ async function measureApi(largePath: string, token: string): Promise<{ figure: F
     await loadTest(bare.port, token, 1)
     const rounds = { keystead: [] as ApiRound[], bare: [] as ApiRound[] }
     for (let i = 0; i < API_ROUNDS; i++) {
-      rounds.keystead.push(await loadTest(keystead.port, token, SECONDS))
-      rounds.bare.push(await loadTest(bare.port, token, SECONDS))
+      rounds.keystead.push(await loadTest(keystead.port, token, SECONDS, keystead.pid))
+      rounds.bare.push(await loadTest(bare.port, token, SECONDS, bare.pid))
     }
     const failed = [...rounds.keystead, ...rounds.bare].find((r) => r.non2xx > 0 || r.errors > 0)
     if (failed) throw new Error(`load test had failures: ${JSON.stringify(failed)}`)
-    const m = (which: 'keystead' | 'bare', key: keyof ApiRound) => median(rounds[which].map((r) => r[key]))
+    const m = (which: 'keystead' | 'bare', key: 'rps' | 'p99Ms' | 'p50Ms') => median(rounds[which].map((r) => r[key]))
     const figure = makeFigure(
       'api.rps',
       'local API GET /users/me rps / bare node:http rps',
@@ -431,7 +449,17 @@ async function measureApi(largePath: string, token: string): Promise<{ figure: F
       { op: '>=', value: 0.5 },
       `autocannon, 10 connections, ${SECONDS} s per round, ${API_ROUNDS} alternated rounds each, each server in its own process; access token, 1,000,000-token database; p50 ${m('keystead', 'p50Ms')} ms vs ${m('bare', 'p50Ms')} ms, p99 ${m('keystead', 'p99Ms')} ms vs ${m('bare', 'p99Ms')} ms`,
     )
-    return { figure, details: { rounds, bodyBytes: Buffer.byteLength(body), seconds: SECONDS, connections: 10 } }
+    // The same comparison in CPU time per request: on a shared machine the rate depends on what else runs, this much less.
+    const cpu = (which: 'keystead' | 'bare') => median(rounds[which].map((r) => r.cpuMicrosecondsPerRequest ?? Number.NaN))
+    const cpuFigure = makeFigure(
+      'api.cpu',
+      'bare node:http CPU per request / local API CPU per request',
+      { label: 'bare', value: cpu('bare'), unit: 'µs' },
+      { label: 'API', value: cpu('keystead'), unit: 'µs' },
+      { op: '>=', value: 0.5 },
+      'user + system CPU time of each server process around each round (/proc/<pid>/stat) divided by the requests it answered; the same rounds as the rps figure',
+    )
+    return { figure, cpuFigure, details: { rounds, bodyBytes: Buffer.byteLength(body), seconds: SECONDS, connections: 10 } }
   } finally {
     await keystead.stop()
     await bare?.stop()
@@ -447,7 +475,7 @@ async function benchSSHLookup(): Promise<Figure[]> {
 }
 
 /** `--only api`: the local API figure alone, on the same full-scale database as the scale section. */
-async function benchApiAlone(): Promise<Figure> {
+async function benchApiAlone(): Promise<Figure[]> {
   const large = makeTempDir('keystead-bench-large-')
   try {
     const passwordHash = await createPasswordHasher(DEFAULT_SCRYPT_PARAMS).hashPassword(PASSWORD)
@@ -456,7 +484,7 @@ async function benchApiAlone(): Promise<Figure> {
     log('api: local API (autocannon) against a bare node:http server')
     const api = await measureApi(large.path, seed.samples.access_tokens![0]!)
     details.api = api.details
-    return api.figure
+    return [api.figure, api.cpuFigure]
   } finally {
     large.remove()
   }
@@ -510,7 +538,7 @@ async function benchRenderer(): Promise<Figure[]> {
 // ---------------------------------------------------------------------------------------------
 const started = performance.now()
 const figures: Figure[] = []
-if (ONLY === 'api') figures.push(await benchApiAlone())
+if (ONLY === 'api') figures.push(...(await benchApiAlone()))
 else if (ONLY === 'ssh') figures.push(...(await benchSSHLookup()))
 else {
   if (!SKIP_SIGN_IN) figures.push(...(await benchSignIn()))

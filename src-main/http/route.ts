@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import type { AccountRow } from '../db/repositories/accounts-repo.ts'
 import type { Services } from '../services/index.ts'
 import type { CredentialScope } from './credentials.ts'
 
@@ -6,6 +7,8 @@ import type { CredentialScope } from './credentials.ts'
 export interface AuthContext {
   accountId: number
   scope: CredentialScope
+  /** The account's row, read with the credential in the same statement. */
+  account: AccountRow
 }
 
 export interface RouteContext<P, Q, B> {
@@ -13,11 +16,12 @@ export interface RouteContext<P, Q, B> {
   params: P
   query: Q
   body: B
-  /** Set for every route whose access is 'read' or 'write'. */
+  /** Set for every route whose access is not 'public'. */
   auth: AuthContext
 }
 
-export type RouteAccess = 'public' | 'read' | 'write'
+/** 'introspect': only an administrator's token of the introspect scope (which may call nothing else). */
+export type RouteAccess = 'public' | 'read' | 'write' | 'introspect'
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE'
 
 export type RouteResponse =
@@ -40,6 +44,8 @@ export interface RouteDefinition<P = unknown, Q = unknown, B = unknown> {
   params?: z.ZodType<P, Record<string, string>>
   query?: z.ZodType<Q, Record<string, string>>
   body?: z.ZodType<B>
+  /** How the body arrives: JSON (the default) or application/x-www-form-urlencoded (RFC 7662). */
+  bodyType?: 'json' | 'form'
   response: RouteResponse
   /** Extra error statuses this route answers (401/403/429 follow from `access`). */
   errors?: number[]
