@@ -24,14 +24,25 @@ export function formatAuthorizedKeyLine(key: { type: string; blob: Buffer; comme
   return [key.options || '', key.type, key.blob.toString('base64'), key.comment ?? ''].filter((part) => part.length > 0).join(' ')
 }
 
+const dateFormats = new Map<string, Intl.DateTimeFormat>()
+
+/** One formatter per time zone: making one costs far more than using it. An unknown zone falls back to UTC. */
+function dateFormatFor(timeZone: string): Intl.DateTimeFormat {
+  let format = dateFormats.get(timeZone)
+  if (!format) {
+    try {
+      format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
+    } catch {
+      format = dateFormatFor('UTC')
+    }
+    if (dateFormats.size < 1000) dateFormats.set(timeZone, format)
+  }
+  return format
+}
+
 /** Today's date (YYYY-MM-DD) in a time zone (UTC when the zone is unknown). */
 export function todayIn(timeZone: string, nowMs: number): string {
-  let parts: Intl.DateTimeFormatPart[]
-  try {
-    parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(nowMs))
-  } catch {
-    parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(nowMs))
-  }
+  const parts = dateFormatFor(timeZone).formatToParts(new Date(nowMs))
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? ''
   return `${part('year')}-${part('month')}-${part('day')}`
 }
