@@ -10,7 +10,7 @@ import type { Services } from '../services/index.ts'
 export type CredentialScope = 'read' | 'write' | 'introspect'
 
 export type CredentialCheck =
-  | { ok: true; accountId: number; scope: CredentialScope; account?: AccountRow }
+  | { ok: true; accountId: number; scope: CredentialScope; account?: AccountRow; credential?: 'token' | 'api-key'; tokenId?: number | null }
   | { ok: false; reason: 'unknown' | 'malformed' | 'disabled' | 'expired' | 'deleted' }
 
 export interface CredentialVerifier {
@@ -30,7 +30,14 @@ export function createServicesCredentialVerifier(services: Services): Credential
     verify(secret) {
       const result = services.credentials.authenticateCredential(secret)
       if (!result.ok) return { ok: false, reason: result.reason }
-      return { ok: true, accountId: result.accountId, scope: SCOPES[result.scope], account: result.account }
+      return {
+        ok: true,
+        accountId: result.accountId,
+        scope: SCOPES[result.scope],
+        account: result.account,
+        credential: result.kind === 'token' ? 'token' : 'api-key',
+        tokenId: result.tokenId ?? null,
+      }
     },
   }
 }

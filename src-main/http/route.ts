@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import type { AccountRow } from '../db/repositories/accounts-repo.ts'
 import type { Services } from '../services/index.ts'
+import type { SensitiveAction } from '../services/sensitive-actions.ts'
 import type { CredentialScope } from './credentials.ts'
 
 /** Who is calling, once the bearer credential checked out. */
@@ -9,6 +10,9 @@ export interface AuthContext {
   scope: CredentialScope
   /** The account's row, read with the credential in the same statement. */
   account: AccountRow
+  /** Which credential: recorded (never the secret) with every security-log entry the request makes. */
+  credential: 'token' | 'api-key'
+  tokenId: number | null
 }
 
 export interface RouteContext<P, Q, B> {
@@ -47,6 +51,11 @@ export interface RouteDefinition<P = unknown, Q = unknown, B = unknown> {
   /** How the body arrives: JSON (the default) or application/x-www-form-urlencoded (RFC 7662). */
   bodyType?: 'json' | 'form'
   response: RouteResponse
+  /**
+   * The sensitive actions this route performs: the server runs `requireSensitiveAction` with the
+   * credential as actor before `run` (only actions whose rule allows credentials pass).
+   */
+  sensitive?: readonly SensitiveAction[]
   /** Extra error statuses this route answers (401/403/429 follow from `access`). */
   errors?: number[]
   run(ctx: RouteContext<P, Q, B>): unknown

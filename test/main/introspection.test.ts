@@ -167,14 +167,18 @@ describe('migration 12', () => {
     const older = makeTempDir('keystead-migration-12-')
     const file = openDatabase(join(older.path, 'keystead.db'))
     try {
-      await migrateDatabase(file, { migrations: migrations.filter((m) => m.version <= 7) })
+      await migrateDatabase(file, { migrations: migrations.filter((m) => m.version < 12) })
       file.prepare("INSERT INTO accounts (username, username_key, password_hash, created_at, updated_at) VALUES ('a', 'a', 'x', 1, 1)").run()
       file.prepare("INSERT INTO access_tokens (id, account_id, title, title_key, token_hash, display_prefix, scope, created_at) VALUES (41, 1, 't', 't', x'01', 'kst_x', 'read-only', 5)").run()
+      // A deleted token's id (50) must never come back, also after the rebuild.
+      file.prepare("INSERT INTO access_tokens (id, account_id, title, title_key, token_hash, display_prefix, scope, created_at) VALUES (50, 1, 'd', 'd', x'09', 'kst_d', 'read-only', 5)").run()
+      file.prepare('DELETE FROM access_tokens WHERE id = 50').run()
       const indexesBefore = file.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'access_tokens' ORDER BY name").all()
       await migrateDatabase(file)
       expect(file.prepare('SELECT id, scope, created_at FROM access_tokens').all()).toEqual([{ id: 41, scope: 'read-only', created_at: 5 }])
       expect(file.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'access_tokens' ORDER BY name").all()).toEqual(indexesBefore)
-      file.prepare("INSERT INTO access_tokens (account_id, title, title_key, token_hash, display_prefix, scope, created_at) VALUES (1, 's', 's', x'02', 'kst_y', 'introspect', 6)").run()
+      const next = file.prepare("INSERT INTO access_tokens (account_id, title, title_key, token_hash, display_prefix, scope, created_at) VALUES (1, 's', 's', x'02', 'kst_y', 'introspect', 6)").run()
+      expect(Number(next.lastInsertRowid)).toBe(51)
       expect(() => file.prepare("INSERT INTO access_tokens (account_id, title, title_key, token_hash, display_prefix, scope, created_at) VALUES (1, 'u', 'u', x'03', 'kst_z', 'admin', 6)").run()).toThrow(/CHECK/)
       expect(file.pragma('foreign_key_check')).toEqual([])
     } finally {
