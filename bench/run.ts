@@ -7,12 +7,13 @@
  *
  *   node bench/run.ts [--skip-SECTION ...] [--only SECTION] [--rounds N] [--backup-scale S]
  *
- * SECTION is one of sign-in, unknown-user, scale, event-loop, renderer, backup: --only runs that section alone.
+ * SECTION is one of sign-in, unknown-user, scale, ssh, event-loop, renderer, backup: --only runs that section alone.
+ * `--only api` runs the local API figure alone (it is part of scale otherwise), on the full-scale database.
  * S (0-1, default 1) makes the backup section's database smaller than the scale database.
  */
 import { scrypt } from 'node:crypto'
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { availableParallelism, cpus, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
@@ -36,19 +37,21 @@ import type { Figure } from './lib/figures.ts'
 import { benchBackup } from './lib/backup.ts'
 import { buildApp, buildEmptyVuePage, measureInitialAssets, measurePaint, RENDERER_DIR } from './lib/renderer.ts'
 import { HEAVY_ACCOUNT_ID, HEAVY_ROWS, seedDatabase, SEEDERS } from './lib/seed.ts'
+import { benchSSHLookup as benchSSHLookupFigures } from './lib/ssh-lookup.ts'
 import type { SeedOutcome } from './lib/seed.ts'
 
 const ROOT = join(import.meta.dirname, '..')
 const args = process.argv.slice(2)
 const ROUNDS = Number(args[args.indexOf('--rounds') + 1]) || 7
-const SECTIONS = ['sign-in', 'unknown-user', 'scale', 'event-loop', 'renderer', 'backup'] as const
+const SECTIONS = ['sign-in', 'unknown-user', 'scale', 'ssh', 'event-loop', 'renderer', 'backup'] as const
 const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined
-if (ONLY !== undefined && !(SECTIONS as readonly string[]).includes(ONLY)) throw new Error(`--only takes one of ${SECTIONS.join(', ')}`)
+if (ONLY !== undefined && ONLY !== 'api' && !(SECTIONS as readonly string[]).includes(ONLY)) throw new Error(`--only takes one of ${SECTIONS.join(', ')} or api`)
 const runs = (section: (typeof SECTIONS)[number]) => (ONLY ? ONLY === section : !args.includes(`--skip-${section}`))
 const SKIP_RENDERER = !runs('renderer')
 const SKIP_SIGN_IN = !runs('sign-in')
 const SKIP_UNKNOWN_USER = !runs('unknown-user')
 const SKIP_SCALE = !runs('scale')
+const SKIP_SSH = !runs('ssh')
 const SKIP_EVENT_LOOP = !runs('event-loop')
 const SKIP_BACKUP = !runs('backup')
 const BACKUP_SCALE = args.includes('--backup-scale') ? Number(args[args.indexOf('--backup-scale') + 1]) : 1
@@ -260,6 +263,7 @@ async function benchScale(): Promise<Figure[]> {
       listing.figure,
       ...verification.figures,
       api.figure,
+      api.cpuFigure,
       makeFigure(
         'scale.memory',
         'main-side resident memory, large DB / empty DB',
@@ -410,9 +414,22 @@ interface ApiRound {
   p50Ms: number
   non2xx: number
   errors: number
+  /** The server process's user + system CPU time per answered request (from /proc/<pid>/stat), in µs. */
+  cpuMicrosecondsPerRequest: number | null
 }
 
-function startServerChild(args: string[]): Promise<{ port: number; stop(): Promise<void> }> {
+/** utime + stime of a process in milliseconds (Linux), or null elsewhere. */
+function processCpuMs(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    // After "pid (comm) ", field 3 is state; utime and stime are fields 14 and 15 of the whole line (indexes 11 and 12 here), in clock ticks (100 Hz).
+    return (Number(fields[11]) + Number(fields[12])) * 10
+  } catch {
+    return null
+  }
+}
+
+function startServerChild(args: string[]): Promise<{ port: number; pid: number; stop(): Promise<void> }> {
   const child = spawn(process.execPath, [join(ROOT, 'bench/api-server-child.ts'), ...args], { stdio: ['pipe', 'pipe', 'inherit'] })
   return new Promise((resolve, reject) => {
     let out = ''
@@ -424,6 +441,7 @@ function startServerChild(args: string[]): Promise<{ port: number; stop(): Promi
       child.removeAllListeners('exit')
       resolve({
         port,
+        pid: child.pid!,
         stop: () =>
           new Promise<void>((done) => {
             child.once('exit', () => done())
@@ -434,7 +452,8 @@ function startServerChild(args: string[]): Promise<{ port: number; stop(): Promi
   })
 }
 
-async function loadTest(port: number, token: string, seconds: number): Promise<ApiRound> {
+async function loadTest(port: number, token: string, seconds: number, pid?: number): Promise<ApiRound> {
+  const cpuBefore = pid === undefined ? null : processCpuMs(pid)
   const result = await autocannon({
     url: `http://127.0.0.1:${port}/api/v2/users/me`,
     connections: 10,
@@ -442,7 +461,9 @@ async function loadTest(port: number, token: string, seconds: number): Promise<A
     duration: seconds,
     headers: { authorization: `Bearer ${token}` },
   })
-  return { rps: result.requests.average, p99Ms: result.latency.p99, p50Ms: result.latency.p50, non2xx: result.non2xx, errors: result.errors }
+  const cpuAfter = pid === undefined ? null : processCpuMs(pid)
+  const cpuMicrosecondsPerRequest = cpuBefore === null || cpuAfter === null || result.requests.total === 0 ? null : ((cpuAfter - cpuBefore) * 1000) / result.requests.total
+  return { rps: result.requests.average, p99Ms: result.latency.p99, p50Ms: result.latency.p50, non2xx: result.non2xx, errors: result.errors, cpuMicrosecondsPerRequest }
 }
 
 /**
@@ -450,7 +471,7 @@ async function loadTest(port: number, token: string, seconds: number): Promise<A
  * on the large database) and against a bare node:http server answering the same JSON (its own
  * process too); the same autocannon settings, rounds alternated.
  */
-async function measureApi(largePath: string, token: string): Promise<{ figure: Figure; details: unknown }> {
+async function measureApi(largePath: string, token: string): Promise<{ figure: Figure; cpuFigure: Figure; details: unknown }> {
   const SECONDS = 5
   const API_ROUNDS = 3
   const keystead = await startServerChild(['keystead', largePath])
@@ -467,12 +488,12 @@ async function measureApi(largePath: string, token: string): Promise<{ figure: F
     await loadTest(bare.port, token, 1)
     const rounds = { keystead: [] as ApiRound[], bare: [] as ApiRound[] }
     for (let i = 0; i < API_ROUNDS; i++) {
-      rounds.keystead.push(await loadTest(keystead.port, token, SECONDS))
-      rounds.bare.push(await loadTest(bare.port, token, SECONDS))
+      rounds.keystead.push(await loadTest(keystead.port, token, SECONDS, keystead.pid))
+      rounds.bare.push(await loadTest(bare.port, token, SECONDS, bare.pid))
     }
     const failed = [...rounds.keystead, ...rounds.bare].find((r) => r.non2xx > 0 || r.errors > 0)
     if (failed) throw new Error(`load test had failures: ${JSON.stringify(failed)}`)
-    const m = (which: 'keystead' | 'bare', key: keyof ApiRound) => median(rounds[which].map((r) => r[key]))
+    const m = (which: 'keystead' | 'bare', key: 'rps' | 'p99Ms' | 'p50Ms') => median(rounds[which].map((r) => r[key]))
     const figure = makeFigure(
       'api.rps',
       'local API GET /users/me rps / bare node:http rps',
@@ -481,10 +502,44 @@ async function measureApi(largePath: string, token: string): Promise<{ figure: F
       { op: '>=', value: 0.5 },
       `autocannon, 10 connections, ${SECONDS} s per round, ${API_ROUNDS} alternated rounds each, each server in its own process; access token, 1,000,000-token database; p50 ${m('keystead', 'p50Ms')} ms vs ${m('bare', 'p50Ms')} ms, p99 ${m('keystead', 'p99Ms')} ms vs ${m('bare', 'p99Ms')} ms`,
     )
-    return { figure, details: { rounds, bodyBytes: Buffer.byteLength(body), seconds: SECONDS, connections: 10 } }
+    // The same comparison in CPU time per request: on a shared machine the rate depends on what else runs, this much less.
+    const cpu = (which: 'keystead' | 'bare') => median(rounds[which].map((r) => r.cpuMicrosecondsPerRequest ?? Number.NaN))
+    const cpuFigure = makeFigure(
+      'api.cpu',
+      'bare node:http CPU per request / local API CPU per request',
+      { label: 'bare', value: cpu('bare'), unit: 'µs' },
+      { label: 'API', value: cpu('keystead'), unit: 'µs' },
+      { op: '>=', value: 0.5 },
+      'user + system CPU time of each server process around each round (/proc/<pid>/stat) divided by the requests it answered; the same rounds as the rps figure',
+    )
+    return { figure, cpuFigure, details: { rounds, bodyBytes: Buffer.byteLength(body), seconds: SECONDS, connections: 10 } }
   } finally {
     await keystead.stop()
     await bare?.stop()
+  }
+}
+
+/** sshd's key lookup: a fresh process against `node -e ""`, and at 100,000 accounts against 100. */
+async function benchSSHLookup(): Promise<Figure[]> {
+  const passwordHash = await createPasswordHasher(DEFAULT_SCRYPT_PARAMS).hashPassword(PASSWORD)
+  const result = await benchSSHLookupFigures({ rounds: ROUNDS, passwordHash, log })
+  details.ssh = result.details
+  return result.figures
+}
+
+/** `--only api`: the local API figure alone, on the same full-scale database as the scale section. */
+async function benchApiAlone(): Promise<Figure[]> {
+  const large = makeTempDir('keystead-bench-large-')
+  try {
+    const passwordHash = await createPasswordHasher(DEFAULT_SCRYPT_PARAMS).hashPassword(PASSWORD)
+    log('api: seeding the full-scale database')
+    const seed = await makeDatabase(large.path, 'large', passwordHash)
+    log('api: local API (autocannon) against a bare node:http server')
+    const api = await measureApi(large.path, seed.samples.access_tokens![0]!)
+    details.api = api.details
+    return [api.figure, api.cpuFigure]
+  } finally {
+    large.remove()
   }
 }
 
@@ -592,9 +647,11 @@ async function benchRenderer(): Promise<Figure[]> {
 // ---------------------------------------------------------------------------------------------
 const started = performance.now()
 const figures: Figure[] = []
+if (ONLY === 'api') figures.push(...(await benchApiAlone()))
 if (!SKIP_SIGN_IN) figures.push(...(await benchSignIn()))
 if (!SKIP_UNKNOWN_USER) figures.push(...(await benchUnknownUser()))
 if (!SKIP_SCALE) figures.push(...(await benchScale()))
+if (!SKIP_SSH) figures.push(...(await benchSSHLookup()))
 if (!SKIP_EVENT_LOOP) figures.push(...(await benchEventLoop()))
 if (!SKIP_RENDERER) figures.push(...(await benchRenderer()))
 if (!SKIP_BACKUP) {

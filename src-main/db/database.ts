@@ -70,6 +70,19 @@ export function openDatabase(path: string, options: { busyTimeoutMs?: number } =
 }
 
 /**
+ * Opens an existing database for reading only: no migrations, no pragmas that write, never
+ * creates the file. For lookups that must work while the app or `keystead serve` holds the file
+ * (WAL lets readers in beside a writer) and must never change it (the sshd key lookup).
+ */
+export function openDatabaseReadOnly(path: string, options: { busyTimeoutMs?: number } = {}): DB {
+  try {
+    return new Database(path, { readonly: true, fileMustExist: true, timeout: options.busyTimeoutMs ?? 10_000 })
+  } catch (error) {
+    throw new DatabaseOpenError('DB_OPEN_FAILED', `Cannot open the database: ${(error as Error).message}`, path)
+  }
+}
+
+/**
  * Runs `work` as one write transaction that takes the write lock at its start (BEGIN IMMEDIATE),
  * waiting up to the busy timeout for another process's writer. A plain (deferred) BEGIN would
  * start as a reader and upgrade at its first write; when the app, the CLI or the local API

@@ -29,11 +29,11 @@ function parametersOf(schema: z.ZodType | undefined, location: 'path' | 'query')
 const ERROR_TEXT: Record<number, string> = {
   400: 'Malformed request (for example: the body is not JSON)',
   401: 'Missing, malformed, unknown, disabled, expired or deleted credential',
-  403: 'The credential may only read, or the request came from a web page',
+  403: 'The credential may only read, is an introspect token outside /introspect (or not one on it), or the request came from a web page',
   404: 'Not found',
   409: 'Conflict with existing data',
   413: 'The body is larger than 64 KB',
-  415: 'The body is not application/json',
+  415: 'The body is not of the type the endpoint takes (application/json; application/x-www-form-urlencoded for /introspect)',
   421: 'The Host header is not a loopback name',
   422: 'The request is well-formed but breaks a rule',
   429: 'Too many failed authentications; retry after the Retry-After seconds',
@@ -45,7 +45,7 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[]): Record
   for (const route of routes) {
     const statuses = new Set<number>([421, ...(route.errors ?? [])])
     if (route.access !== 'public') [401, 429].forEach((s) => statuses.add(s))
-    if (route.access === 'write') statuses.add(403)
+    if (route.access === 'write' || route.access === 'introspect') statuses.add(403)
     const responses: Record<string, unknown> = {}
     const ok = route.response
     if (ok.status === 204) responses['204'] = { description: 'Done' }
@@ -67,10 +67,14 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[]): Record
       responses,
     }
     if (route.access === 'write') operation.description = 'Needs a credential with the write scope.'
+    if (route.access === 'introspect') {
+      operation.description = "Needs an access token with the introspect scope, made by an administrator (such a token may call nothing else). Every credential that is not usable (unknown, malformed, disabled, expired, deleted, its account locked or deleted) gets exactly {\"active\": false}."
+    }
     const parameters = [...parametersOf(route.params, 'path'), ...parametersOf(route.query, 'query')]
     if (parameters.length > 0) operation.parameters = parameters
     if (route.body) {
-      operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } }
+      const type = route.bodyType === 'form' ? 'application/x-www-form-urlencoded' : 'application/json'
+      operation.requestBody = { required: true, content: { [type]: { schema: jsonSchema(route.body, 'input') } } }
     }
     paths[route.path] ??= {}
     paths[route.path]![route.method.toLowerCase()] = operation

@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import type { AccountRow } from '../db/repositories/accounts-repo.ts'
 import type { Services } from '../services/index.ts'
 import type { SensitiveAction } from '../services/sensitive-actions.ts'
 import type { CredentialScope } from './credentials.ts'
@@ -7,6 +8,8 @@ import type { CredentialScope } from './credentials.ts'
 export interface AuthContext {
   accountId: number
   scope: CredentialScope
+  /** The account's row, read with the credential in the same statement. */
+  account: AccountRow
   /** Which credential: recorded (never the secret) with every security-log entry the request makes. */
   credential: 'token' | 'api-key'
   tokenId: number | null
@@ -17,11 +20,12 @@ export interface RouteContext<P, Q, B> {
   params: P
   query: Q
   body: B
-  /** Set for every route whose access is 'read' or 'write'. */
+  /** Set for every route whose access is not 'public'. */
   auth: AuthContext
 }
 
-export type RouteAccess = 'public' | 'read' | 'write'
+/** 'introspect': only an administrator's token of the introspect scope (which may call nothing else). */
+export type RouteAccess = 'public' | 'read' | 'write' | 'introspect'
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE'
 
 export type RouteResponse =
@@ -44,6 +48,8 @@ export interface RouteDefinition<P = unknown, Q = unknown, B = unknown> {
   params?: z.ZodType<P, Record<string, string>>
   query?: z.ZodType<Q, Record<string, string>>
   body?: z.ZodType<B>
+  /** How the body arrives: JSON (the default) or application/x-www-form-urlencoded (RFC 7662). */
+  bodyType?: 'json' | 'form'
   response: RouteResponse
   /**
    * The sensitive actions this route performs: the server runs `requireSensitiveAction` with the

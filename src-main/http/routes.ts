@@ -12,6 +12,8 @@ import {
   openApiDocumentSchema,
   authorizedKeysSchema,
   idParamsSchema,
+  introspectionRequestSchema,
+  introspectionSchema,
   sessionParamsSchema,
   sessionSchema,
   sshKeyCreateSchema,
@@ -34,7 +36,7 @@ export function accountRoutes(): RouteDefinition[] {
       tag: 'users',
       access: 'read',
       response: { status: 200, schema: accountSchema },
-      run: ({ services, auth }) => services.admin.toAccountInfo(services.accounts.getAccount(auth.accountId)),
+      run: ({ services, auth }) => services.admin.toAccountInfo(auth.account),
     }),
     defineRoute<Record<string, never>, Record<string, never>, { fullName?: string; email?: string | null }>({
       method: 'PATCH',
@@ -139,6 +141,19 @@ export function accountRoutes(): RouteDefinition[] {
       response: { status: 200, schema: authorizedKeysSchema, contentType: 'text/plain' },
       errors: [404, 422],
       run: ({ services, params }) => services.sshKeys.exportAuthorizedKeys(services.admin.requireAccountByUsername(params.username).id, { includeOptions: false }),
+    }),
+    defineRoute<Record<string, never>, Record<string, never>, { token: string; token_type_hint?: string }>({
+      method: 'POST',
+      path: '/introspect',
+      operationId: 'introspectToken',
+      summary: 'RFC 7662 token introspection: whether an access token or API key is active, and whose (for local services)',
+      tag: 'introspection',
+      access: 'introspect',
+      body: introspectionRequestSchema,
+      bodyType: 'form',
+      response: { status: 200, schema: introspectionSchema },
+      errors: [400, 413, 415, 422],
+      run: ({ services, body }) => services.credentials.introspectCredential(body.token),
     }),
   ]
 }

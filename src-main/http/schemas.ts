@@ -115,3 +115,28 @@ export const tokenSchema = z
 export const usernameKeysParamsSchema = z.strictObject({ username: z.string().min(1).max(64).meta({ description: 'The username (any case).' }) })
 
 export const authorizedKeysSchema = z.string().meta({ description: 'One `type base64 comment` line per unexpired key, without options, as authorized_keys.' })
+
+/** RFC 7662 section 2.1: `token` (and an optional hint, which Keystead does not need: the form of the token tells). */
+export const introspectionRequestSchema = z
+  .strictObject({
+    token: z.string().max(512).meta({ description: 'The access token or API key to check.' }),
+    token_type_hint: z.string().max(64).optional().meta({ description: "Optional (RFC 7662), e.g. 'access_token'; ignored." }),
+  })
+  .meta({ description: 'application/x-www-form-urlencoded, as RFC 7662 requires.' })
+
+/** RFC 7662 section 2.2. Anything that is not a usable credential gets exactly `{"active": false}`, never a reason. */
+export const introspectionSchema = z
+  .union([
+    z.strictObject({ active: z.literal(false) }),
+    z.strictObject({
+      active: z.literal(true),
+      username: z.string().meta({ description: 'The Keystead username of the credential’s account.' }),
+      sub: z.string().meta({ description: 'The account id, as a string.' }),
+      scope: z.enum(['read-only', 'read-write', 'introspect']).meta({ description: 'The credential’s scope (the API key is read-write).' }),
+      token_type: z.literal('Bearer'),
+      exp: z.number().int().optional().meta({ description: 'Expiry, seconds since 1970 (UTC); absent when the credential never expires.' }),
+      iat: z.number().int().meta({ description: 'Creation, seconds since 1970 (UTC).' }),
+      client_id: z.string().meta({ description: "'token:<id>' for an access token, 'api-key' for the account's API key." }),
+    }),
+  ])
+  .meta({ description: 'RFC 7662 introspection response.' })

@@ -10,6 +10,8 @@ import { DEFAULT_LOCAL_API_PORT, LOCAL_API_HOST } from '../services/settings-ser
 import { runAsSecurityActor } from '../services/audit-service.ts'
 import { requireSensitiveAction } from '../services/sensitive-actions.ts'
 import type { Services } from '../services/index.ts'
+import type { AccountRow } from '../db/repositories/accounts-repo.ts'
+import { isAdministrator } from '../services/administrators.ts'
 import type { CredentialVerifier } from './credentials.ts'
 import { API_PREFIX } from './openapi.ts'
 import { baseHeaders, problem, problemFromError, sendProblem } from './problem.ts'
@@ -117,6 +119,37 @@ function parseWith<T>(schema: z.ZodType<T> | undefined, value: unknown, where: s
   return parsed.data
 }
 
+const EMPTY_BODY = Buffer.alloc(0)
+/** Answers' headers, made once (every answer carries the same ones for its type). */
+const JSON_HEADERS = Object.freeze(baseHeaders('application/json; charset=utf-8'))
+const TEXT_HEADERS = Object.freeze(baseHeaders('text/plain; charset=utf-8'))
+
+function contentTypeOf(request: IncomingMessage): string {
+  return (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
+}
+
+function parseJsonBody(request: IncomingMessage, raw: Buffer): unknown {
+  if (contentTypeOf(request) !== 'application/json') throw new HttpProblem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.', { reason: 'request.contentType' })
+  try {
+    return JSON.parse(raw.toString('utf8'))
+  } catch {
+    throw new HttpProblem(400, 'MALFORMED_JSON', 'The request body is not valid JSON.', { reason: 'request.malformedJson' })
+  }
+}
+
+/** application/x-www-form-urlencoded (RFC 7662 requests); a parameter given twice is refused (RFC 6749 section 3.1). */
+function parseFormBody(request: IncomingMessage, raw: Buffer): Record<string, string> {
+  if (contentTypeOf(request) !== 'application/x-www-form-urlencoded') {
+    throw new HttpProblem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/x-www-form-urlencoded.', { reason: 'request.contentType' })
+  }
+  const fields: Record<string, string> = {}
+  for (const [name, value] of new URLSearchParams(raw.toString('utf8'))) {
+    if (Object.hasOwn(fields, name)) throw new HttpProblem(400, 'BAD_REQUEST', `The parameter ${clip(name)} is given more than once.`, { reason: 'request.duplicateParameter' })
+    fields[name] = value
+  }
+  return fields
+}
+
 function bearerOf(request: IncomingMessage): string | null {
   const header = request.headers.authorization
   if (typeof header !== 'string') return null
@@ -148,14 +181,22 @@ export function createApiRequestHandler(options: ApiHandlerOptions): (request: I
       throw unauthorized('Send an access token or API key as "Authorization: Bearer <secret>".', 'auth.missing')
     }
     const check = await options.verifier.verify(secret)
-    if (!check.ok || !accountExists(options.services, check.accountId)) {
+    const account = check.ok ? (check.account ?? findAccount(options.services, check.accountId)) : undefined
+    if (!check.ok || !account) {
       throttle.recordFailure(client)
       throw unauthorized('The access token or API key is not valid.', 'auth.invalid')
     }
-    if (route.access === 'write' && check.scope !== 'write') {
+    if (route.access === 'introspect') {
+      if (check.scope !== 'introspect') throw new HttpProblem(403, 'FORBIDDEN', 'Only an access token with the introspect scope may introspect.', { reason: 'auth.introspectScope' })
+      if (!isAdministrator(options.services.db, check.accountId)) {
+        throw new HttpProblem(403, 'FORBIDDEN', "The introspect token's account is not an administrator.", { reason: 'admin.required' })
+      }
+    } else if (check.scope === 'introspect') {
+      throw new HttpProblem(403, 'FORBIDDEN', 'An introspect token may only call POST /api/v2/introspect.', { reason: 'auth.introspectOnly' })
+    } else if (route.access === 'write' && check.scope !== 'write') {
       throw new HttpProblem(403, 'FORBIDDEN', 'This credential may only read.', { reason: 'auth.readOnly' })
     }
-    return { accountId: check.accountId, scope: check.scope, credential: check.credential ?? 'api-key', tokenId: check.tokenId ?? null }
+    return { accountId: check.accountId, scope: check.scope, account, credential: check.credential ?? 'api-key', tokenId: check.tokenId ?? null }
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -186,35 +227,28 @@ export function createApiRequestHandler(options: ApiHandlerOptions): (request: I
     }
     const params = parseWith(route.params, match.params, 'path')
     const query = parseWith(route.query ?? undefined, Object.fromEntries(url.searchParams), 'query')
-    const raw = await readBody(request)
+    // A request without a body (no Content-Length, no Transfer-Encoding) is not waited for: Node
+    // discards whatever is left of it once the answer is sent.
+    const hasBody = request.headers['content-length'] !== undefined || request.headers['transfer-encoding'] !== undefined
+    const raw = hasBody || route.body ? await readBody(request) : EMPTY_BODY
     let body: unknown = undefined
-    if (route.body) {
-      const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
-      if (type !== 'application/json') throw new HttpProblem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.', { reason: 'request.contentType' })
-      let json: unknown
-      try {
-        json = JSON.parse(raw.toString('utf8'))
-      } catch {
-        throw new HttpProblem(400, 'MALFORMED_JSON', 'The request body is not valid JSON.', { reason: 'request.malformedJson' })
-      }
-      body = parseWith(route.body, json, 'body')
-    }
+    if (route.body) body = parseWith(route.body, route.bodyType === 'form' ? parseFormBody(request, raw) : parseJsonBody(request, raw), 'body')
     const context = { services: options.services, params, query, body, auth: auth as AuthContext }
     // Every entry the request writes to the security log names the API and the credential's id.
     const result = await (auth
       ? runAsSecurityActor({ origin: 'api', credential: auth.credential, tokenId: auth.tokenId }, () => route.run(context))
       : route.run(context))
     if (route.response.status === 204) {
-      response.writeHead(204, baseHeaders('text/plain; charset=utf-8'))
+      response.writeHead(204, TEXT_HEADERS)
       response.end()
       return
     }
     if (route.response.contentType === 'text/plain') {
-      response.writeHead(route.response.status, baseHeaders('text/plain; charset=utf-8'))
+      response.writeHead(route.response.status, TEXT_HEADERS)
       response.end(String(result))
       return
     }
-    response.writeHead(route.response.status, baseHeaders('application/json; charset=utf-8'))
+    response.writeHead(route.response.status, JSON_HEADERS)
     response.end(JSON.stringify(result))
   }
 
@@ -230,12 +264,13 @@ export function createApiRequestHandler(options: ApiHandlerOptions): (request: I
   }
 }
 
-function accountExists(services: Services, accountId: number): boolean {
+
+/** For verifiers that do not hand over the account's row: read it (undefined when the account is gone). */
+function findAccount(services: Services, accountId: number): AccountRow | undefined {
   try {
-    services.accounts.getAccount(accountId)
-    return true
+    return services.accounts.getAccount(accountId)
   } catch {
-    return false
+    return undefined
   }
 }
 

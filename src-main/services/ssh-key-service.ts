@@ -11,7 +11,10 @@ import { SecurityEventKind } from './audit-service.ts'
 import { toISO } from './clock.ts'
 import type { Clock } from './clock.ts'
 import { ErrorCode, KeysteadError, notFoundError, validationError } from './errors.ts'
-import { formatAuthorizedKeyLine, parseSSHPublicKey } from './ssh-public-key.ts'
+import { parseSSHPublicKey } from './ssh-public-key.ts'
+import { formatAuthorizedKeyLine, isSSHKeyExpired, todayIn, toAuthorizedKeyLine } from './ssh/key-line.ts'
+
+export { todayIn } from './ssh/key-line.ts'
 import type { ParsedSSHPublicKey } from './ssh-public-key.ts'
 import { refuseFormatCharacters } from './text-rules.ts'
 
@@ -48,30 +51,12 @@ export interface SSHKeyService {
   findKeyDirectory(homeDirectory: string): string | undefined
 }
 
-/** Today's date (YYYY-MM-DD) in a time zone. */
-export function todayIn(timeZone: string, nowMs: number): string {
-  let parts: Intl.DateTimeFormatPart[]
-  try {
-    parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(nowMs))
-  } catch {
-    parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(nowMs))
-  }
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? ''
-  return `${part('year')}-${part('month')}-${part('day')}`
-}
-
 function isCalendarDate(value: string): boolean {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
   if (!match) return false
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])]
   const date = new Date(Date.UTC(year, month - 1, day))
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
-}
-
-/** The day after `YYYY-MM-DD`, as `YYYYMMDD` (for OpenSSH's expiry-time option). */
-function dayAfterCompact(date: string): string {
-  const [year, month, day] = date.split('-').map(Number) as [number, number, number]
-  return new Date(Date.UTC(year, month - 1, day + 1)).toISOString().slice(0, 10).replaceAll('-', '')
 }
 
 export function validateSSHKeyTitle(title: string, comment: string): string {
@@ -154,7 +139,7 @@ export function createSSHKeyService(deps: { db: DB; clock: Clock; audit: AuditSe
       options: row.options,
       createdAt: toISO(row.created_at),
       expiresOn: row.expires_on,
-      isExpired: row.expires_on !== null && row.expires_on < today,
+      isExpired: isSSHKeyExpired(row, today),
     }
   }
 
@@ -261,17 +246,11 @@ export function createSSHKeyService(deps: { db: DB; clock: Clock; audit: AuditSe
     exportAuthorizedKeys(accountId, options = {}) {
       const includeOptions = options.includeOptions ?? true
       const today = todayFor(accountId)
-      const lines: string[] = []
-      for (const row of listSSHKeyRows(db, accountId)) {
-        if (row.expires_on !== null && row.expires_on < today) continue
-        let line = lineOf(row, includeOptions)
-        if (includeOptions && row.expires_on !== null && !/(^|,)expiry-time=/i.test(row.options)) {
-          const expiry = `expiry-time="${dayAfterCompact(row.expires_on)}"`
-          line = row.options ? `${expiry},${line}` : `${expiry} ${line}`
-        }
-        lines.push(line)
-      }
-      return lines.map((line) => `${line}\n`).join('')
+      return listSSHKeyRows(db, accountId)
+        .map((row) => toAuthorizedKeyLine(row, { includeOptions, today }))
+        .filter((line) => line !== null)
+        .map((line) => `${line}\n`)
+        .join('')
     },
 
     readKeyFile(path) {

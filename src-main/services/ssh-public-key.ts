@@ -1,5 +1,8 @@
 import { createHash, createPublicKey } from 'node:crypto'
 import { validationError } from './errors.ts'
+import { fingerprintSHA256 } from './ssh/key-line.ts'
+
+export { fingerprintSHA256, formatAuthorizedKeyLine } from './ssh/key-line.ts'
 import type { KeysteadError } from './errors.ts'
 
 /**
@@ -93,9 +96,6 @@ export function looksLikePrivateKey(text: string): boolean {
   return PRIVATE_KEY_MARKERS.some((marker) => marker.test(text))
 }
 
-export function fingerprintSHA256(blob: Buffer): string {
-  return 'SHA256:' + createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')
-}
 
 export function fingerprintMD5(blob: Buffer): string {
   const hex = createHash('md5').update(blob).digest('hex')
@@ -375,9 +375,6 @@ export function parseSSHPublicKey(text: string): ParsedSSHPublicKey {
 }
 
 /** One authorized_keys line: `[options ]type base64[ comment]`. */
-export function formatAuthorizedKeyLine(key: { type: string; blob: Buffer; comment?: string; options?: string }): string {
-  return [key.options || '', key.type, key.blob.toString('base64'), key.comment ?? ''].filter((part) => part.length > 0).join(' ')
-}
 
 /** Human name of a type, as ssh-keygen shows it in brackets. */
 export function describeKeyType(type: SSHKeyType): string {

@@ -8,7 +8,7 @@ import { refuseFormatCharacters } from './text-rules.ts'
  */
 export const TOKEN_TITLE_MAX_LENGTH = 100
 export const TOKEN_EXPIRY_DAYS = Object.freeze([7, 30, 90, 365] as const)
-export const TOKEN_SCOPES: readonly TokenScope[] = Object.freeze(['read-only', 'read-write'])
+export const TOKEN_SCOPES: readonly TokenScope[] = Object.freeze(['read-only', 'read-write', 'introspect'])
 const DAY_MS = 24 * 60 * 60 * 1000
 
 export function validateTokenTitle(value: string, field = 'title'): string {
@@ -27,7 +27,7 @@ export function toTitleKey(title: string): string {
 }
 
 export function validateTokenScope(value: string, field = 'scope'): TokenScope {
-  if (!(TOKEN_SCOPES as readonly string[]).includes(value)) throw validationError(field, 'tokens.scopeInvalid', 'Choose read-only or read-write.')
+  if (!(TOKEN_SCOPES as readonly string[]).includes(value)) throw validationError(field, 'tokens.scopeInvalid', 'Choose read-only, read-write or introspect.')
   return value as TokenScope
 }
 

@@ -12,6 +12,7 @@ import {
   setAccessTokenEnabled,
 } from '../db/repositories/access-tokens-repo.ts'
 import type { AccessTokenRow } from '../db/repositories/access-tokens-repo.ts'
+import { isAdministrator } from './administrators.ts'
 import type { AuditService } from './audit-service.ts'
 import { SecurityEventKind } from './audit-service.ts'
 import { toISO } from './clock.ts'
@@ -82,6 +83,9 @@ export function createTokenService(deps: { db: DB; clock: Clock; audit: AuditSer
       const scope = validateTokenScope(String(request.scope ?? ''))
       const account = findAccountById(db, accountId)
       if (!account) throw notFoundError('This account no longer exists.', 'account.notFound')
+      if (scope === 'introspect' && !isAdministrator(db, accountId)) {
+        throw new KeysteadError(ErrorCode.Forbidden, 'Only an administrator can create an introspect token.', { field: 'scope', reason: 'tokens.introspectAdminOnly' })
+      }
       const now = clock()
       const expiresAt = resolveTokenExpiry(request.expiry, now, account.timezone)
       const titleKey = toTitleKey(title)

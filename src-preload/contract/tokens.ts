@@ -1,7 +1,10 @@
 import type { Result } from './errors.ts'
 
-/** What a credential may do through the local REST API and the command line. */
-export type TokenScope = 'read-only' | 'read-write'
+/**
+ * What a credential may do through the local REST API and the command line. `introspect`: only
+ * `POST /api/v2/introspect` (checking other tokens for a local service); only an administrator's.
+ */
+export type TokenScope = 'read-only' | 'read-write' | 'introspect'
 
 /** Days offered for a new token's lifetime. */
 export type TokenExpiryDays = 7 | 30 | 90 | 365

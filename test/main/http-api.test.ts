@@ -294,7 +294,9 @@ describe('authentication', () => {
     for (const route of guarded) {
       const path = `/api/v2${route.path.replace('{id}', '999999')}`
       const answer = await call(route.method, path, { token: newKey, body: route.method === 'GET' || route.method === 'DELETE' ? undefined : '{}' })
-      expect([401, 403, 429], `${route.method} ${path}: ${answer.text}`).not.toContain(answer.status)
+      // The introspection endpoint takes only introspect tokens (test/main/introspection.test.ts).
+      if (route.access === 'introspect') expectProblem(answer, 403, 'auth.introspectScope')
+      else expect([401, 403, 429], `${route.method} ${path}: ${answer.text}`).not.toContain(answer.status)
     }
   })
 
@@ -489,6 +491,7 @@ describe('the OpenAPI document', () => {
     expect(result.valid).toBe(true)
     expect(validator.version).toBe('3.1')
     expect(Object.keys(document.paths).sort()).toEqual([
+      '/introspect',
       '/openapi.json',
       '/users/me',
       '/users/me/log',

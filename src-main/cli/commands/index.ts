@@ -4,6 +4,7 @@ import { registerAccountCommands } from './accounts.ts'
 import { registerBackupCommands } from './backup.ts'
 import { registerRecordCommands } from './records.ts'
 import { registerServeCommand } from './serve.ts'
+import { registerSSHCommands } from './ssh.ts'
 import { registerSessionCommands } from './sessions.ts'
 import { registerSSHKeyCommands } from './ssh-keys.ts'
 import { registerTokenCommands } from './tokens.ts'
@@ -15,6 +16,7 @@ export const commandModules: ReadonlyArray<(program: Command, cli: CliRuntime) =
   registerSessionCommands,
   registerTwoFactorCommands,
   registerSSHKeyCommands,
+  registerSSHCommands,
   registerTokenCommands,
   registerRecordCommands,
   registerServeCommand,

@@ -24,9 +24,13 @@ export function registerTokenCommands(program: Command, cli: CliRuntime): void {
     .requiredOption('--title <title>', 'a title, unique for the account (up to 100 characters)')
     .addOption(new Option('--expires-in-days <n>', `lifetime in days (${TOKEN_EXPIRY_DAYS.join(', ')}, as in the app)`).choices(TOKEN_EXPIRY_DAYS.map(String)))
     .option('--expires-on <date>', 'expires at the end of this day (YYYY-MM-DD, the account’s time zone)')
-    .addOption(new Option('--scope <scope>', 'read (GET only) or write (everything)').choices(['read', 'write']).default('write'))
+    .addOption(
+      new Option('--scope <scope>', 'read (GET only), write (everything) or introspect (only POST /introspect, for a local service; administrators only)')
+        .choices(['read', 'write', 'introspect'])
+        .default('write'),
+    )
     .option('--disabled', 'create it switched off')
-    .action(async (username: string, options: { title: string; expiresInDays?: string; expiresOn?: string; scope: 'read' | 'write'; disabled?: boolean }, command: Command) => {
+    .action(async (username: string, options: { title: string; expiresInDays?: string; expiresOn?: string; scope: 'read' | 'write' | 'introspect'; disabled?: boolean }, command: Command) => {
       if (options.expiresInDays && options.expiresOn) throw new UsageError('give at most one of --expires-in-days and --expires-on')
       const expiry: TokenExpiry = options.expiresInDays
         ? { kind: 'days', days: Number(options.expiresInDays) as 7 | 30 | 90 | 365 }
@@ -37,7 +41,7 @@ export function registerTokenCommands(program: Command, cli: CliRuntime): void {
         const account = services.admin.requireAccountByUsername(username)
         const created = services.tokens.createToken(account.id, {
           title: options.title,
-          scope: options.scope === 'read' ? 'read-only' : 'read-write',
+          scope: options.scope === 'read' ? 'read-only' : options.scope === 'introspect' ? 'introspect' : 'read-write',
           isEnabled: !options.disabled,
           expiry,
         })

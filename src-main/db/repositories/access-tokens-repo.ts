@@ -1,5 +1,6 @@
 import type { DB } from '../database.ts'
 import { prepareCached } from '../statement-cache.ts'
+import type { AccountRow } from './accounts-repo.ts'
 
 export interface AccessTokenRow {
   id: number
@@ -8,7 +9,7 @@ export interface AccessTokenRow {
   title_key: string
   token_hash: Buffer
   display_prefix: string
-  scope: 'read-only' | 'read-write'
+  scope: 'read-only' | 'read-write' | 'introspect'
   is_enabled: number
   created_at: number
   expires_at: number | null
@@ -16,6 +17,16 @@ export interface AccessTokenRow {
 }
 
 export type NewAccessTokenRow = Omit<AccessTokenRow, 'id' | 'last_used_at'>
+
+/** The fields of a credential that, joined with its account's row, authenticate a request in one statement. */
+export interface CredentialColumns {
+  credential_id: number | null
+  credential_scope: AccessTokenRow['scope']
+  credential_enabled: number
+  credential_created_at: number
+  credential_expires_at: number | null
+  credential_last_used_at: number | null
+}
 
 export function insertAccessToken(db: DB, row: NewAccessTokenRow): number {
   const result = prepareCached(db, 
@@ -40,6 +51,16 @@ export function findAccessTokenByTitleKey(db: DB, accountId: number, titleKey: s
 
 export function findAccessTokenByHash(db: DB, tokenHash: Buffer): AccessTokenRow | undefined {
   return prepareCached(db, 'SELECT * FROM access_tokens WHERE token_hash = ?').get(tokenHash) as AccessTokenRow | undefined
+}
+
+/** The token and its account's whole row in one statement (one read transaction); none when either is gone. */
+export function findAccessTokenWithAccountByHash(db: DB, tokenHash: Buffer): (CredentialColumns & AccountRow) | undefined {
+  return prepareCached(
+    db,
+    `SELECT t.id AS credential_id, t.scope AS credential_scope, t.is_enabled AS credential_enabled, t.created_at AS credential_created_at,
+            t.expires_at AS credential_expires_at, t.last_used_at AS credential_last_used_at, a.*
+     FROM access_tokens t JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = ?`,
+  ).get(tokenHash) as (CredentialColumns & AccountRow) | undefined
 }
 
 export function setAccessTokenEnabled(db: DB, id: number, isEnabled: boolean): void {

@@ -46,6 +46,11 @@ export function findAccountByUsernameKey(db: DB, usernameKey: string): AccountRo
   return prepareCached(db, 'SELECT * FROM accounts WHERE username_key = ?').get(usernameKey) as AccountRow | undefined
 }
 
+/** The id of the first-created account (the smallest id), or undefined without accounts. */
+export function findFirstAccountId(db: DB): number | undefined {
+  return (prepareCached(db, 'SELECT id FROM accounts ORDER BY id LIMIT 1').get() as { id: number } | undefined)?.id
+}
+
 export function findAccountByEmailKey(db: DB, emailKey: string): AccountRow | undefined {
   return db.prepare('SELECT * FROM accounts WHERE email_key = ?').get(emailKey) as AccountRow | undefined
 }

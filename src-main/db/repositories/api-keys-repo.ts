@@ -1,5 +1,7 @@
 import type { DB } from '../database.ts'
 import { prepareCached } from '../statement-cache.ts'
+import type { CredentialColumns } from './access-tokens-repo.ts'
+import type { AccountRow } from './accounts-repo.ts'
 
 export interface ApiKeyRow {
   account_id: number
@@ -26,6 +28,16 @@ export function findApiKeyByAccount(db: DB, accountId: number): ApiKeyRow | unde
 
 export function findApiKeyByHash(db: DB, keyHash: Buffer): ApiKeyRow | undefined {
   return prepareCached(db, 'SELECT * FROM api_keys WHERE key_hash = ?').get(keyHash) as ApiKeyRow | undefined
+}
+
+/** The API key and its account's whole row in one statement (one read transaction), shaped like a token's. */
+export function findApiKeyWithAccountByHash(db: DB, keyHash: Buffer): (CredentialColumns & AccountRow) | undefined {
+  return prepareCached(
+    db,
+    `SELECT NULL AS credential_id, 'read-write' AS credential_scope, 1 AS credential_enabled, k.created_at AS credential_created_at,
+            NULL AS credential_expires_at, k.last_used_at AS credential_last_used_at, a.*
+     FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.key_hash = ?`,
+  ).get(keyHash) as (CredentialColumns & AccountRow) | undefined
 }
 
 export function touchApiKey(db: DB, accountId: number, lastUsedAt: number): void {

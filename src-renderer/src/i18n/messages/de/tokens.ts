@@ -41,6 +41,7 @@ export const tokensMessages = {
     scope: {
       'read-only': 'Nur lesen',
       'read-write': 'Lesen und schreiben',
+      introspect: 'Introspektion (lokale Dienste)',
     },
     create: {
       title: 'Neues Zugriffstoken',
@@ -75,6 +76,7 @@ export const tokensMessages = {
       titleInvalid: 'Ein Titel darf keine Steuerzeichen enthalten.',
       titleTaken: 'Sie haben bereits ein Token mit diesem Titel.',
       scopeInvalid: 'Wählen Sie „Nur lesen“ oder „Lesen und schreiben“.',
+      introspectAdminOnly: 'Nur ein Administrator kann ein Introspektions-Token (für einen lokalen Dienst) erstellen.',
       expiryInvalid: 'Wählen Sie eine Laufzeit aus der Liste oder ein gültiges Datum.',
       expiryPast: 'Dieses Datum ist schon vorbei. Wählen Sie heute oder einen späteren Tag.',
       notFound: 'Dieses Zugriffstoken existiert nicht mehr.',

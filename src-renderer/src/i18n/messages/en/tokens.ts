@@ -41,6 +41,7 @@ export const tokensMessages = {
     scope: {
       'read-only': 'Read-only',
       'read-write': 'Read and write',
+      introspect: 'Introspect (local services)',
     },
     create: {
       title: 'New access token',
@@ -75,6 +76,7 @@ export const tokensMessages = {
       titleInvalid: 'A title cannot contain control characters.',
       titleTaken: 'You already have a token with this title.',
       scopeInvalid: 'Choose read-only or read and write.',
+      introspectAdminOnly: 'Only an administrator can create an introspect token (for a local service).',
       expiryInvalid: 'Choose a lifetime from the list, or a valid date.',
       expiryPast: 'That date has already passed. Choose today or a later day.',
       notFound: 'This access token no longer exists.',

@@ -41,6 +41,7 @@ export const tokensMessages = {
     scope: {
       'read-only': 'Salt okunur',
       'read-write': 'Okuma ve yazma',
+      introspect: 'İnceleme (yerel hizmetler)',
     },
     create: {
       title: 'Yeni erişim belirteci',
@@ -75,6 +76,7 @@ export const tokensMessages = {
       titleInvalid: 'Başlık denetim karakterleri içeremez.',
       titleTaken: 'Bu başlıkta bir belirteciniz zaten var.',
       scopeInvalid: 'Salt okunur ya da okuma ve yazma seçin.',
+      introspectAdminOnly: 'Yalnızca bir yönetici (yerel bir hizmet için) inceleme belirteci oluşturabilir.',
       expiryInvalid: 'Listeden bir süre ya da geçerli bir tarih seçin.',
       expiryPast: 'Bu tarih geçti. Bugünü veya daha ileri bir günü seçin.',
       notFound: 'Bu erişim belirteci artık yok.',
