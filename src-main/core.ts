@@ -5,6 +5,7 @@ import type { AppStatus } from '../src-preload/contract/models.ts'
 import { checkDatabaseQuickly, DATABASE_FILE_NAME, DatabaseOpenError, openDatabase } from './db/database.ts'
 import type { DB } from './db/database.ts'
 import { migrateDatabase } from './db/migrate.ts'
+import { SECURITY_LOG_CHAIN_MIGRATION } from './db/migrations/0010-security-log-chain.ts'
 import { createServicesCredentialVerifier } from './http/credentials.ts'
 import type { CredentialVerifier } from './http/credentials.ts'
 import { createLocalApiControl } from './http/control.ts'
@@ -22,6 +23,7 @@ import type { ScryptParams } from './services/password-hasher.ts'
 import type { SecretBox } from './services/secret-box.ts'
 import type { SessionPolicy } from './services/session-service.ts'
 import type { LocalApiControl, SettingsStore } from './services/settings-service.ts'
+import { createReminderNotifier } from './services/reminders/reminder-notifier.ts'
 
 export interface AppCoreOptions {
   dataDir: string
@@ -45,12 +47,15 @@ export interface AppCoreOptions {
    * file. Default: every second on an unref'd timer. Tests pass their own and call `tick`.
    */
   scheduleSessionCheck?: SessionCheckScheduler
+  /** Runs the reminder notifications (once per item per day). Default: every minute on an unref'd timer. */
+  scheduleReminderCheck?: SessionCheckScheduler
 }
 
 /** Calls `tick` every `intervalMs`; returns a function that stops it. */
 export type SessionCheckScheduler = (tick: () => void, intervalMs: number) => () => void
 
 export const SESSION_CHECK_INTERVAL_MS = 1000
+export const REMINDER_CHECK_INTERVAL_MS = 60_000
 
 export const intervalScheduler: SessionCheckScheduler = (tick, intervalMs) => {
   const timer = setInterval(tick, intervalMs)
@@ -79,6 +84,8 @@ export interface AppCore {
    * expired: one primary-key lookup per held session. Runs every second; returns the windows told.
    */
   checkWindowSessions(): number[]
+  /** OS notifications for the signed-in accounts' reminders not shown yet today; returns how many. */
+  checkReminders(): number
   /**
    * "Keep me signed in": gives the window the kept session when it is still valid, else drops it.
    * The Electron shell calls it for the first window at start-up.
@@ -103,10 +110,11 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
   })
   try {
     db = openDatabase(databasePath)
-    await migrateDatabase(db, { backupPath: `${databasePath}.before-migration`, path: databasePath })
+    const migration = await migrateDatabase(db, { backupPath: `${databasePath}.before-migration`, path: databasePath })
     services = createServices({
       db,
       secretBox: options.createSecretBox(options.dataDir),
+      sealMigratedSecurityLog: migration.applied.includes(SECURITY_LOG_CHAIN_MIGRATION),
       clock: options.clock,
       scryptParams: options.scryptParams,
       sessionPolicy: options.sessionPolicy,
@@ -154,6 +162,24 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
   }
   const stopSessionCheck = services ? (options.scheduleSessionCheck ?? intervalScheduler)(checkWindowSessions, SESSION_CHECK_INTERVAL_MS) : () => {}
 
+  const notifier = services
+    ? createReminderNotifier({ reminders: services.reminders, accounts: services.accounts, clock: services.clock, show: (n) => options.platform.notifications.show(n) })
+    : null
+  function checkReminders(): number {
+    if (!services || !notifier) return 0
+    try {
+      const accountIds = windows.entries().flatMap(([, held]) => {
+        const session = services!.sessions.findSession(held.sessionId)
+        return session ? [session.account_id] : []
+      })
+      return notifier.notifyReminders(accountIds)
+    } catch (error) {
+      options.log.error('Could not check the reminders', error)
+      return 0
+    }
+  }
+  const stopReminderCheck = services ? (options.scheduleReminderCheck ?? intervalScheduler)(checkReminders, REMINDER_CHECK_INTERVAL_MS) : () => {}
+
   const handlers = createHandlerTable({ getStatus: () => status })
   const invoke = createInvoker({ handlers, services, platform: options.platform, windows, isTrustedSender: options.isTrustedSender, log: options.log })
 
@@ -166,6 +192,7 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
     invoke,
     channelNames: listChannels(),
     localApi,
+    checkReminders,
     checkIntegrity() {
       if (!db || status.state !== 'ready') return status
       const result = checkDatabaseQuickly(db)
@@ -205,6 +232,7 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
       void localApi.stop()
 
       stopSessionCheck()
+      stopReminderCheck()
       db?.close()
     },
   }

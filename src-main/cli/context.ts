@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path'
 import { DATABASE_FILE_NAME, openDatabase } from '../db/database.ts'
 import type { DB } from '../db/database.ts'
 import { migrateDatabase } from '../db/migrate.ts'
+import { SECURITY_LOG_CHAIN_MIGRATION } from '../db/migrations/0010-security-log-chain.ts'
 import { defaultUserDataDir } from '../data-dir.ts'
 import { readOSFacts } from '../platform/os-facts.ts'
 import { collectDeviceFacts } from '../services/device-facts.ts'
@@ -87,8 +88,13 @@ export async function openCliContext(options: {
   const scryptParams = scryptParamsOf(options.env, options.warn)
   const db: DB = openDatabase(databasePath, { busyTimeoutMs: busyTimeoutOf(options.env) })
   try {
-    await migrateDatabase(db, { backupPath: `${databasePath}.before-migration`, path: databasePath })
-    const services = createServices({ db, secretBox: createDataKeySecretBox(join(options.dataDir, 'keystead.key'), openOSKeyStore(options.dataDir)), scryptParams })
+    const migration = await migrateDatabase(db, { backupPath: `${databasePath}.before-migration`, path: databasePath })
+    const services = createServices({
+      db,
+      secretBox: createDataKeySecretBox(join(options.dataDir, 'keystead.key'), openOSKeyStore(options.dataDir)),
+      scryptParams,
+      sealMigratedSecurityLog: migration.applied.includes(SECURITY_LOG_CHAIN_MIGRATION),
+    })
     return { dataDir: options.dataDir, services, close: () => db.close() }
   } catch (error) {
     db.close()

@@ -19,7 +19,12 @@ export const exportEventsInput = z.strictObject({ format: z.enum(['csv', 'json']
 
 export function createAuditHandlers(): DomainHandlers<AuditApi> {
   return {
-    listEvents: sessionHandler(listEventsInput, (ctx, input) => ctx.services.audit.listSecurityEvents(ctx.session.account_id, input)),
+    listEvents: sessionHandler(listEventsInput, (ctx, input) => ctx.services.audit.listSecurityEvents(ctx.session.account_id, input, { sessionId: ctx.session.id })),
+    verifyLog: sessionHandler(z.null(), async (ctx) => {
+      const verification = await ctx.services.audit.verifySecurityLogInSlices(ctx.session.account_id)
+      return { ...verification, firstBroken: ctx.services.audit.describeFirstBrokenEntry(ctx.session.account_id, verification) }
+    }),
+    getActivity: sessionHandler(z.null(), (ctx) => ctx.services.audit.summarizeSecurityActivity(ctx.session.account_id)),
     exportEvents: sessionHandler(exportEventsInput, async (ctx, input) => {
       const date = toISO(ctx.services.clock()).slice(0, 10)
       const path = await ctx.platform.dialogs.showSaveDialog(ctx.windowId, {
@@ -28,7 +33,7 @@ export function createAuditHandlers(): DomainHandlers<AuditApi> {
         filters: [input.format === 'csv' ? { name: 'CSV', extensions: ['csv'] } : { name: 'JSON', extensions: ['json'] }],
       })
       if (!path) return { status: 'cancelled' as const }
-      const { content, count } = ctx.services.audit.exportSecurityEvents(ctx.session.account_id, input.format, input.kinds)
+      const { content, count } = ctx.services.audit.exportSecurityEvents(ctx.session.account_id, input.format, input.kinds, { sessionId: ctx.session.id })
       // Owner-only: the log tells when and from where the account was used.
       try {
         await writeFile(path, content, { encoding: 'utf8', mode: 0o600 })

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto'
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { KeyStore } from './os-keyring.ts'
@@ -12,6 +12,11 @@ export interface SecretBox {
   readonly kind: 'os-keyring' | 'key-file'
   seal(plaintext: string): Buffer
   open(sealed: Buffer): string
+  /**
+   * A separate 256-bit key for one purpose (HKDF-SHA-256 over the data key, `purpose` as info),
+   * e.g. the security log's MAC key: the data key itself never serves two uses.
+   */
+  deriveKey(purpose: string): Buffer
 }
 
 const VERSION = 1
@@ -31,6 +36,9 @@ export function createAesGcmSecretBox(key: Buffer, kind: SecretBox['kind']): Sec
       const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(1, 13))
       decipher.setAuthTag(sealed.subarray(13, 29))
       return Buffer.concat([decipher.update(sealed.subarray(29)), decipher.final()]).toString('utf8')
+    },
+    deriveKey(purpose) {
+      return Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `keystead:${purpose}`, 32))
     },
   }
 }

@@ -21,6 +21,8 @@ import { sshKeysChannels } from './ssh-keys.ts'
 import type { SshKeysApi } from './ssh-keys.ts'
 import { auditChannels } from './audit.ts'
 import type { AuditApi } from './audit.ts'
+import { remindersChannels } from './reminders.ts'
+import type { RemindersApi } from './reminders.ts'
 import { sessionsChannels } from './sessions.ts'
 import type { SessionsApi } from './sessions.ts'
 
@@ -36,6 +38,7 @@ export const channels = {
   sshKeys: sshKeysChannels,
   sessions: sessionsChannels,
   audit: auditChannels,
+  reminders: remindersChannels,
 } as const
 
 /** Events pushed from main to a window. */
@@ -65,6 +68,7 @@ export interface KeysteadApi {
   sshKeys: SshKeysApi
   sessions: SessionsApi
   audit: AuditApi
+  reminders: RemindersApi
   events: EventsApi
 }
 
