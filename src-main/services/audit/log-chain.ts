@@ -72,8 +72,10 @@ function createChainChecker(head: SecurityLogHeadRow | undefined) {
   }
 }
 
-/** Rows read per slice: big enough to be fast, small enough that a slice never holds the event loop for long. */
+/** Rows read per query when verifying in one go (the command line). */
 export const VERIFY_SLICE_ROWS = 5_000
+/** Rows per slice in the app: a few milliseconds each, so the main process's event loop stays free. */
+export const VERIFY_APP_SLICE_ROWS = 500
 
 /** Verifies an account's chain in one go (command line, tests). */
 export function verifySecurityLogChain(db: DB, macKey: Buffer, accountId: number): SecurityLogVerification {
@@ -92,7 +94,7 @@ export function verifySecurityLogChain(db: DB, macKey: Buffer, accountId: number
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 /**
- * The same check in slices of VERIFY_SLICE_ROWS with the event loop free between them (the app's
+ * The same check in slices of VERIFY_APP_SLICE_ROWS with the event loop free between them (the app's
  * main process). Entries appended while it runs (after the head read at the start) are left for
  * the next check rather than taken for tampering.
  */
@@ -102,8 +104,8 @@ export async function verifySecurityLogChainInSlices(db: DB, macKey: Buffer, acc
   const stopAt = head?.seq ?? Number.MAX_SAFE_INTEGER
   let after = 0
   for (;;) {
-    const rows = listSecurityLogChainSlice(db, accountId, after, VERIFY_SLICE_ROWS)
-    let isDone = rows.length < VERIFY_SLICE_ROWS
+    const rows = listSecurityLogChainSlice(db, accountId, after, VERIFY_APP_SLICE_ROWS)
+    let isDone = rows.length < VERIFY_APP_SLICE_ROWS
     for (const row of rows) {
       if (row.seq > stopAt) {
         // Past the head read at the start: appended since by a writer (then the head moved), or around it (then it did not).
