@@ -85,10 +85,11 @@ test('the Security log: entries in words in three languages, intact then broken,
   const chart = page.getByTestId('activity-chart')
   await expect(chart.locator('svg rect')).not.toHaveCount(0)
   await expect(page.getByTestId('activity-summary')).toContainText('In the last 30 days: 8 sign-ins, 7 failed sign-ins and 2 failed second factors.')
-  await chart.getByText('Show as a table').click()
-  await expect(page.getByTestId('activity-table').locator('tbody tr')).toHaveCount(30)
   await expectAccessible(page, 'security log')
   await page.screenshot({ path: `${SCREENSHOT_DIR}/security-log.png`, fullPage: true })
+  await chart.getByText('Show as a table').click()
+  await expect(page.getByTestId('activity-table').locator('tbody tr')).toHaveCount(30)
+  await expectAccessible(page, 'security log with the table')
 
   // German and Turkish: the account's language through the Profile screen.
   for (const [language, profileName, logName, signedIn, intactPattern] of [
