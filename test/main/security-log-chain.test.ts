@@ -6,7 +6,7 @@ import type { DB } from '../../src-main/db/database.ts'
 import { migrateDatabase } from '../../src-main/db/migrate.ts'
 import { migrations } from '../../src-main/db/migrations/index.ts'
 import { SecurityEventKind } from '../../src-main/services/audit-service.ts'
-import { resealSecurityLogHeads, verifySecurityLogChain, deriveSecurityLogMACKey } from '../../src-main/services/audit/log-chain.ts'
+import { resealSecurityLogHeads, trimSecurityLogBefore, verifySecurityLogChain, deriveSecurityLogMACKey } from '../../src-main/services/audit/log-chain.ts'
 import { createAesGcmSecretBox, createKeyFileSecretBox } from '../../src-main/services/secret-box.ts'
 import { createServices } from '../../src-main/services/index.ts'
 import type { Services } from '../../src-main/services/index.ts'
@@ -117,6 +117,21 @@ describe('the security log hash chain', () => {
     expect(resealSecurityLogHeads(db, newBox, { oldKey: createKeyFileSecretBox(join(dir.path, 'keystead.key')) })).toBe(2)
     expect(verify().breaks.map((b) => b.type)).toEqual(['head'])
     expect(verifySecurityLogChain(db, deriveSecurityLogMACKey(newBox), aliceId).isIntact).toBe(true)
+  })
+
+  it('trims old entries with a signed checkpoint: no false alarm, and later tampering is still found', () => {
+    const macKey = deriveSecurityLogMACKey(createKeyFileSecretBox(join(dir.path, 'keystead.key')))
+    const before = verify()
+    expect(trimSecurityLogBefore(db, macKey, aliceId, 11)).toBe(10)
+    expect(verify()).toEqual({ isIntact: true, count: before.count - 10, headPosition: before.headPosition, breaks: [] })
+    services.audit.recordSecurityEvent({ accountId: aliceId, kind: SecurityEventKind.SignIn })
+    expect(verify().isIntact).toBe(true)
+    db.prepare('DELETE FROM security_log WHERE account_id = ? AND seq = 11').run(aliceId)
+    expect(verify().breaks).toEqual([{ type: 'missing', position: 11, to: 11 }])
+    // Moving the checkpoint by hand breaks the head's MAC.
+    db.prepare('UPDATE security_log_heads SET checkpoint_seq = 11 WHERE account_id = ?').run(aliceId)
+    expect(verify().breaks.map((b) => b.type)).toContain('head')
+    expect(() => trimSecurityLogBefore(db, macKey, aliceId, 20)).toThrow(/does not verify/)
   })
 
   it('derives a MAC key separate from the data key', () => {

@@ -117,3 +117,12 @@ export function listSecurityLogActivityByHour(db: DB, accountId: number, kinds: 
 export function findSecurityLogRowById(db: DB, accountId: number, id: number): SecurityLogRow | undefined {
   return prepareCached(db, 'SELECT * FROM security_log WHERE account_id = ? AND id = ?').get(accountId, id) as SecurityLogRow | undefined
 }
+
+export function findSecurityLogRowBySeq(db: DB, accountId: number, seq: number): SecurityLogRow | undefined {
+  return prepareCached(db, 'SELECT * FROM security_log WHERE account_id = ? AND seq = ?').get(accountId, seq) as SecurityLogRow | undefined
+}
+
+/** Only for the retention trim (which records a signed checkpoint in the same transaction). */
+export function deleteSecurityLogRowsBefore(db: DB, accountId: number, seq: number): number {
+  return prepareCached(db, 'DELETE FROM security_log WHERE account_id = ? AND seq < ?').run(accountId, seq).changes
+}

@@ -3,7 +3,9 @@ import { writeTransaction } from '../../db/database.ts'
 import { chainEntryHash, chainHeadMAC, isChainHeadMACValid } from '../../db/repositories/security-log-chain.ts'
 import {
   countUnchainedSecurityLogRows,
+  deleteSecurityLogRowsBefore,
   findSecurityLogHead,
+  findSecurityLogRowBySeq,
   listSecurityLogChainSlice,
   listSecurityLogHeads,
   writeSecurityLogHead,
@@ -122,6 +124,27 @@ export async function verifySecurityLogChainInSlices(db: DB, macKey: Buffer, acc
     await yieldToEventLoop()
   }
   return checker.finish(head ? isChainHeadMACValid(macKey, head) : false, countUnchainedSecurityLogRows(db, accountId))
+}
+
+/**
+ * The retention rule's one way to drop old entries: removes an account's entries before position
+ * `keepFromSeq` and records a signed checkpoint in the head (the last removed entry's position and
+ * hash, under the head's MAC), so the check starts from there and raises no false alarm. Refused
+ * (nothing changes) when the log does not verify first: a trim must not hide tampering.
+ * Returns how many entries were removed.
+ */
+export function trimSecurityLogBefore(db: DB, macKey: Buffer, accountId: number, keepFromSeq: number): number {
+  return writeTransaction(db, () => {
+    const head = findSecurityLogHead(db, accountId)
+    if (!head || keepFromSeq <= head.checkpoint_seq + 1) return 0
+    if (keepFromSeq > head.seq) throw new Error('A trim keeps at least the newest entry')
+    if (!verifySecurityLogChain(db, macKey, accountId).isIntact) throw new Error('The security log does not verify; it is not trimmed')
+    const last = findSecurityLogRowBySeq(db, accountId, keepFromSeq - 1)!
+    const removed = deleteSecurityLogRowsBefore(db, accountId, keepFromSeq)
+    const next = { ...head, checkpoint_seq: last.seq, checkpoint_hash: last.hash }
+    writeSecurityLogHead(db, next, chainHeadMAC(macKey, next))
+    return removed
+  })
 }
 
 /**
