@@ -8,7 +8,8 @@ import type { Services } from '../services/index.ts'
 export type CredentialScope = 'read' | 'write'
 
 export type CredentialCheck =
-  | { ok: true; accountId: number; scope: CredentialScope }
+  /** `tokenTitle`: the access token's title (for the security log); absent for the API key. */
+  | { ok: true; accountId: number; scope: CredentialScope; tokenTitle?: string }
   | { ok: false; reason: 'unknown' | 'malformed' | 'disabled' | 'expired' | 'deleted' }
 
 export interface CredentialVerifier {
@@ -25,7 +26,7 @@ export function createServicesCredentialVerifier(services: Services): Credential
     verify(secret) {
       const result = services.credentials.verifyCredential(secret)
       if (!result.ok) return { ok: false, reason: result.reason }
-      return { ok: true, accountId: result.accountId, scope: result.scope === 'read-write' ? 'write' : 'read' }
+      return { ok: true, accountId: result.accountId, scope: result.scope === 'read-write' ? 'write' : 'read', ...(result.tokenTitle === undefined ? {} : { tokenTitle: result.tokenTitle }) }
     },
   }
 }

@@ -6,6 +6,8 @@ import type { CredentialScope } from './credentials.ts'
 export interface AuthContext {
   accountId: number
   scope: CredentialScope
+  /** The access token's title, when the request came with one (the security log names it). */
+  tokenTitle?: string
 }
 
 export interface RouteContext<P, Q, B> {

@@ -1,6 +1,6 @@
 import type { Services } from '../services/index.ts'
 import { buildOpenApiDocument } from './openapi.ts'
-import type { RouteDefinition } from './route.ts'
+import type { AuthContext, RouteDefinition } from './route.ts'
 import { defineRoute } from './route.ts'
 import {
   accountPatchSchema,
@@ -101,7 +101,8 @@ export function accountRoutes(): RouteDefinition[] {
       body: sshKeyCreateSchema,
       response: { status: 201, schema: sshKeySchema },
       errors: [400, 409, 413, 415, 422],
-      run: ({ services, auth, body }) => services.sshKeys.addKey(auth.accountId, { title: body.title ?? '', publicKey: body.publicKey, expiresOn: body.expiresOn ?? null }),
+      run: ({ services, auth, body }) =>
+        services.sshKeys.addKey(auth.accountId, { title: body.title ?? '', publicKey: body.publicKey, expiresOn: body.expiresOn ?? null }, apiActorOf(auth)),
     }),
     defineRoute<{ id: number }>({
       method: 'DELETE',
@@ -113,7 +114,7 @@ export function accountRoutes(): RouteDefinition[] {
       params: idParamsSchema,
       response: { status: 204 },
       errors: [404, 422],
-      run: ({ services, auth, params }) => services.sshKeys.deleteKey(auth.accountId, params.id),
+      run: ({ services, auth, params }) => services.sshKeys.deleteKey(auth.accountId, params.id, apiActorOf(auth)),
     }),
     defineRoute({
       method: 'GET',
@@ -161,3 +162,8 @@ export function createRouteTable(extraRoutes: RouteDefinition[] = []): RouteDefi
 }
 
 export type RouteFactory = (services: Services) => RouteDefinition[]
+
+/** Who acts, for the security log: the local API, with the access token's title when there is one. */
+function apiActorOf(auth: AuthContext): { origin: 'api'; tokenTitle?: string } {
+  return auth.tokenTitle === undefined ? { origin: 'api' } : { origin: 'api', tokenTitle: auth.tokenTitle }
+}

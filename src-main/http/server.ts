@@ -133,7 +133,7 @@ export function createApiRequestHandler(options: ApiHandlerOptions): (request: I
     if (route.access === 'write' && check.scope !== 'write') {
       throw new HttpProblem(403, 'FORBIDDEN', 'This credential may only read.', { reason: 'auth.readOnly' })
     }
-    return { accountId: check.accountId, scope: check.scope }
+    return { accountId: check.accountId, scope: check.scope, ...(check.tokenTitle === undefined ? {} : { tokenTitle: check.tokenTitle }) }
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {

@@ -18,6 +18,18 @@ export const SSH_KEY_TITLE_MAX_LENGTH = 100
 /** A .pub file is a few hundred bytes (a 16384-bit RSA key about 2.8 KB); anything far larger is not one. */
 export const SSH_KEY_FILE_MAX_BYTES = 16 * 1024
 
+/** Who adds or removes a key: a session (the app, the CLI's signed-in faces) or the local API with its token. */
+export interface SSHKeyActor {
+  sessionId?: string | null
+  origin?: 'api'
+  tokenTitle?: string
+}
+
+/** The actor's part of a log entry's detail. */
+function actorDetail(context: SSHKeyActor): Record<string, string> {
+  return { ...(context.origin ? { origin: context.origin } : {}), ...(context.tokenTitle === undefined ? {} : { tokenTitle: context.tokenTitle }) }
+}
+
 export interface AddSSHKeyRequest {
   title: string
   publicKey: string
@@ -27,9 +39,9 @@ export interface AddSSHKeyRequest {
 export interface SSHKeyService {
   /** Parses a key for the form's preview; refuses what `addKey` would refuse about the key itself. */
   inspectKey(accountId: number, publicKey: string): SshKeyPreview
-  addKey(accountId: number, request: AddSSHKeyRequest, context?: { sessionId?: string | null }): SshKeySummary
+  addKey(accountId: number, request: AddSSHKeyRequest, context?: SSHKeyActor): SshKeySummary
   listKeys(accountId: number): SshKeySummary[]
-  deleteKey(accountId: number, id: number, context?: { sessionId?: string | null }): void
+  deleteKey(accountId: number, id: number, context?: SSHKeyActor): void
   /** The key's authorized_keys line (options, type, base64, comment). */
   getAuthorizedKeyLine(accountId: number, id: number): string
   /** Type, bits, fingerprint and title of an account's keys: what its public profile shows. */
@@ -216,7 +228,7 @@ export function createSSHKeyService(deps: { db: DB; clock: Clock; audit: AuditSe
             accountId,
             kind: SecurityEventKind.SSHKeyAdded,
             sessionId: context.sessionId ?? null,
-            detail: { keyId, title, type: key.type, fingerprint: key.fingerprintSHA256 },
+            detail: { keyId, title, type: key.type, fingerprint: key.fingerprintSHA256, ...actorDetail(context) },
           })
           return keyId
         })
@@ -240,7 +252,7 @@ export function createSSHKeyService(deps: { db: DB; clock: Clock; audit: AuditSe
           accountId,
           kind: SecurityEventKind.SSHKeyRemoved,
           sessionId: context.sessionId ?? null,
-          detail: { keyId: id, title: row.title, type: row.key_type, fingerprint: row.fingerprint_sha256 },
+          detail: { keyId: id, title: row.title, type: row.key_type, fingerprint: row.fingerprint_sha256, ...actorDetail(context) },
         })
       })
     },

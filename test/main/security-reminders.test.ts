@@ -85,6 +85,13 @@ describe('reminders', () => {
 })
 
 describe('the Security log screen’s check and activity', () => {
+  it('names the local API and its token as the actor of what it did', async () => {
+    app.core.services!.db.prepare("UPDATE accounts SET language = 'en' WHERE id = ?").run(aliceId)
+    app.core.services!.sshKeys.addKey(aliceId, { title: 'CI key', publicKey: buildEd25519Line('ci@host') }, { origin: 'api', tokenTitle: 'Deploy' })
+    const page = await value<{ entries: Array<{ sentence: string }> }>(app.call(auditChannels.listEvents, { kinds: ['sshKey.added'], pageSize: 1 }, 1))
+    expect(page.entries[0]!.sentence).toMatch(/^SSH key “CI key” added \(ssh-ed25519, SHA256:.{12}…\) — through the local API with token “Deploy”$/)
+  })
+
   it('says the log is intact, then names the first broken entry', async () => {
     expect(await value<SecurityLogVerification>(app.call(auditChannels.verifyLog, null, 1))).toEqual({ isIntact: true, count: 6, headPosition: 6, breaks: [], firstBroken: null })
     app.core.services!.db.prepare("UPDATE security_log SET detail = replace(detail, 'Later', 'Later!') WHERE kind = 'token.created'").run()

@@ -79,15 +79,17 @@ function createTools(event: SecurityEvent, texts: SecurityLogTexts, timeZone: st
   }
 }
 
-const ADMIN_FACES = new Set(['cli', 'api'])
+/** Faces without a session that act as an administrator (whoever can run the command line on the data folder). */
+const ADMIN_FACES = new Set(['cli'])
 
-/** Who did it: an administrator (a face named in the detail), the API token, this window, another session or a face. */
+/** Who did it: the local API (with its token), an administrator (the command line), this window, another session or a face. */
 export function describeActor(event: SecurityEvent, texts: SecurityLogTexts, facts: EventActorFacts): string {
   const origin = typeof event.detail.origin === 'string' ? event.detail.origin : ''
   const face = (name: string): string => texts.faces[name as keyof SecurityLogTexts['faces']] ?? name
   if (typeof event.detail.tokenTitle === 'string') return texts.actor.localAPIToken(event.detail.tokenTitle)
   const isSignIn = event.kind === 'signin' || event.kind === 'signin.failed'
   if (!isSignIn && ADMIN_FACES.has(origin)) return texts.actor.administrator(face(origin))
+  if (!isSignIn && origin === 'api') return texts.actor.localAPI
   const session = facts.session
   if (session) {
     if (session.origin === 'cli') return texts.actor.commandLine
