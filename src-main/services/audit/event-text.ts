@@ -55,14 +55,29 @@ function isKnownKind(kind: string): kind is SecurityEventKind {
   return Object.hasOwn(SECURITY_EVENT_GROUPS, kind)
 }
 
+/** Intl formatters are costly to build and an export describes many entries: one per language and zone. */
+const formatters = new Map<string, { date: Intl.DateTimeFormat; list: Intl.ListFormat }>()
+function formattersFor(locale: string, timeZone: string): { date: Intl.DateTimeFormat; list: Intl.ListFormat } {
+  const key = `${locale}|${timeZone}`
+  let found = formatters.get(key)
+  if (!found) {
+    found = {
+      date: new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }),
+      list: new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' }),
+    }
+    formatters.set(key, found)
+  }
+  return found
+}
+
 function createTools(event: SecurityEvent, texts: SecurityLogTexts, timeZone: string): EventTextTools {
   const detail = event.detail
-  const dateFormat = new Intl.DateTimeFormat(texts.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone })
+  const { date: dateFormat, list: listFormat } = formattersFor(texts.locale, timeZone)
   const text = (key: string): string => {
     const value = detail[key]
     return value === null || value === undefined ? '' : String(value)
   }
-  const list = (items: string[]): string => new Intl.ListFormat(texts.locale, { style: 'long', type: 'conjunction' }).format(items)
+  const list = (items: string[]): string => listFormat.format(items)
   return {
     detail,
     text,
