@@ -1,6 +1,7 @@
 import type { Services } from '../services/index.ts'
+import { SensitiveAction } from '../services/sensitive-actions.ts'
 import { buildOpenApiDocument } from './openapi.ts'
-import type { AuthContext, RouteDefinition } from './route.ts'
+import type { RouteDefinition } from './route.ts'
 import { defineRoute } from './route.ts'
 import {
   accountPatchSchema,
@@ -98,11 +99,11 @@ export function accountRoutes(): RouteDefinition[] {
       summary: 'Add a public SSH key',
       tag: 'ssh-keys',
       access: 'write',
+      sensitive: [SensitiveAction.SshKeyAdd],
       body: sshKeyCreateSchema,
       response: { status: 201, schema: sshKeySchema },
       errors: [400, 409, 413, 415, 422],
-      run: ({ services, auth, body }) =>
-        services.sshKeys.addKey(auth.accountId, { title: body.title ?? '', publicKey: body.publicKey, expiresOn: body.expiresOn ?? null }, apiActorOf(auth)),
+      run: ({ services, auth, body }) => services.sshKeys.addKey(auth.accountId, { title: body.title ?? '', publicKey: body.publicKey, expiresOn: body.expiresOn ?? null }),
     }),
     defineRoute<{ id: number }>({
       method: 'DELETE',
@@ -111,10 +112,11 @@ export function accountRoutes(): RouteDefinition[] {
       summary: 'Remove one of the account’s SSH keys',
       tag: 'ssh-keys',
       access: 'write',
+      sensitive: [SensitiveAction.SshKeyDelete],
       params: idParamsSchema,
       response: { status: 204 },
       errors: [404, 422],
-      run: ({ services, auth, params }) => services.sshKeys.deleteKey(auth.accountId, params.id, apiActorOf(auth)),
+      run: ({ services, auth, params }) => services.sshKeys.deleteKey(auth.accountId, params.id),
     }),
     defineRoute({
       method: 'GET',
@@ -162,8 +164,3 @@ export function createRouteTable(extraRoutes: RouteDefinition[] = []): RouteDefi
 }
 
 export type RouteFactory = (services: Services) => RouteDefinition[]
-
-/** Who acts, for the security log: the local API, with the access token's title when there is one. */
-function apiActorOf(auth: AuthContext): { origin: 'api'; tokenTitle?: string } {
-  return auth.tokenTitle === undefined ? { origin: 'api' } : { origin: 'api', tokenTitle: auth.tokenTitle }
-}

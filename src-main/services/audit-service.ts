@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import type { DB } from '../db/database.ts'
 import { findAccessTokenForAccount } from '../db/repositories/access-tokens-repo.ts'
 import { findAccountById } from '../db/repositories/accounts-repo.ts'
@@ -8,8 +9,9 @@ import {
   listSecurityLogActivityByHour,
   listSecurityLogKinds,
   listSecurityLogRows,
+  listSecurityLogRowsAfter,
 } from '../db/repositories/security-log-repo.ts'
-import type { SecurityLogRow } from '../db/repositories/security-log-repo.ts'
+import type { SecurityLogCursor, SecurityLogRow } from '../db/repositories/security-log-repo.ts'
 import { findSSHKeyById } from '../db/repositories/ssh-keys-repo.ts'
 import { findSessionById } from '../db/repositories/sessions-repo.ts'
 import type { SecurityEventKindGroup, SecurityEventLink } from './audit/event-text.ts'
@@ -21,6 +23,7 @@ import type { Clock } from './clock.ts'
 import { toISO } from './clock.ts'
 import { summarizeDevice } from './device-facts.ts'
 import { validationError } from './errors.ts'
+import { SLICE_ROWS, yieldToEventLoop } from './slices.ts'
 
 /** Kinds of security-log entries. Extend by adding; never rename one that has shipped. */
 export const SecurityEventKind = Object.freeze({
@@ -63,6 +66,20 @@ export const SecurityEventKind = Object.freeze({
 export type SecurityEventKind = (typeof SecurityEventKind)[keyof typeof SecurityEventKind]
 
 export type SecurityEventDetail = Record<string, string | number | boolean | null>
+
+/**
+ * Who is acting for a whole request, beyond the session: the local API sets
+ * `{ origin: 'api', tokenId }` (the id of the access token, null for the API key; never the secret)
+ * around every call it makes, and every entry recorded meanwhile carries it in its detail.
+ */
+export type SecurityActor = { origin: 'api'; credential: 'token' | 'api-key'; tokenId: number | null }
+
+const actors = new AsyncLocalStorage<SecurityActor>()
+
+/** Runs `work` (sync or async) with `actor` added to every security-log entry it records. */
+export function runAsSecurityActor<T>(actor: SecurityActor, work: () => T): T {
+  return actors.run(actor, work)
+}
 
 export interface SecurityEventInput {
   accountId: number
@@ -144,16 +161,27 @@ export interface AuditService {
   recordSecurityEvent(event: SecurityEventInput): void
   /** Newest first, filtered by kind, one page at a time, each entry in words. */
   listSecurityEvents(accountId: number, query?: SecurityEventQuery, viewer?: SecurityLogViewer): SecurityEventPage
-  /** Every matching entry, newest first, as the file's text (CSV with a header row, or a JSON array). */
-  exportSecurityEvents(accountId: number, format: SecurityLogFormat, kinds?: string[], viewer?: SecurityLogViewer): { content: string; count: number }
+  /**
+   * Every matching entry, newest first, as a file's text (CSV with a header row, or a JSON array),
+   * each with its name and sentence beside the machine-readable kind and details.
+   * The format and filter are checked at once (a refusal writes nothing); `writeTo` then reads the
+   * log a page at a time and hands each page's text to `write`, the event loop running in between.
+   */
+  exportSecurityEvents(accountId: number, format: SecurityLogFormat, kinds?: string[], viewer?: SecurityLogViewer): SecurityLogExport
   /** Checks the account's hash chain and its authenticated head in one go (command line). */
   verifySecurityLog(accountId: number): SecurityLogVerification
   /** The same, in slices with the event loop free between them (the app). */
   verifySecurityLogInSlices(accountId: number): Promise<SecurityLogVerification>
+  /** Stored rows in words, as the screen and the exports show them (the account's language and zone). */
+  describeSecurityEvents(accountId: number, rows: SecurityLogRow[], viewer?: SecurityLogViewer): DescribedSecurityEvent[]
   /** The first broken entry still in the log (its time and name), to name it on the screen. */
   describeFirstBrokenEntry(accountId: number, verification: SecurityLogVerification): { at: string; name: string } | null
   /** The last SECURITY_ACTIVITY_DAYS days (today last) in the account's zone. */
   summarizeSecurityActivity(accountId: number): SecurityActivityDay[]
+}
+
+export interface SecurityLogExport {
+  writeTo(write: (chunk: string) => Promise<void>): Promise<{ count: number }>
 }
 
 function parseDetail(text: string): SecurityEventDetail {
@@ -198,12 +226,37 @@ export function formatSecurityEventsCSV(events: readonly DescribedSecurityEvent[
   return `${lines.join('\r\n')}\r\n`
 }
 
+/** The machine fields as they shipped, then the entry in words (added: `event`, `sentence`). */
+const toExportedEvent = (event: DescribedSecurityEvent) => ({
+  time: event.at,
+  kind: event.kind,
+  session: event.sessionId,
+  device: event.device,
+  detail: event.detail,
+  event: event.name,
+  sentence: event.sentence,
+})
+
 export function formatSecurityEventsJSON(events: readonly DescribedSecurityEvent[]): string {
-  return `${JSON.stringify(
-    events.map((event) => ({ time: event.at, kind: event.kind, session: event.sessionId, device: event.device, detail: event.detail, event: event.name, sentence: event.sentence })),
-    null,
-    2,
-  )}\n`
+  return `${JSON.stringify(events.map(toExportedEvent), null, 2)}\n`
+}
+
+/**
+ * The same text as the format* functions, written in pieces: the head, then each page of events,
+ * then the tail. Joined, the pieces equal formatSecurityEventsCSV / formatSecurityEventsJSON of all events.
+ */
+const SECURITY_LOG_WRITERS: Record<SecurityLogFormat, { head: string; page(events: readonly DescribedSecurityEvent[], first: boolean): string; tail(count: number): string }> = {
+  csv: {
+    head: `${SECURITY_LOG_CSV_COLUMNS.join(',')}\r\n`,
+    page: (events) => formatSecurityEventsCSV(events).slice(SECURITY_LOG_CSV_COLUMNS.join(',').length + 2),
+    tail: () => '',
+  },
+  json: {
+    head: '[',
+    page: (events, first) =>
+      events.map((event, i) => `${first && i === 0 ? '\n' : ',\n'}${JSON.stringify(toExportedEvent(event), null, 2).replace(/^/gm, '  ')}`).join(''),
+    tail: (count) => (count === 0 ? ']\n' : '\n]\n'),
+  },
 }
 
 function normalizeKinds(kinds: string[] | undefined): string[] {
@@ -242,7 +295,12 @@ export function createAuditService(db: DB, clock: Clock, macKey: Buffer): AuditS
       const described = describeSecurityEvent(event, {
         language,
         timeZone,
-        actor: { session: event.sessionId ? sessions.get(event.sessionId) : undefined, viewerSessionId: viewer.sessionId ?? null },
+        actor: {
+          session: event.sessionId ? sessions.get(event.sessionId) : undefined,
+          viewerSessionId: viewer.sessionId ?? null,
+          // The local API records the token's id (never its secret): name it while it exists.
+          tokenTitle: typeof event.detail.tokenId === 'number' && event.detail.origin === 'api' ? (findAccessTokenForAccount(db, accountId, event.detail.tokenId)?.title ?? null) : null,
+        },
         exists: (link) => linkExists(accountId, link),
       })
       return { ...event, name: described.name, group: described.group, sentence: described.sentence, actor: described.actor, deviceText: described.device, link: described.link }
@@ -262,7 +320,7 @@ export function createAuditService(db: DB, clock: Clock, macKey: Buffer): AuditS
         kind: event.kind,
         session_id: event.sessionId ?? null,
         device: device ?? '',
-        detail: JSON.stringify(event.detail ?? {}),
+        detail: JSON.stringify({ ...event.detail, ...actors.getStore() }),
       }, macKey)
     },
     listSecurityEvents(accountId, query = {}, viewer = {}) {
@@ -287,12 +345,27 @@ export function createAuditService(db: DB, clock: Clock, macKey: Buffer): AuditS
     },
     exportSecurityEvents(accountId, format, kinds, viewer = {}) {
       const filter = normalizeKinds(kinds)
-      const rows = listSecurityLogRows(db, accountId, { kinds: filter, limit: -1, offset: 0 })
-      const events = describeRows(accountId, rows, viewer)
-      if (format === SecurityLogFormat.CSV) return { content: formatSecurityEventsCSV(events), count: events.length }
-      if (format === SecurityLogFormat.JSON) return { content: formatSecurityEventsJSON(events), count: events.length }
-      throw validationError('format', 'audit.formatInvalid', 'Export as CSV or JSON.')
+      if (!Object.hasOwn(SECURITY_LOG_WRITERS, format)) throw validationError('format', 'audit.formatInvalid', 'Export as CSV or JSON.')
+      const writer = SECURITY_LOG_WRITERS[format]
+      return {
+        async writeTo(write) {
+          await write(writer.head)
+          let count = 0
+          let after: SecurityLogCursor | null = null
+          for (;;) {
+            const rows = listSecurityLogRowsAfter(db, accountId, { kinds: filter, after, limit: SLICE_ROWS })
+            if (rows.length > 0) await write(writer.page(describeRows(accountId, rows, viewer), count === 0))
+            count += rows.length
+            if (rows.length < SLICE_ROWS) break
+            after = { at: rows.at(-1)!.at, id: rows.at(-1)!.id }
+            await yieldToEventLoop()
+          }
+          await write(writer.tail(count))
+          return { count }
+        },
+      }
     },
+    describeSecurityEvents: (accountId, rows, viewer = {}) => describeRows(accountId, rows, viewer),
     verifySecurityLog: (accountId) => verifySecurityLogChain(db, macKey, accountId),
     verifySecurityLogInSlices: (accountId) => verifySecurityLogChainInSlices(db, macKey, accountId),
     describeFirstBrokenEntry(accountId, verification) {

@@ -11,7 +11,7 @@ import { isTokenExpired } from './token-service.ts'
 export const LAST_USED_WRITE_INTERVAL_MS = 60 * 1000
 
 export type CredentialVerification =
-  | { ok: true; accountId: number; scope: TokenScope; kind: CredentialKind; tokenId?: number; tokenTitle?: string }
+  | { ok: true; accountId: number; scope: TokenScope; kind: CredentialKind; tokenId?: number }
   | { ok: false; reason: 'malformed' | 'unknown' | 'disabled' | 'expired'; detail?: MalformedReason }
 
 /**
@@ -45,7 +45,7 @@ export function createCredentialService(deps: { db: DB; clock: Clock }): Credent
       if (token.is_enabled !== 1) return { ok: false, reason: 'disabled' }
       if (isTokenExpired(token, now)) return { ok: false, reason: 'expired' }
       if (isDue(token.last_used_at, now)) touchAccessToken(db, token.id, now)
-      return { ok: true, accountId: token.account_id, scope: token.scope, kind: CredentialKind.Token, tokenId: token.id, tokenTitle: token.title }
+      return { ok: true, accountId: token.account_id, scope: token.scope, kind: CredentialKind.Token, tokenId: token.id }
     },
   }
 }

@@ -13,22 +13,11 @@ import type { Clock } from './clock.ts'
 import { ErrorCode, KeysteadError, notFoundError, validationError } from './errors.ts'
 import { formatAuthorizedKeyLine, parseSSHPublicKey } from './ssh-public-key.ts'
 import type { ParsedSSHPublicKey } from './ssh-public-key.ts'
+import { refuseFormatCharacters } from './text-rules.ts'
 
 export const SSH_KEY_TITLE_MAX_LENGTH = 100
 /** A .pub file is a few hundred bytes (a 16384-bit RSA key about 2.8 KB); anything far larger is not one. */
 export const SSH_KEY_FILE_MAX_BYTES = 16 * 1024
-
-/** Who adds or removes a key: a session (the app, the CLI's signed-in faces) or the local API with its token. */
-export interface SSHKeyActor {
-  sessionId?: string | null
-  origin?: 'api'
-  tokenTitle?: string
-}
-
-/** The actor's part of a log entry's detail. */
-function actorDetail(context: SSHKeyActor): Record<string, string> {
-  return { ...(context.origin ? { origin: context.origin } : {}), ...(context.tokenTitle === undefined ? {} : { tokenTitle: context.tokenTitle }) }
-}
 
 export interface AddSSHKeyRequest {
   title: string
@@ -39,9 +28,9 @@ export interface AddSSHKeyRequest {
 export interface SSHKeyService {
   /** Parses a key for the form's preview; refuses what `addKey` would refuse about the key itself. */
   inspectKey(accountId: number, publicKey: string): SshKeyPreview
-  addKey(accountId: number, request: AddSSHKeyRequest, context?: SSHKeyActor): SshKeySummary
+  addKey(accountId: number, request: AddSSHKeyRequest, context?: { sessionId?: string | null }): SshKeySummary
   listKeys(accountId: number): SshKeySummary[]
-  deleteKey(accountId: number, id: number, context?: SSHKeyActor): void
+  deleteKey(accountId: number, id: number, context?: { sessionId?: string | null }): void
   /** The key's authorized_keys line (options, type, base64, comment). */
   getAuthorizedKeyLine(accountId: number, id: number): string
   /** Type, bits, fingerprint and title of an account's keys: what its public profile shows. */
@@ -93,7 +82,7 @@ export function validateSSHKeyTitle(title: string, comment: string): string {
     throw validationError('title', 'sshKeys.titleTooLong', `A title can have at most ${SSH_KEY_TITLE_MAX_LENGTH} characters.`, { max: SSH_KEY_TITLE_MAX_LENGTH })
   }
   if (/[\u0000-\u001f\u007f]/.test(value)) throw validationError('title', 'sshKeys.titleInvalid', 'A title cannot contain control characters.')
-  return value
+  return refuseFormatCharacters(value, 'title')
 }
 
 function toPreview(key: ParsedSSHPublicKey): SshKeyPreview {
@@ -171,6 +160,8 @@ export function createSSHKeyService(deps: { db: DB; clock: Clock; audit: AuditSe
 
   function parseForAccount(accountId: number, publicKey: string): ParsedSSHPublicKey {
     const key = parseSSHPublicKey(publicKey)
+    // The comment is shown in the app and served in `.keys` output: no invisible format characters.
+    refuseFormatCharacters(key.comment, 'publicKey')
     const owner = findSSHKeyOwnerByFingerprint(db, key.fingerprintSHA256)
     if (owner !== undefined) throw duplicateError(owner === accountId)
     return key
@@ -228,7 +219,7 @@ export function createSSHKeyService(deps: { db: DB; clock: Clock; audit: AuditSe
             accountId,
             kind: SecurityEventKind.SSHKeyAdded,
             sessionId: context.sessionId ?? null,
-            detail: { keyId, title, type: key.type, fingerprint: key.fingerprintSHA256, ...actorDetail(context) },
+            detail: { keyId, title, type: key.type, fingerprint: key.fingerprintSHA256 },
           })
           return keyId
         })
@@ -252,7 +243,7 @@ export function createSSHKeyService(deps: { db: DB; clock: Clock; audit: AuditSe
           accountId,
           kind: SecurityEventKind.SSHKeyRemoved,
           sessionId: context.sessionId ?? null,
-          detail: { keyId: id, title: row.title, type: row.key_type, fingerprint: row.fingerprint_sha256, ...actorDetail(context) },
+          detail: { keyId: id, title: row.title, type: row.key_type, fingerprint: row.fingerprint_sha256 },
         })
       })
     },

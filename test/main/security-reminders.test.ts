@@ -4,6 +4,7 @@ import { auditChannels } from '../../src-preload/contract/audit.ts'
 import { authChannels } from '../../src-preload/contract/auth.ts'
 import type { Reminder } from '../../src-preload/contract/reminders.ts'
 import { remindersChannels } from '../../src-preload/contract/reminders.ts'
+import { runAsSecurityActor } from '../../src-main/services/audit-service.ts'
 import { makeTempDir } from '../fixtures/temp-dir.ts'
 import { buildEd25519Line } from '../fixtures/ssh-keys.ts'
 import { startTestCore } from '../fixtures/test-core.ts'
@@ -87,7 +88,10 @@ describe('reminders', () => {
 describe('the Security log screen’s check and activity', () => {
   it('names the local API and its token as the actor of what it did', async () => {
     app.core.services!.db.prepare("UPDATE accounts SET language = 'en' WHERE id = ?").run(aliceId)
-    app.core.services!.sshKeys.addKey(aliceId, { title: 'CI key', publicKey: buildEd25519Line('ci@host') }, { origin: 'api', tokenTitle: 'Deploy' })
+    const { summary } = app.core.services!.tokens.createToken(aliceId, { title: 'Deploy', isEnabled: true, scope: 'read-write', expiry: { kind: 'never' } })
+    runAsSecurityActor({ origin: 'api', credential: 'token', tokenId: summary.id }, () =>
+      app.core.services!.sshKeys.addKey(aliceId, { title: 'CI key', publicKey: buildEd25519Line('ci@host') }),
+    )
     const page = await value<{ entries: Array<{ sentence: string }> }>(app.call(auditChannels.listEvents, { kinds: ['sshKey.added'], pageSize: 1 }, 1))
     expect(page.entries[0]!.sentence).toMatch(/^SSH key “CI key” added \(ssh-ed25519, SHA256:.{12}…\) — through the local API with token “Deploy”$/)
   })

@@ -154,7 +154,7 @@ describe('access tokens', () => {
     const row = db.prepare('SELECT * FROM access_tokens').get() as Record<string, unknown>
     expect(Object.values(row).some((v) => typeof v === 'string' && v.includes(token.slice(12)))).toBe(false)
     expect(kinds()).toEqual(['account.created', 'token.created'])
-    expect(services.credentials.verifyCredential(token)).toEqual({ ok: true, accountId, scope: 'read-write', kind: 'token', tokenId: summary.id, tokenTitle: 'CI deploy' })
+    expect(services.credentials.verifyCredential(token)).toEqual({ ok: true, accountId, scope: 'read-write', kind: 'token', tokenId: summary.id })
   })
 
   it.each([7, 30, 90, 365] as const)('expires after %i days', (days) => {

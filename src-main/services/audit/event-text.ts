@@ -21,6 +21,8 @@ export interface EventActorFacts {
   session?: { id: string; origin: string; device: string } | undefined
   /** The session of the person reading the log (its entries are "this window"). */
   viewerSessionId?: string | null
+  /** The title of the access token the local API acted with (detail.tokenId), while the token exists. */
+  tokenTitle?: string | null
 }
 
 export interface DescribeOptions {
@@ -102,6 +104,7 @@ export function describeActor(event: SecurityEvent, texts: SecurityLogTexts, fac
   const origin = typeof event.detail.origin === 'string' ? event.detail.origin : ''
   const face = (name: string): string => texts.faces[name as keyof SecurityLogTexts['faces']] ?? name
   if (typeof event.detail.tokenTitle === 'string') return texts.actor.localAPIToken(event.detail.tokenTitle)
+  if (origin === 'api' && facts.tokenTitle) return texts.actor.localAPIToken(facts.tokenTitle)
   const isSignIn = event.kind === 'signin' || event.kind === 'signin.failed'
   if (!isSignIn && ADMIN_FACES.has(origin)) return texts.actor.administrator(face(origin))
   if (!isSignIn && origin === 'api') return texts.actor.localAPI

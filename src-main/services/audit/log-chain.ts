@@ -12,6 +12,7 @@ import {
 } from '../../db/repositories/security-log-repo.ts'
 import type { SecurityLogHeadRow, SecurityLogRow } from '../../db/repositories/security-log-repo.ts'
 import type { SecretBox } from '../secret-box.ts'
+import { yieldToEventLoop } from '../slices.ts'
 import type { SecurityLogChainBreak, SecurityLogVerification as ContractVerification } from '../../../src-preload/contract/audit.ts'
 
 /** What the MAC key is derived for (HKDF info): never the data key itself. */
@@ -92,8 +93,6 @@ export function verifySecurityLogChain(db: DB, macKey: Buffer, accountId: number
   }
   return checker.finish(head ? isChainHeadMACValid(macKey, head) : false, countUnchainedSecurityLogRows(db, accountId))
 }
-
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 /**
  * The same check in slices of VERIFY_APP_SLICE_ROWS with the event loop free between them (the app's
