@@ -7,7 +7,8 @@
  *
  *   node bench/run.ts [--skip-SECTION ...] [--only SECTION] [--rounds N] [--backup-scale S]
  *
- * SECTION is one of sign-in, unknown-user, scale, ssh, event-loop, renderer, backup: --only runs that section alone.
+ * SECTION is one of sign-in, unknown-user, scale, ssh, event-loop, renderer, backup, security-log: --only runs
+ * that section alone (and writes bench/results.SECTION.json, leaving the full run's file alone).
  * `--only api` runs the local API figure alone (it is part of scale otherwise), on the full-scale database.
  * S (0-1, default 1) makes the backup section's database smaller than the scale database.
  */
@@ -29,6 +30,11 @@ import { createServices } from '../src-main/services/index.ts'
 import type { Services } from '../src-main/services/index.ts'
 import { createPasswordHasher, DEFAULT_SCRYPT_PARAMS, parsePasswordHash } from '../src-main/services/password-hasher.ts'
 import { createKeyFileSecretBox } from '../src-main/services/secret-box.ts'
+import { writeTransaction } from '../src-main/db/database.ts'
+import { listSecurityLogChainSlice } from '../src-main/db/repositories/security-log-repo.ts'
+import { SecurityEventKind } from '../src-main/services/audit-service.ts'
+import { deriveSecurityLogMACKey, verifySecurityLogChain, verifySecurityLogChainInSlices, VERIFY_APP_SLICE_ROWS, VERIFY_SLICE_ROWS } from '../src-main/services/audit/log-chain.ts'
+import { TEST_ONLY_SCRYPT_PARAMS } from '../src-main/services/password-hasher.ts'
 import { FAKE_DEVICE } from '../test/fixtures/fake-platform.ts'
 import { makeTempDir } from '../test/fixtures/temp-dir.ts'
 import { startBenchCore } from './lib/core.ts'
@@ -43,7 +49,7 @@ import type { SeedOutcome } from './lib/seed.ts'
 const ROOT = join(import.meta.dirname, '..')
 const args = process.argv.slice(2)
 const ROUNDS = Number(args[args.indexOf('--rounds') + 1]) || 7
-const SECTIONS = ['sign-in', 'unknown-user', 'scale', 'ssh', 'event-loop', 'renderer', 'backup'] as const
+const SECTIONS = ['sign-in', 'unknown-user', 'scale', 'ssh', 'event-loop', 'renderer', 'backup', 'security-log'] as const
 const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined
 if (ONLY !== undefined && ONLY !== 'api' && !(SECTIONS as readonly string[]).includes(ONLY)) throw new Error(`--only takes one of ${SECTIONS.join(', ')} or api`)
 const runs = (section: (typeof SECTIONS)[number]) => (ONLY ? ONLY === section : !args.includes(`--skip-${section}`))
@@ -55,6 +61,7 @@ const SKIP_SSH = !runs('ssh')
 const SKIP_EVENT_LOOP = !runs('event-loop')
 const SKIP_BACKUP = !runs('backup')
 const BACKUP_SCALE = args.includes('--backup-scale') ? Number(args[args.indexOf('--backup-scale') + 1]) : 1
+const SKIP_SECURITY_LOG = !runs('security-log')
 const PASSWORD = 'bench password 1'
 const details: Record<string, unknown> = {}
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`)
@@ -645,6 +652,71 @@ async function benchRenderer(): Promise<Figure[]> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 4. Security log: verifying a 100,000-entry hash chain (SHA-256 each, in slices) against a bare
+//    scan of the same rows by the same slices (the work the check cannot avoid).
+const SECURITY_LOG_ROWS = 100_000
+async function benchSecurityLog(): Promise<Figure[]> {
+  const dir = makeTempDir('keystead-bench-log-')
+  try {
+    log(`security log: writing ${SECURITY_LOG_ROWS.toLocaleString('en')} chained entries`)
+    const db = openDatabase(join(dir.path, 'keystead.db'))
+    await migrateDatabase(db)
+    const secretBox = createKeyFileSecretBox(join(dir.path, 'keystead.key'))
+    const services = createServices({ db, secretBox, scryptParams: TEST_ONLY_SCRYPT_PARAMS })
+    const accountId = (await services.accounts.createAccount({ username: 'heavy', password: PASSWORD })).id
+    const kinds = Object.values(SecurityEventKind)
+    writeTransaction(db, () => {
+      for (let i = 1; i < SECURITY_LOG_ROWS; i++) {
+        services.audit.recordSecurityEvent({
+          accountId,
+          kind: kinds[i % kinds.length]!,
+          device: 'Keystead (Electron 45.0.0, Chromium 140.0.0.0) on Linux 6.12 (x64)',
+          detail: { tokenId: i, title: `entry ${i}`, scope: 'read-only', count: i % 7 },
+        })
+      }
+    })
+    const macKey = deriveSecurityLogMACKey(secretBox)
+    const bareScan = (): number => {
+      let after = 0
+      let count = 0
+      for (;;) {
+        const rows = listSecurityLogChainSlice(db, accountId, after, VERIFY_SLICE_ROWS)
+        count += rows.length
+        if (rows.length < VERIFY_SLICE_ROWS) return count
+        after = rows.at(-1)!.seq
+      }
+    }
+    const verifyTimes: number[] = []
+    const scanTimes: number[] = []
+    let verdict = verifySecurityLogChain(db, macKey, accountId)
+    for (let round = 0; round < ROUNDS; round++) {
+      scanTimes.push(await timeMs(() => void bareScan()))
+      verifyTimes.push(await timeMs(() => void (verdict = verifySecurityLogChain(db, macKey, accountId))))
+    }
+    if (!verdict.isIntact || verdict.count !== SECURITY_LOG_ROWS) throw new Error(`the bench log did not verify: ${JSON.stringify(verdict.breaks.slice(0, 3))}`)
+    // The app's way (slices with the event loop free between them): the longest slice is the worst delay.
+    const loop = monitorEventLoopDelay({ resolution: 1 })
+    loop.enable()
+    const slicedMs = await timeMs(() => verifySecurityLogChainInSlices(db, macKey, accountId))
+    loop.disable()
+    db.close()
+    details.securityLog = { rows: SECURITY_LOG_ROWS, verifyMs: verifyTimes, scanMs: scanTimes, slicedMs, loopMaxMs: loop.max / 1e6 }
+    return [
+      makeFigure(
+        'securityLog.verify',
+        `verify ${SECURITY_LOG_ROWS.toLocaleString('en')} entries / bare scan of the same rows`,
+        { label: 'verify', value: median(verifyTimes), unit: 'ms' },
+        { label: 'scan', value: median(scanTimes), unit: 'ms' },
+        { op: '<=', value: 3 },
+        `${ROUNDS} alternated rounds; in slices of ${VERIFY_APP_SLICE_ROWS} (the app's way) ${slicedMs.toFixed(0)} ms in all, longest event-loop delay ${(loop.max / 1e6).toFixed(0)} ms`,
+      ),
+    ]
+  } finally {
+    dir.remove()
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 const started = performance.now()
 const figures: Figure[] = []
 if (ONLY === 'api') figures.push(...(await benchApiAlone()))
@@ -661,6 +733,7 @@ if (!SKIP_BACKUP) {
   figures.push(...backup.figures)
   details.backup = backup.details
 }
+if (!SKIP_SECURITY_LOG) figures.push(...(await benchSecurityLog()))
 const totalSeconds = (performance.now() - started) / 1000
 
 const machine = { node: process.version, cpus: cpus().length, parallelism: availableParallelism(), cpuModel: cpus()[0]?.model ?? '', totalMemoryGB: totalmem() / 2 ** 30 }
@@ -674,8 +747,9 @@ process.stdout.write(
 )
 
 mkdirSync(join(ROOT, 'bench'), { recursive: true })
+const resultsFile = ONLY === undefined ? 'bench/results.json' : `bench/results.${ONLY}.json`
 writeFileSync(
-  join(ROOT, 'bench/results.json'),
+  join(ROOT, resultsFile),
   JSON.stringify({ at: new Date().toISOString(), machine, totalSeconds, rounds: ROUNDS, figures, markdown: formatMarkdownTable(figures), details }, null, 2) + '\n',
 )
-process.stdout.write('Wrote bench/results.json\n')
+process.stdout.write(`Wrote ${resultsFile}\n`)

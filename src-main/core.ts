@@ -7,6 +7,7 @@ import type { DB } from './db/database.ts'
 import { checkDatabaseInWorker, DatabaseWorkerError } from './db/database-worker.ts'
 import { prepareDataFolder } from './db/data-folder.ts'
 import { migrateDatabase } from './db/migrate.ts'
+import { SECURITY_LOG_CHAIN_MIGRATION } from './db/migrations/0010-security-log-chain.ts'
 import { discardMigrationBackup, migrationBackupPathOf } from './db/migration-backup.ts'
 import { createServicesCredentialVerifier } from './http/credentials.ts'
 import type { CredentialVerifier } from './http/credentials.ts'
@@ -26,6 +27,7 @@ import type { ScryptParams } from './services/password-hasher.ts'
 import type { SecretBox } from './services/secret-box.ts'
 import type { SessionPolicy } from './services/session-service.ts'
 import type { LocalApiControl, SettingsStore } from './services/settings-service.ts'
+import { createReminderNotifier } from './services/reminders/reminder-notifier.ts'
 
 export interface AppCoreOptions {
   dataDir: string
@@ -51,6 +53,8 @@ export interface AppCoreOptions {
   scheduleSessionCheck?: SessionCheckScheduler
   /** Runs the due-backup check (default: at start, then every 15 minutes); tests pass their own. */
   scheduleBackupCheck?: SessionCheckScheduler
+  /** Runs the reminder notifications (once per item per day). Default: every minute on an unref'd timer. */
+  scheduleReminderCheck?: SessionCheckScheduler
 }
 
 /** Calls `tick` every `intervalMs`; returns a function that stops it. */
@@ -58,6 +62,7 @@ export type SessionCheckScheduler = (tick: () => void, intervalMs: number) => ()
 
 export const SESSION_CHECK_INTERVAL_MS = 1000
 export const BACKUP_CHECK_INTERVAL_MS = 15 * 60 * 1000
+export const REMINDER_CHECK_INTERVAL_MS = 60_000
 
 export const intervalScheduler: SessionCheckScheduler = (tick, intervalMs) => {
   const timer = setInterval(tick, intervalMs)
@@ -90,6 +95,8 @@ export interface AppCore {
    * expired: one primary-key lookup per held session. Runs every second; returns the windows told.
    */
   checkWindowSessions(): number[]
+  /** OS notifications for the signed-in accounts' reminders not shown yet today; returns how many. */
+  checkReminders(): number
   /**
    * "Keep me signed in": gives the window the kept session when it is still valid, else drops it.
    * The Electron shell calls it for the first window at start-up.
@@ -117,10 +124,11 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
     // What an interrupted backup or restore left (work folders only; never a store).
     await cleanUpInterruptedRestore(options.dataDir)
     db = openDatabase(databasePath)
-    await migrateDatabase(db, { backupPath: migrationBackupPathOf(databasePath), path: databasePath })
+    const migration = await migrateDatabase(db, { backupPath: migrationBackupPathOf(databasePath), path: databasePath })
     services = createServices({
       db,
       secretBox: options.createSecretBox(options.dataDir),
+      sealMigratedSecurityLog: migration.applied.includes(SECURITY_LOG_CHAIN_MIGRATION),
       clock: options.clock,
       scryptParams: options.scryptParams,
       sessionPolicy: options.sessionPolicy,
@@ -179,6 +187,23 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
   }
   const stopBackupCheck = services ? (options.scheduleBackupCheck ?? intervalScheduler)(runDueBackup, BACKUP_CHECK_INTERVAL_MS) : () => {}
   if (services && !options.scheduleBackupCheck) setImmediate(runDueBackup)
+  const notifier = services
+    ? createReminderNotifier({ reminders: services.reminders, accounts: services.accounts, clock: services.clock, show: (n) => options.platform.notifications.show(n) })
+    : null
+  function checkReminders(): number {
+    if (!services || !notifier) return 0
+    try {
+      const accountIds = windows.entries().flatMap(([, held]) => {
+        const session = services!.sessions.findSession(held.sessionId)
+        return session ? [session.account_id] : []
+      })
+      return notifier.notifyReminders(accountIds)
+    } catch (error) {
+      options.log.error('Could not check the reminders', error)
+      return 0
+    }
+  }
+  const stopReminderCheck = services ? (options.scheduleReminderCheck ?? intervalScheduler)(checkReminders, REMINDER_CHECK_INTERVAL_MS) : () => {}
 
   const handlers = createHandlerTable({ getStatus: () => status })
   const invoke = createInvoker({ handlers, services, platform: options.platform, windows, isTrustedSender: options.isTrustedSender, log: options.log })
@@ -192,6 +217,7 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
     invoke,
     channelNames: listChannels(),
     localApi,
+    checkReminders,
     async checkIntegrity() {
       if (!db || status.state !== 'ready') return status
       let result: { ok: true } | { ok: false; problems: string[] }
@@ -248,6 +274,7 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
 
       stopSessionCheck()
       stopBackupCheck()
+      stopReminderCheck()
       db?.close()
       db = null
     },

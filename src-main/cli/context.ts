@@ -5,6 +5,7 @@ import { prepareDataFolder } from '../db/data-folder.ts'
 import { discardMigrationBackup, migrationBackupPathOf } from '../db/migration-backup.ts'
 import type { DB } from '../db/database.ts'
 import { migrateDatabase } from '../db/migrate.ts'
+import { SECURITY_LOG_CHAIN_MIGRATION } from '../db/migrations/0010-security-log-chain.ts'
 import { defaultUserDataDir } from '../data-dir.ts'
 import { readOSFacts } from '../platform/os-facts.ts'
 import { collectDeviceFacts } from '../services/device-facts.ts'
@@ -95,7 +96,12 @@ export async function openCliContext(options: {
     const migrated = await migrateDatabase(db, { backupPath: migrationBackupPathOf(databasePath), path: databasePath })
     // The copy from before a migration keeps deleted accounts: it goes once the migrated file passes a quick check.
     if (migrated.backupPath && checkDatabaseQuickly(db).ok) discardMigrationBackup(db)
-    const services = createServices({ db, secretBox: createDataKeySecretBox(join(options.dataDir, 'keystead.key'), openOSKeyStore(options.dataDir)), scryptParams })
+    const services = createServices({
+      db,
+      secretBox: createDataKeySecretBox(join(options.dataDir, 'keystead.key'), openOSKeyStore(options.dataDir)),
+      scryptParams,
+      sealMigratedSecurityLog: migrated.applied.includes(SECURITY_LOG_CHAIN_MIGRATION),
+    })
     return { dataDir: options.dataDir, services, close: () => db.close() }
   } catch (error) {
     db.close()

@@ -20,7 +20,12 @@ export const exportEventsInput = z.strictObject({ format: z.enum(['csv', 'json']
 
 export function createAuditHandlers(): DomainHandlers<AuditApi> {
   return {
-    listEvents: sessionHandler(listEventsInput, (ctx, input) => ctx.services.audit.listSecurityEvents(ctx.session.account_id, input)),
+    listEvents: sessionHandler(listEventsInput, (ctx, input) => ctx.services.audit.listSecurityEvents(ctx.session.account_id, input, { sessionId: ctx.session.id })),
+    verifyLog: sessionHandler(z.null(), async (ctx) => {
+      const verification = await ctx.services.audit.verifySecurityLogInSlices(ctx.session.account_id)
+      return { ...verification, firstBroken: ctx.services.audit.describeFirstBrokenEntry(ctx.session.account_id, verification) }
+    }),
+    getActivity: sessionHandler(z.null(), (ctx) => ctx.services.audit.summarizeSecurityActivity(ctx.session.account_id)),
     exportEvents: sessionHandler(exportEventsInput, async (ctx, input) => {
       const date = toISO(ctx.services.clock()).slice(0, 10)
       const path = await ctx.platform.dialogs.showSaveDialog(ctx.windowId, {
@@ -29,7 +34,7 @@ export function createAuditHandlers(): DomainHandlers<AuditApi> {
         filters: [input.format === 'csv' ? { name: 'CSV', extensions: ['csv'] } : { name: 'JSON', extensions: ['json'] }],
       })
       if (!path) return { status: 'cancelled' as const }
-      const exported = ctx.services.audit.exportSecurityEvents(ctx.session.account_id, input.format, input.kinds)
+      const exported = ctx.services.audit.exportSecurityEvents(ctx.session.account_id, input.format, input.kinds, { sessionId: ctx.session.id })
       // Owner-only (the log tells when and from where the account was used), through the one secret-file
       // writer; written a page at a time (a long log never sits on the event loop in one piece); a failed
       // write leaves no file under the name. The dialog asked before replacing a file.

@@ -12,6 +12,7 @@ import { createTokensHandlers } from './tokens.ipc.ts'
 import { createProfileHandlers } from './profile.ipc.ts'
 import { createSshKeysHandlers } from './ssh-keys.ipc.ts'
 import { createSessionsHandlers } from './sessions.ipc.ts'
+import { createRemindersHandlers } from './reminders.ipc.ts'
 
 export interface HandlerDependencies {
   getStatus(): AppStatus
@@ -30,6 +31,7 @@ export function createHandlerTable(deps: HandlerDependencies): HandlerTable {
     sessions: createSessionsHandlers() as Record<keyof ChannelMap['sessions'], HandlerDefinition>,
     audit: createAuditHandlers() as Record<keyof ChannelMap['audit'], HandlerDefinition>,
     backups: createBackupsHandlers() as Record<keyof ChannelMap['backups'], HandlerDefinition>,
+    reminders: createRemindersHandlers() as Record<keyof ChannelMap['reminders'], HandlerDefinition>,
   }
   const table = new Map<string, HandlerDefinition>()
   for (const [domain, methods] of Object.entries(channels)) {

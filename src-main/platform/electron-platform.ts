@@ -1,4 +1,4 @@
-import { app, BrowserWindow, clipboard, dialog, safeStorage, webContents } from 'electron'
+import { app, BrowserWindow, clipboard, dialog, Notification, safeStorage, webContents } from 'electron'
 import Store from 'electron-store'
 import type { DeviceFacts } from '../services/device-facts.ts'
 import { collectDeviceFacts } from '../services/device-facts.ts'
@@ -50,6 +50,11 @@ export function createElectronPlatform(dataDir: string): Platform {
     clipboard: {
       writeText: (text) => clipboard.writeText(text),
       readText: async () => clipboard.readText(),
+    },
+    notifications: {
+      show(notification) {
+        if (Notification.isSupported()) new Notification({ title: notification.title, body: notification.body }).show()
+      },
     },
     dialogs: {
       async showSaveDialog(windowId, request) {

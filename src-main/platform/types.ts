@@ -32,6 +32,10 @@ export interface Platform {
     writeText(text: string): void
     readText(): Promise<string>
   }
+  /** Operating-system notifications (Electron's Notification); nothing happens where the OS has none. */
+  notifications: {
+    show(notification: { title: string; body: string }): void
+  }
   dialogs: {
     /** Resolves to the chosen path, or null when the user cancelled. */
     showSaveDialog(windowId: number, request: SaveDialogRequest): Promise<string | null>

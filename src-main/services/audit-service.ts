@@ -1,8 +1,24 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import type { DB } from '../db/database.ts'
-import { countSecurityLogRows, insertSecurityLogEntry, listSecurityLogKinds, listSecurityLogRows, listSecurityLogRowsAfter } from '../db/repositories/security-log-repo.ts'
+import { findAccessTokenForAccount } from '../db/repositories/access-tokens-repo.ts'
+import { findAccountById } from '../db/repositories/accounts-repo.ts'
+import {
+  countSecurityLogRows,
+  findSecurityLogRowById,
+  insertSecurityLogEntry,
+  listSecurityLogActivityByHour,
+  listSecurityLogKinds,
+  listSecurityLogRows,
+  listSecurityLogRowsAfter,
+} from '../db/repositories/security-log-repo.ts'
 import type { SecurityLogCursor, SecurityLogRow } from '../db/repositories/security-log-repo.ts'
+import { findSSHKeyById } from '../db/repositories/ssh-keys-repo.ts'
 import { findSessionById } from '../db/repositories/sessions-repo.ts'
+import type { SecurityEventKindGroup, SecurityEventLink } from './audit/event-text.ts'
+import { describeSecurityEvent, listSecurityEventKindGroups } from './audit/event-text.ts'
+import { verifySecurityLogChain, verifySecurityLogChainInSlices } from './audit/log-chain.ts'
+import type { SecurityLogVerification } from './audit/log-chain.ts'
+import type { SecurityEventGroup } from './audit/event-groups.ts'
 import type { Clock } from './clock.ts'
 import { toISO } from './clock.ts'
 import { summarizeDevice } from './device-facts.ts'
@@ -77,7 +93,7 @@ export interface SecurityEventInput {
   detail?: SecurityEventDetail
 }
 
-/** One entry as the faces show it (times as ISO 8601, UTC). */
+/** One entry as stored (times as ISO 8601, UTC). */
 export interface SecurityEvent {
   id: number
   at: string
@@ -85,6 +101,25 @@ export interface SecurityEvent {
   sessionId: string | null
   device: string
   detail: SecurityEventDetail
+}
+
+/** One entry as a person reads it, in the account's language and zone (beside the stored facts). */
+export interface DescribedSecurityEvent extends SecurityEvent {
+  /** The kind's name. */
+  name: string
+  group: SecurityEventGroup | null
+  /** What happened and who did it, in one sentence. */
+  sentence: string
+  actor: string
+  /** The device summary in the account's language. */
+  deviceText: string
+  /** The screen of what the entry names, while it still exists. */
+  link: SecurityEventLink | null
+}
+
+/** Who reads the log: their session's entries are "this window". */
+export interface SecurityLogViewer {
+  sessionId?: string | null
 }
 
 export interface SecurityEventQuery {
@@ -96,13 +131,26 @@ export interface SecurityEventQuery {
 }
 
 export interface SecurityEventPage {
-  entries: SecurityEvent[]
+  entries: DescribedSecurityEvent[]
   total: number
   page: number
   pageSize: number
   /** Every kind the account's log holds (for the filter), known to this version or not. */
   kinds: string[]
+  /** Every kind this version knows, by name, grouped (for the filter). */
+  kindGroups: SecurityEventKindGroup[]
 }
+
+/** Sign-ins, failed sign-ins and failed second factors on one day of the account's zone. */
+export interface SecurityActivityDay {
+  /** YYYY-MM-DD in the account's zone. */
+  date: string
+  signIns: number
+  failedSignIns: number
+  failedSecondFactors: number
+}
+
+export const SECURITY_ACTIVITY_DAYS = 30
 
 export const SecurityLogFormat = Object.freeze({ CSV: 'csv', JSON: 'json' } as const)
 export type SecurityLogFormat = (typeof SecurityLogFormat)[keyof typeof SecurityLogFormat]
@@ -113,14 +161,25 @@ export const SECURITY_LOG_MAX_KIND_FILTER = 50
 
 export interface AuditService {
   recordSecurityEvent(event: SecurityEventInput): void
-  /** Newest first, filtered by kind, one page at a time. */
-  listSecurityEvents(accountId: number, query?: SecurityEventQuery): SecurityEventPage
+  /** Newest first, filtered by kind, one page at a time, each entry in words. */
+  listSecurityEvents(accountId: number, query?: SecurityEventQuery, viewer?: SecurityLogViewer): SecurityEventPage
   /**
-   * Every matching entry, newest first, as a file's text (CSV with a header row, or a JSON array).
+   * Every matching entry, newest first, as a file's text (CSV with a header row, or a JSON array),
+   * each with its name and sentence beside the machine-readable kind and details.
    * The format and filter are checked at once (a refusal writes nothing); `writeTo` then reads the
    * log a page at a time and hands each page's text to `write`, the event loop running in between.
    */
-  exportSecurityEvents(accountId: number, format: SecurityLogFormat, kinds?: string[]): SecurityLogExport
+  exportSecurityEvents(accountId: number, format: SecurityLogFormat, kinds?: string[], viewer?: SecurityLogViewer): SecurityLogExport
+  /** Checks the account's hash chain and its authenticated head in one go (command line). */
+  verifySecurityLog(accountId: number): SecurityLogVerification
+  /** The same, in slices with the event loop free between them (the app). */
+  verifySecurityLogInSlices(accountId: number): Promise<SecurityLogVerification>
+  /** Stored rows in words, as the screen and the exports show them (the account's language and zone). */
+  describeSecurityEvents(accountId: number, rows: SecurityLogRow[], viewer?: SecurityLogViewer): DescribedSecurityEvent[]
+  /** The first broken entry still in the log (its time and name), to name it on the screen. */
+  describeFirstBrokenEntry(accountId: number, verification: SecurityLogVerification): { at: string; name: string } | null
+  /** The last SECURITY_ACTIVITY_DAYS days (today last) in the account's zone. */
+  summarizeSecurityActivity(accountId: number): SecurityActivityDay[]
 }
 
 export interface SecurityLogExport {
@@ -136,7 +195,7 @@ function parseDetail(text: string): SecurityEventDetail {
   }
 }
 
-export function toSecurityEvent(row: SecurityLogRow): SecurityEvent {
+export function toSecurityEvent(row: Pick<SecurityLogRow, 'id' | 'at' | 'kind' | 'session_id' | 'device' | 'detail'>): SecurityEvent {
   return { id: row.id, at: toISO(row.at), kind: row.kind, sessionId: row.session_id, device: row.device, detail: parseDetail(row.detail) }
 }
 
@@ -154,19 +213,33 @@ export function neutralizeFormula(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
 }
 
-export const SECURITY_LOG_CSV_COLUMNS = ['time', 'kind', 'session', 'device', 'detail'] as const
+/** The machine columns first (as they shipped), then the entry in words (added: name and sentence). */
+export const SECURITY_LOG_CSV_COLUMNS = ['time', 'kind', 'session', 'device', 'detail', 'event', 'sentence'] as const
 
-export function formatSecurityEventsCSV(events: readonly SecurityEvent[]): string {
+export function formatSecurityEventsCSV(events: readonly DescribedSecurityEvent[]): string {
   const lines = [SECURITY_LOG_CSV_COLUMNS.join(',')]
   for (const event of events) {
-    lines.push([event.at, event.kind, event.sessionId ?? '', neutralizeFormula(event.device), JSON.stringify(event.detail)].map(escapeCSVField).join(','))
+    lines.push(
+      [event.at, event.kind, event.sessionId ?? '', neutralizeFormula(event.device), JSON.stringify(event.detail), neutralizeFormula(event.name), neutralizeFormula(event.sentence)]
+        .map(escapeCSVField)
+        .join(','),
+    )
   }
   return `${lines.join('\r\n')}\r\n`
 }
 
-const toExportedEvent = (event: SecurityEvent) => ({ time: event.at, kind: event.kind, session: event.sessionId, device: event.device, detail: event.detail })
+/** The machine fields as they shipped, then the entry in words (added: `event`, `sentence`). */
+const toExportedEvent = (event: DescribedSecurityEvent) => ({
+  time: event.at,
+  kind: event.kind,
+  session: event.sessionId,
+  device: event.device,
+  detail: event.detail,
+  event: event.name,
+  sentence: event.sentence,
+})
 
-export function formatSecurityEventsJSON(events: readonly SecurityEvent[]): string {
+export function formatSecurityEventsJSON(events: readonly DescribedSecurityEvent[]): string {
   return `${JSON.stringify(events.map(toExportedEvent), null, 2)}\n`
 }
 
@@ -174,7 +247,7 @@ export function formatSecurityEventsJSON(events: readonly SecurityEvent[]): stri
  * The same text as the format* functions, written in pieces: the head, then each page of events,
  * then the tail. Joined, the pieces equal formatSecurityEventsCSV / formatSecurityEventsJSON of all events.
  */
-const SECURITY_LOG_WRITERS: Record<SecurityLogFormat, { head: string; page(events: readonly SecurityEvent[], first: boolean): string; tail(count: number): string }> = {
+const SECURITY_LOG_WRITERS: Record<SecurityLogFormat, { head: string; page(events: readonly DescribedSecurityEvent[], first: boolean): string; tail(count: number): string }> = {
   csv: {
     head: `${SECURITY_LOG_CSV_COLUMNS.join(',')}\r\n`,
     page: (events) => formatSecurityEventsCSV(events).slice(SECURITY_LOG_CSV_COLUMNS.join(',').length + 2),
@@ -194,7 +267,48 @@ function normalizeKinds(kinds: string[] | undefined): string[] {
   return list
 }
 
-export function createAuditService(db: DB, clock: Clock): AuditService {
+const HOUR_MS = 60 * 60 * 1000
+const DAY_MS = 24 * HOUR_MS
+
+/** YYYY-MM-DD of an instant in a zone. */
+function localDate(at: number, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at)
+}
+
+export function createAuditService(db: DB, clock: Clock, macKey: Buffer): AuditService {
+  function linkExists(accountId: number, link: SecurityEventLink): boolean {
+    if (link.screen === 'tokens') return findAccessTokenForAccount(db, accountId, Number(link.id)) !== undefined
+    if (link.screen === 'ssh-keys') return findSSHKeyById(db, accountId, Number(link.id)) !== undefined
+    return findSessionById(db, link.id)?.account_id === accountId
+  }
+
+  /** The entries in words: the account's language and zone, sessions looked up once per page. */
+  function describeRows(accountId: number, rows: SecurityLogRow[], viewer: SecurityLogViewer): DescribedSecurityEvent[] {
+    const account = findAccountById(db, accountId)
+    const language = account?.language ?? 'en'
+    const timeZone = account?.timezone || 'UTC'
+    const sessions = new Map<string, { id: string; origin: string; device: string } | undefined>()
+    return rows.map((row) => {
+      const event = toSecurityEvent(row)
+      if (event.sessionId && !sessions.has(event.sessionId)) {
+        const session = findSessionById(db, event.sessionId)
+        sessions.set(event.sessionId, session && session.account_id === accountId ? { id: session.id, origin: session.origin, device: summarizeDevice(session) } : undefined)
+      }
+      const described = describeSecurityEvent(event, {
+        language,
+        timeZone,
+        actor: {
+          session: event.sessionId ? sessions.get(event.sessionId) : undefined,
+          viewerSessionId: viewer.sessionId ?? null,
+          // The local API records the token's id (never its secret): name it while it exists.
+          tokenTitle: typeof event.detail.tokenId === 'number' && event.detail.origin === 'api' ? (findAccessTokenForAccount(db, accountId, event.detail.tokenId)?.title ?? null) : null,
+        },
+        exists: (link) => linkExists(accountId, link),
+      })
+      return { ...event, name: described.name, group: described.group, sentence: described.sentence, actor: described.actor, deviceText: described.device, link: described.link }
+    })
+  }
+
   return {
     recordSecurityEvent(event) {
       let device = event.device
@@ -209,9 +323,9 @@ export function createAuditService(db: DB, clock: Clock): AuditService {
         session_id: event.sessionId ?? null,
         device: device ?? '',
         detail: JSON.stringify({ ...event.detail, ...actors.getStore() }),
-      })
+      }, macKey)
     },
-    listSecurityEvents(accountId, query = {}) {
+    listSecurityEvents(accountId, query = {}, viewer = {}) {
       const kinds = normalizeKinds(query.kinds)
       const pageSize = query.pageSize ?? SECURITY_LOG_PAGE_SIZE
       const page = query.page ?? 1
@@ -221,9 +335,17 @@ export function createAuditService(db: DB, clock: Clock): AuditService {
       if (!Number.isSafeInteger(page) || page < 1) throw validationError('page', 'audit.pageInvalid', 'Pages are numbered from 1.')
       const total = countSecurityLogRows(db, accountId, kinds)
       const rows = listSecurityLogRows(db, accountId, { kinds, limit: pageSize, offset: (page - 1) * pageSize })
-      return { entries: rows.map(toSecurityEvent), total, page, pageSize, kinds: listSecurityLogKinds(db, accountId) }
+      const language = findAccountById(db, accountId)?.language ?? 'en'
+      return {
+        entries: describeRows(accountId, rows, viewer),
+        total,
+        page,
+        pageSize,
+        kinds: listSecurityLogKinds(db, accountId),
+        kindGroups: listSecurityEventKindGroups(language),
+      }
     },
-    exportSecurityEvents(accountId, format, kinds) {
+    exportSecurityEvents(accountId, format, kinds, viewer = {}) {
       const filter = normalizeKinds(kinds)
       if (!Object.hasOwn(SECURITY_LOG_WRITERS, format)) throw validationError('format', 'audit.formatInvalid', 'Export as CSV or JSON.')
       const writer = SECURITY_LOG_WRITERS[format]
@@ -234,7 +356,7 @@ export function createAuditService(db: DB, clock: Clock): AuditService {
           let after: SecurityLogCursor | null = null
           for (;;) {
             const rows = listSecurityLogRowsAfter(db, accountId, { kinds: filter, after, limit: SLICE_ROWS })
-            if (rows.length > 0) await write(writer.page(rows.map(toSecurityEvent), count === 0))
+            if (rows.length > 0) await write(writer.page(describeRows(accountId, rows, viewer), count === 0))
             count += rows.length
             if (rows.length < SLICE_ROWS) break
             after = { at: rows.at(-1)!.at, id: rows.at(-1)!.id }
@@ -244,6 +366,40 @@ export function createAuditService(db: DB, clock: Clock): AuditService {
           return { count }
         },
       }
+    },
+    describeSecurityEvents: (accountId, rows, viewer = {}) => describeRows(accountId, rows, viewer),
+    verifySecurityLog: (accountId) => verifySecurityLogChain(db, macKey, accountId),
+    verifySecurityLogInSlices: (accountId) => verifySecurityLogChainInSlices(db, macKey, accountId),
+    describeFirstBrokenEntry(accountId, verification) {
+      const first = verification.breaks[0]
+      if (!first || !('entryId' in first)) return null
+      const row = findSecurityLogRowById(db, accountId, first.entryId)
+      if (!row) return null
+      const [described] = describeRows(accountId, [row], {})
+      return described ? { at: described.at, name: described.name } : null
+    },
+    summarizeSecurityActivity(accountId) {
+      const timeZone = findAccountById(db, accountId)?.timezone || 'UTC'
+      const now = clock()
+      const days: SecurityActivityDay[] = []
+      const byDate = new Map<string, SecurityActivityDay>()
+      // Calendar days back from today's local date (date arithmetic in UTC: no DST in the way).
+      const today = Date.parse(`${localDate(now, timeZone)}T00:00:00Z`)
+      for (let i = SECURITY_ACTIVITY_DAYS - 1; i >= 0; i--) {
+        const day = { date: new Date(today - i * DAY_MS).toISOString().slice(0, 10), signIns: 0, failedSignIns: 0, failedSecondFactors: 0 }
+        byDate.set(day.date, day)
+        days.push(day)
+      }
+      const kinds = [SecurityEventKind.SignIn, SecurityEventKind.SignInFailed, SecurityEventKind.SecondFactorFailed]
+      // Counted per hour in SQL (bounded: 31 days x 24 hours x 3 kinds), then per local day here.
+      for (const bucket of listSecurityLogActivityByHour(db, accountId, kinds, now - (SECURITY_ACTIVITY_DAYS + 1) * DAY_MS)) {
+        const day = byDate.get(localDate(bucket.hour * HOUR_MS, timeZone))
+        if (!day) continue
+        if (bucket.kind === SecurityEventKind.SignIn) day.signIns += bucket.n
+        else if (bucket.kind === SecurityEventKind.SignInFailed) day.failedSignIns += bucket.n
+        else day.failedSecondFactors += bucket.n
+      }
+      return days
     },
   }
 }

@@ -6,6 +6,7 @@ import type { ApiKeyService } from './api-key-service.ts'
 import { createAdminService } from './admin-service.ts'
 import type { AdminService } from './admin-service.ts'
 import { createAuditService } from './audit-service.ts'
+import { deriveSecurityLogMACKey, sealMigratedSecurityLogHeads } from './audit/log-chain.ts'
 import type { AuditService } from './audit-service.ts'
 import { createAuthService } from './auth-service.ts'
 import type { AuthService } from './auth-service.ts'
@@ -21,6 +22,8 @@ import { createPasswordVerifier } from './password-verifier.ts'
 import type { PasswordVerifier } from './password-verifier.ts'
 import { createProfileService } from './profile-service.ts'
 import type { ProfileService } from './profile-service.ts'
+import { createReminderService } from './reminders/reminder-service.ts'
+import type { ReminderService } from './reminders/reminder-service.ts'
 import type { SecretBox } from './secret-box.ts'
 import { createSSHKeyService } from './ssh-key-service.ts'
 import type { SSHKeyService } from './ssh-key-service.ts'
@@ -51,6 +54,12 @@ export interface ServiceOptions {
   settingsStore?: SettingsStore
   /** Starts/stops the local REST API when its settings change; inert by default. */
   localApi?: LocalApiControl
+  /**
+   * True only in the process whose `migrateDatabase` just applied migration 0010: the heads it
+   * chained get their MAC now (the migration has no key). Never otherwise: a head without a MAC
+   * found later is a break, not something to seal.
+   */
+  sealMigratedSecurityLog?: boolean
 }
 
 /** Everything the three faces (IPC, CLI, REST API) may call. None of it imports electron. */
@@ -77,6 +86,8 @@ export interface Services {
   settings: SettingsService
   sshKeys: SSHKeyService
   backups: BackupManager
+  /** Expiring tokens and keys (and, once backups land, backups to look at). */
+  reminders: ReminderService
 }
 
 /**
@@ -117,7 +128,9 @@ export function createServices(options: ServiceOptions): Services {
   const clock = options.clock ?? systemClock
   const events = createEventHub()
   const hasher = createPasswordHasher(options.scryptParams ?? DEFAULT_SCRYPT_PARAMS)
-  const audit = createAuditService(db, clock)
+  const securityLogMACKey = deriveSecurityLogMACKey(options.secretBox)
+  if (options.sealMigratedSecurityLog) sealMigratedSecurityLogHeads(db, securityLogMACKey)
+  const audit = createAuditService(db, clock, securityLogMACKey)
   const apiKeys = createApiKeyService({ db, clock, secretBox: options.secretBox, audit })
   // Runs inside the account-creation transaction: every account has an API key from the start.
   const accounts = createAccountService({ db, clock, hasher, audit, onAccountCreated: [apiKeys.createApiKey] })
@@ -138,6 +151,7 @@ export function createServices(options: ServiceOptions): Services {
   const credentials = createCredentialService({ db, clock })
   const profile = createProfileService({ db, clock, audit, accounts, auth, sessions, events })
   const sshKeys = createSSHKeyService({ db, clock, audit, accounts })
+  const reminders = createReminderService({ db, clock, accounts })
   const admin = createAdminService({ db, clock, hasher, audit, accounts, sessions, profile })
   registerExportContributors(admin, { profile, tokens, sshKeys, twoFactor, apiKeys })
   const settingsStore = options.settingsStore ?? createMemorySettingsStore()
@@ -171,5 +185,6 @@ export function createServices(options: ServiceOptions): Services {
     settings,
     sshKeys,
     backups: createBackupManager({ db, secretBox: options.secretBox, store: settingsStore, clock }),
+    reminders,
   }
 }

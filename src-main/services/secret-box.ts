@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto'
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { KeyStore } from './os-keyring.ts'
@@ -14,6 +14,11 @@ export interface SecretBox {
   open(sealed: Buffer): string
   /** A copy of the 256-bit data key, for the encrypted backup only (it re-seals on another computer). */
   exportDataKey(): Buffer
+  /**
+   * A separate 256-bit key for one purpose (HKDF-SHA-256 over the data key, `purpose` as info),
+   * e.g. the security log's MAC key: the data key itself never serves two uses.
+   */
+  deriveKey(purpose: string): Buffer
 }
 
 const VERSION = 1
@@ -35,6 +40,9 @@ export function createAesGcmSecretBox(key: Buffer, kind: SecretBox['kind']): Sec
       return Buffer.concat([decipher.update(sealed.subarray(29)), decipher.final()]).toString('utf8')
     },
     exportDataKey: () => Buffer.from(key),
+    deriveKey(purpose) {
+      return Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `keystead:${purpose}`, 32))
+    },
   }
 }
 

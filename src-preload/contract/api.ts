@@ -21,6 +21,8 @@ import { sshKeysChannels } from './ssh-keys.ts'
 import type { SshKeysApi } from './ssh-keys.ts'
 import { auditChannels } from './audit.ts'
 import type { AuditApi } from './audit.ts'
+import { remindersChannels } from './reminders.ts'
+import type { RemindersApi } from './reminders.ts'
 import { sessionsChannels } from './sessions.ts'
 import type { SessionsApi } from './sessions.ts'
 import { backupsChannels } from './backups.ts'
@@ -39,6 +41,7 @@ export const channels = {
   sessions: sessionsChannels,
   audit: auditChannels,
   backups: backupsChannels,
+  reminders: remindersChannels,
 } as const
 
 /** Events pushed from main to a window. */
@@ -69,6 +72,7 @@ export interface KeysteadApi {
   sessions: SessionsApi
   audit: AuditApi
   backups: BackupsApi
+  reminders: RemindersApi
   events: EventsApi
 }
 

@@ -5,8 +5,8 @@ import type { SecurityLogPage } from '../../src-preload/contract/audit.ts'
 import { auditChannels } from '../../src-preload/contract/audit.ts'
 import { authChannels } from '../../src-preload/contract/auth.ts'
 import { sessionsChannels } from '../../src-preload/contract/sessions.ts'
-import { escapeCSVField, formatSecurityEventsCSV, formatSecurityEventsJSON, neutralizeFormula, toSecurityEvent } from '../../src-main/services/audit-service.ts'
-import type { SecurityEvent } from '../../src-main/services/audit-service.ts'
+import { escapeCSVField, formatSecurityEventsCSV, formatSecurityEventsJSON, neutralizeFormula } from '../../src-main/services/audit-service.ts'
+import type { DescribedSecurityEvent } from '../../src-main/services/audit-service.ts'
 import type { SecurityLogRow } from '../../src-main/db/repositories/security-log-repo.ts'
 import { makeTempDir } from '../fixtures/temp-dir.ts'
 import { startTestCore } from '../fixtures/test-core.ts'
@@ -158,7 +158,8 @@ describe('the log view: filter, paging', () => {
 })
 
 describe('export formats', () => {
-  const events: SecurityEvent[] = [
+  const words = (name: string, sentence: string) => ({ name, sentence, group: null, actor: '', deviceText: '', link: null })
+  const events: DescribedSecurityEvent[] = [
     {
       id: 2,
       at: '2026-11-23T09:00:02.000Z',
@@ -166,15 +167,16 @@ describe('export formats', () => {
       sessionId: 'abc',
       device: 'Electron 45, Chromium 140 on "Linux" (x64)',
       detail: { closedSessionId: 'def', note: 'line one\nline two' },
+      ...words('Session closed', 'The session on X was closed — in this window'),
     },
-    { id: 1, at: '2026-11-23T09:00:01.000Z', kind: 'signin.failed', sessionId: null, device: '=HYPERLINK("http://x")', detail: {} },
+    { id: 1, at: '2026-11-23T09:00:01.000Z', kind: 'signin.failed', sessionId: null, device: '=HYPERLINK("http://x")', detail: {}, ...words('Failed sign-in', '=1+1') },
   ]
 
   it('writes CSV exactly (RFC 4180 quoting, CRLF, formula cells neutralized)', () => {
     expect(formatSecurityEventsCSV(events)).toBe(
-      'time,kind,session,device,detail\r\n' +
-        '2026-11-23T09:00:02.000Z,session.closed,abc,"Electron 45, Chromium 140 on ""Linux"" (x64)","{""closedSessionId"":""def"",""note"":""line one\\nline two""}"\r\n' +
-        `2026-11-23T09:00:01.000Z,signin.failed,,"'=HYPERLINK(""http://x"")",{}\r\n`,
+      'time,kind,session,device,detail,event,sentence\r\n' +
+        '2026-11-23T09:00:02.000Z,session.closed,abc,"Electron 45, Chromium 140 on ""Linux"" (x64)","{""closedSessionId"":""def"",""note"":""line one\\nline two""}",Session closed,The session on X was closed — in this window\r\n' +
+        `2026-11-23T09:00:01.000Z,signin.failed,,"'=HYPERLINK(""http://x"")",{},Failed sign-in,'=1+1\r\n`,
     )
   })
 
@@ -203,14 +205,14 @@ describe('export formats', () => {
   })
 
   it('keeps a session id that begins with "-" as it is', () => {
-    const csv = formatSecurityEventsCSV([{ id: 1, at: '2026-11-23T09:00:00.000Z', kind: 'signin', sessionId: '-abc_12', device: '-', detail: {} }])
-    expect(csv.split('\r\n')[1]).toBe("2026-11-23T09:00:00.000Z,signin,-abc_12,'-,{}")
+    const csv = formatSecurityEventsCSV([{ id: 1, at: '2026-11-23T09:00:00.000Z', kind: 'signin', sessionId: '-abc_12', device: '-', detail: {}, ...words('Signed in', 'Signed in') }])
+    expect(csv.split('\r\n')[1]).toBe("2026-11-23T09:00:00.000Z,signin,-abc_12,'-,{},Signed in,Signed in")
   })
 
   it('writes JSON exactly', () => {
     expect(JSON.parse(formatSecurityEventsJSON(events))).toEqual([
-      { time: '2026-11-23T09:00:02.000Z', kind: 'session.closed', session: 'abc', device: 'Electron 45, Chromium 140 on "Linux" (x64)', detail: { closedSessionId: 'def', note: 'line one\nline two' } },
-      { time: '2026-11-23T09:00:01.000Z', kind: 'signin.failed', session: null, device: '=HYPERLINK("http://x")', detail: {} },
+      { time: '2026-11-23T09:00:02.000Z', kind: 'session.closed', session: 'abc', device: 'Electron 45, Chromium 140 on "Linux" (x64)', detail: { closedSessionId: 'def', note: 'line one\nline two' }, event: 'Session closed', sentence: 'The session on X was closed — in this window' },
+      { time: '2026-11-23T09:00:01.000Z', kind: 'signin.failed', session: null, device: '=HYPERLINK("http://x")', detail: {}, event: 'Failed sign-in', sentence: '=1+1' },
     ])
     expect(formatSecurityEventsJSON([])).toBe('[]\n')
   })
@@ -232,10 +234,10 @@ describe('export through the save dialog', () => {
     expect(app.platform.saveRequests).toEqual([{ title: 'Export the security log', defaultFileName: 'keystead-security-log-2026-11-23.csv', filters: [{ name: 'CSV', extensions: ['csv'] }] }])
     const device = 'Keystead test (Electron 45.0.0, Chromium 140.0.0.0) on Linux 6.1.0-test (x64)'
     expect(readFileSync(path, 'utf8')).toBe(
-      'time,kind,session,device,detail\r\n' +
-        `2026-11-23T09:00:02.000Z,signin,${sessionId},"${device}","{""origin"":""app""}"\r\n` +
-        `2026-11-23T09:00:01.000Z,signin.failed,,"${device}","{""origin"":""app""}"\r\n` +
-        '2026-11-23T09:00:00.000Z,account.created,,,{}\r\n',
+      'time,kind,session,device,detail,event,sentence\r\n' +
+        `2026-11-23T09:00:02.000Z,signin,${sessionId},"${device}","{""origin"":""app""}",Signed in,Signed in — in this window\r\n` +
+        `2026-11-23T09:00:01.000Z,signin.failed,,"${device}","{""origin"":""app""}",Failed sign-in,A sign-in was refused: wrong username or password — at the sign-in of the app\r\n` +
+        '2026-11-23T09:00:00.000Z,account.created,,,{},Account created,The account was created — by Keystead\r\n',
     )
     expect(statSync(path).mode & 0o777).toBe(0o600)
     expect((await listEvents({ pageSize: 1 })).entries[0]).toMatchObject({ kind: 'log.exported', detail: { format: 'csv', count: 3 } })
@@ -246,7 +248,7 @@ describe('export through the save dialog', () => {
     app.platform.nextSavePaths.push(path)
     expect(await app.call(auditChannels.exportEvents, { format: 'json', kinds: ['signin.failed'] }, 1)).toMatchObject({ ok: true, value: { status: 'saved', count: 1 } })
     expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual([
-      { time: '2026-11-23T09:00:01.000Z', kind: 'signin.failed', session: null, device: 'Keystead test (Electron 45.0.0, Chromium 140.0.0.0) on Linux 6.1.0-test (x64)', detail: { origin: 'app' } },
+      { time: '2026-11-23T09:00:01.000Z', kind: 'signin.failed', session: null, device: 'Keystead test (Electron 45.0.0, Chromium 140.0.0.0) on Linux 6.1.0-test (x64)', detail: { origin: 'app' }, event: 'Failed sign-in', sentence: 'A sign-in was refused: wrong username or password — at the sign-in of the app' },
     ])
   })
 
@@ -257,12 +259,12 @@ describe('export through the save dialog', () => {
       // 1,234 entries, many sharing a time stamp (the page boundary must not lose or repeat one), some with text to escape.
       for (let i = 0; i < 1234; i++) insert.run(aliceId, now - Math.floor(i / 7) * 1000, i % 5 === 0 ? 'signin.failed' : 'signin', null, i % 3 === 0 ? '=cmd, "quoted"' : 'Linux', JSON.stringify({ n: i }))
     })()
-    const logNow = () => (db.prepare('SELECT * FROM security_log WHERE account_id = ? ORDER BY at DESC, id DESC').all(aliceId) as SecurityLogRow[]).map(toSecurityEvent)
-    const failed = (events: SecurityEvent[]) => events.filter((event) => event.kind === 'signin.failed')
+    const logNow = () => app.core.services!.audit.describeSecurityEvents(aliceId, db.prepare('SELECT * FROM security_log WHERE account_id = ? ORDER BY at DESC, id DESC').all(aliceId) as SecurityLogRow[])
+    const failed = (events: DescribedSecurityEvent[]) => events.filter((event) => event.kind === 'signin.failed')
     for (const [format, kinds, expectedOf] of [
-      ['csv', undefined, (events: SecurityEvent[]) => formatSecurityEventsCSV(events)],
-      ['json', undefined, (events: SecurityEvent[]) => formatSecurityEventsJSON(events)],
-      ['json', ['signin.failed'], (events: SecurityEvent[]) => formatSecurityEventsJSON(failed(events))],
+      ['csv', undefined, (events: DescribedSecurityEvent[]) => formatSecurityEventsCSV(events)],
+      ['json', undefined, (events: DescribedSecurityEvent[]) => formatSecurityEventsJSON(events)],
+      ['json', ['signin.failed'], (events: DescribedSecurityEvent[]) => formatSecurityEventsJSON(failed(events))],
       ['json', ['no.such.kind'], () => formatSecurityEventsJSON([])],
     ] as const) {
       const before = logNow()

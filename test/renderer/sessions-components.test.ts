@@ -27,12 +27,12 @@ const SESSION: SessionSummary = {
   expiresAt: '2026-11-23T22:30:00.000Z',
 }
 
-function mountWith<T>(component: T, props: Record<string, unknown>, locale = 'en') {
+function mountWith<T>(component: T, props: Record<string, unknown>, locale = 'en', stubs: Record<string, unknown> = {}) {
   const pinia = createPinia()
   setActivePinia(pinia)
   // The account's time zone decides how dates read.
   useSessionStore().account = { id: 1, username: 'alice', fullName: '', email: null, description: '', language: locale, timezone: 'Europe/Berlin', createdAt: '', sessionId: 'x' }
-  return mount(component as never, { props: props as never, global: { plugins: [pinia, createKeysteadI18n(locale, buildMessages())] } })
+  return mount(component as never, { props: props as never, global: { plugins: [pinia, createKeysteadI18n(locale, buildMessages())], stubs: stubs as never } })
 }
 
 beforeEach(() => setActivePinia(createPinia()))
@@ -55,16 +55,30 @@ describe('SessionCard', () => {
 })
 
 describe('SecurityLogTable', () => {
-  it('names known kinds and shows unknown ones as stored', () => {
+  it('shows each entry by name and sentence, the device in words, and a link while the item exists', () => {
     const entries: SecurityLogEntry[] = [
-      { id: 2, at: '2026-11-23T09:00:02.000Z', kind: 'sshKey.added', sessionId: 's1', device: 'Electron on Linux (x64)', detail: { title: 'laptop', count: 1, none: null } },
-      { id: 1, at: '2026-11-23T09:00:01.000Z', kind: 'signin.failed', sessionId: null, device: '', detail: {} },
+      {
+        id: 2,
+        at: '2026-11-23T09:00:02.000Z',
+        kind: 'sshKey.added',
+        sessionId: 's1',
+        device: 'Electron on Linux (x64)',
+        detail: { title: 'laptop', keyId: 4 },
+        name: 'SSH key added',
+        group: 'sshKeys',
+        sentence: 'SSH key “laptop” added (ssh-ed25519, SHA256:abc…) — in this window',
+        actor: 'in this window',
+        deviceText: 'Electron on Linux (x64)',
+        link: { screen: 'ssh-keys', id: '4' },
+      },
+      { id: 1, at: '2026-11-23T09:00:01.000Z', kind: 'later.kind', sessionId: null, device: '', detail: {}, name: 'later.kind', group: null, sentence: 'An event of a kind this version does not know (later.kind) — by Keystead', actor: 'by Keystead', deviceText: '', link: null },
     ]
-    const wrapper = mountWith(SecurityLogTable, { entries })
+    const wrapper = mountWith(SecurityLogTable, { entries }, 'en', { RouterLink: { props: ['to'], template: '<a :data-to="to.name"><slot /></a>' } })
     const rows = wrapper.findAll('tbody tr').map((row) => row.findAll('td').map((cell) => cell.text()))
     expect(rows).toEqual([
-      ['Nov 23, 2026, 10:00 AM', 'sshKey.added', 'Electron on Linux (x64) Session s1', 'title: laptop, count: 1, none: —'],
-      ['Nov 23, 2026, 10:00 AM', 'Failed sign-in', '—', '—'],
+      ['Nov 23, 2026, 10:00 AM', 'SSH key added', 'SSH key “laptop” added (ssh-ed25519, SHA256:abc…) — in this windowOpen SSH keys', 'Electron on Linux (x64)'],
+      ['Nov 23, 2026, 10:00 AM', 'later.kind', 'An event of a kind this version does not know (later.kind) — by Keystead', '—'],
     ])
+    expect(wrapper.get('a').attributes('data-to')).toBe('ssh-keys')
   })
 })

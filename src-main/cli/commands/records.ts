@@ -3,6 +3,8 @@ import type { Command } from 'commander'
 import { resolve } from 'node:path'
 import type { SecurityLogEntry } from '../../services/admin-service.ts'
 import { LOG_PAGE_MAX } from '../../services/admin-service.ts'
+import type { SecurityLogVerification } from '../../services/audit/log-chain.ts'
+import { ErrorCode, KeysteadError } from '../../services/errors.ts'
 import { userWorkingDir } from '../context.ts'
 import type { CliRuntime } from '../runtime.ts'
 import { formatTable, openOutputFile, wholeNumberOption } from '../runtime.ts'
@@ -19,6 +21,28 @@ export function formatLogCsv(entries: SecurityLogEntry[]): string {
   return [header.join(','), ...lines].join('\r\n') + '\r\n'
 }
 
+/** One line per break, by position, then the verdict. */
+export function formatVerification(report: { account: string } & SecurityLogVerification): string {
+  if (report.isIntact) return `${report.account}: all ${report.count} entries are intact (the head at entry ${report.headPosition} is authenticated).\n`
+  const lines = report.breaks.map((item) => {
+    switch (item.type) {
+      case 'changed':
+        return item.count === 1 ? `entry ${item.position}: changed` : `entries ${item.position}-${item.position + item.count - 1}: changed`
+      case 'missing':
+        return `entries ${item.position}-${item.to}: missing`
+      case 'truncated':
+        return `entries ${item.position}-${item.to}: missing at the end (truncated tail)`
+      case 'head':
+        return `head (entry ${item.position}): ${{ mac: 'not authenticated by this data key', missing: 'missing', unsealed: 'never sealed', hash: 'names another last entry' }[item.problem]} (head mismatch)`
+      case 'extra':
+        return `entries from ${item.position} (${item.count}): appended after the authenticated head`
+      case 'unchained':
+        return `${item.count} entries without a position in the chain`
+    }
+  })
+  return `${report.account}: the security log is NOT intact (${report.count} entries checked)\n${lines.map((line) => `  ${line}`).join('\n')}\n`
+}
+
 export function registerRecordCommands(program: Command, cli: CliRuntime): void {
   program
     .command('log')
@@ -26,7 +50,21 @@ export function registerRecordCommands(program: Command, cli: CliRuntime): void 
     .argument('<username>', 'the account')
     .option('--limit <n>', `how many entries (1-${LOG_PAGE_MAX})`, wholeNumberOption(1, LOG_PAGE_MAX), 100)
     .addOption(new Option('--format <format>', 'csv or json (default: a table, or JSON with --json)').choices(['csv', 'json']))
-    .action(async (username: string, options: { limit: number; format?: 'csv' | 'json' }, command: Command) => {
+    .addOption(new Option('--verify', "check the log's hash chain and its authenticated head (exit 1 with every break listed)").conflicts(['format', 'limit']))
+    .action(async (username: string, options: { limit: number; format?: 'csv' | 'json'; verify?: boolean }, command: Command) => {
+      if (options.verify) {
+        const report = await cli.withServices(command, (services) => {
+          const account = services.admin.requireAccountByUsername(username)
+          return { account: account.username, ...services.audit.verifySecurityLog(account.id) }
+        })
+        cli.print(command, { json: report, text: formatVerification(report) })
+        if (!report.isIntact) {
+          throw new KeysteadError(ErrorCode.Conflict, `The security log of ${report.account} was changed outside Keystead (${report.breaks.length} ${report.breaks.length === 1 ? 'break' : 'breaks'}).`, {
+            reason: 'cli.logBroken',
+          })
+        }
+        return
+      }
       const result = await cli.withServices(command, (services) => {
         const account = services.admin.requireAccountByUsername(username)
         return { account: account.username, entries: services.admin.listAccountSecurityLog(account.id, { limit: options.limit }) }

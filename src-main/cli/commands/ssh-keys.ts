@@ -34,16 +34,22 @@ export function registerSSHKeyCommands(program: Command, cli: CliRuntime): void 
     .command('list')
     .description("List the account's keys, newest first")
     .argument('<username>', 'the account')
-    .action(async (username: string, _options: object, command: Command) => {
+    .option('--expiring', 'only keys that expire within 7 days or expired in the last 7')
+    .action(async (username: string, options: { expiring?: boolean }, command: Command) => {
       const result = await cli.withServices(command, (services) => {
         const account = services.admin.requireAccountByUsername(username)
-        return { account: account.username, keys: services.sshKeys.listKeys(account.id) }
+        const keys = services.sshKeys.listKeys(account.id)
+        if (!options.expiring) return { account: account.username, keys }
+        const expiring = new Set(services.reminders.listReminders(account.id, { includeDismissed: true }).filter((r) => r.kind === 'ssh-key').map((r) => r.itemId))
+        return { account: account.username, keys: keys.filter((key) => expiring.has(key.id)) }
       })
       cli.print(command, {
         json: result,
         text:
           result.keys.length === 0
-            ? `${result.account} has no SSH keys.`
+            ? options.expiring
+              ? `${result.account} has no SSH keys expiring within 7 days or expired in the last 7.`
+              : `${result.account} has no SSH keys.`
             : formatTable(
                 ['FINGERPRINT', 'TYPE', 'TITLE', 'EXPIRES'],
                 result.keys.map((k) => [k.fingerprintSHA256, k.type, k.title, k.expiresOn ? `${k.expiresOn}${k.isExpired ? ' (expired)' : ''}` : 'never']),

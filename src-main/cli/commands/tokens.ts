@@ -57,14 +57,19 @@ export function registerTokenCommands(program: Command, cli: CliRuntime): void {
     .command('list')
     .description("List the account's tokens (never the tokens themselves), newest first")
     .argument('<username>', 'the account')
-    .action(async (username: string, _options: object, command: Command) => {
+    .option('--expiring', 'only tokens that expire within 7 days or expired in the last 7')
+    .action(async (username: string, options: { expiring?: boolean }, command: Command) => {
       const result = await cli.withServices(command, (services) => {
         const account = services.admin.requireAccountByUsername(username)
-        return { account: account.username, tokens: services.tokens.listTokens(account.id) }
+        const tokens = services.tokens.listTokens(account.id)
+        if (!options.expiring) return { account: account.username, tokens }
+        const expiring = new Set(services.reminders.listReminders(account.id, { includeDismissed: true }).filter((r) => r.kind === 'token').map((r) => r.itemId))
+        return { account: account.username, tokens: tokens.filter((token) => expiring.has(token.id)) }
       })
+      const none = options.expiring ? 'no access tokens expiring within 7 days or expired in the last 7' : 'no access tokens'
       cli.print(command, {
         json: result,
-        text: result.tokens.length === 0 ? `${result.account} has no access tokens.` : formatTable(['ID', 'TITLE', 'STARTS', 'SCOPE', 'STATE', 'EXPIRES'], result.tokens.map(describeToken)),
+        text: result.tokens.length === 0 ? `${result.account} has ${none}.` : formatTable(['ID', 'TITLE', 'STARTS', 'SCOPE', 'STATE', 'EXPIRES'], result.tokens.map(describeToken)),
       })
     })
 

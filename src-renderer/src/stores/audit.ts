@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import type { ExportSecurityLogOutcome, SecurityLogExportFormat, SecurityLogPage } from '../../../src-preload/contract/audit.ts'
+import type { ExportSecurityLogOutcome, SecurityActivityDay, SecurityLogExportFormat, SecurityLogPage, SecurityLogVerification } from '../../../src-preload/contract/audit.ts'
 import { getApi, unwrap } from '../api.ts'
 
 export const SECURITY_LOG_PAGE_SIZE = 20
@@ -11,6 +11,9 @@ export const useAuditStore = defineStore('audit', () => {
   const kind = ref('')
   const pageNumber = ref(1)
   const isLoading = ref(false)
+  const verification = ref<SecurityLogVerification | null>(null)
+  const hasVerifyFailed = ref(false)
+  const activity = ref<SecurityActivityDay[]>([])
   const pageCount = computed(() => Math.max(1, Math.ceil((page.value?.total ?? 0) / SECURITY_LOG_PAGE_SIZE)))
 
   async function load(): Promise<void> {
@@ -41,5 +44,20 @@ export const useAuditStore = defineStore('audit', () => {
     return outcome
   }
 
-  return { page, kind, pageNumber, pageCount, isLoading, load, setKind, goToPage, exportLog }
+  /** Checks the chain (the main process works in slices, so the window stays responsive). */
+  async function verify(): Promise<void> {
+    verification.value = null
+    hasVerifyFailed.value = false
+    try {
+      verification.value = await unwrap(getApi().audit.verifyLog())
+    } catch {
+      hasVerifyFailed.value = true
+    }
+  }
+
+  async function loadActivity(): Promise<void> {
+    activity.value = await unwrap(getApi().audit.getActivity())
+  }
+
+  return { page, kind, pageNumber, pageCount, isLoading, verification, hasVerifyFailed, activity, load, setKind, goToPage, exportLog, verify, loadActivity }
 })

@@ -9,6 +9,7 @@ import { sshKeysMessages } from '../messages/en/sshKeys.ts'
 import { sessionsMessages } from '../messages/en/sessions.ts'
 import { auditMessages } from '../messages/en/audit.ts'
 import { backupsMessages } from '../messages/en/backups.ts'
+import { remindersMessages } from '../messages/en/reminders.ts'
 
 /** Every English string of the UI, the domains merged into one tree. */
-export default mergeMessageTrees([commonMessages, authMessages, securityMessages, tokensMessages, profileMessages, settingsMessages, sshKeysMessages, sessionsMessages, auditMessages, backupsMessages])
+export default mergeMessageTrees([commonMessages, authMessages, securityMessages, tokensMessages, profileMessages, settingsMessages, sshKeysMessages, sessionsMessages, auditMessages, backupsMessages, remindersMessages])

@@ -1,5 +1,6 @@
 export const tokensMessages = {
   tokens: {
+    replacementTitle: '{title} (Ersatz)',
     copied: 'Kopiert. Keystead entfernt es nach {seconds} Sekunden aus der Zwischenablage, falls es dann noch dort ist.',
     apiKey: {
       title: 'Persönlicher API-Schlüssel',

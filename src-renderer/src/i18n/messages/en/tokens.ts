@@ -1,5 +1,6 @@
 export const tokensMessages = {
   tokens: {
+    replacementTitle: '{title} (replacement)',
     copied: 'Copied. Keystead clears it from the clipboard in {seconds} seconds if it is still there.',
     apiKey: {
       title: 'Personal API key',

@@ -1,5 +1,6 @@
 export const tokensMessages = {
   tokens: {
+    replacementTitle: '{title} (yeni)',
     copied: 'Kopyalandı. Hâlâ panodaysa Keystead onu {seconds} saniye sonra panodan siler.',
     apiKey: {
       title: 'Kişisel API anahtarı',
