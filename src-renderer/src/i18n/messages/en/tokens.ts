@@ -27,7 +27,7 @@ export const tokensMessages = {
       new: 'New access token',
       empty: 'You have no access tokens yet.',
       caption: 'Your access tokens',
-      created: 'Creation',
+      created: 'Created',
       title: 'Title',
       token: 'Token',
       enabled: 'Enabled',
