@@ -4,7 +4,7 @@ import QRCode from 'qrcode'
 import { z } from 'zod'
 import type { RecoveryCodesBatch, SecurityApi, SecurityOverview } from '../../src-preload/contract/security.ts'
 import { PASSWORD_MAX_LENGTH } from '../services/account-rules.ts'
-import { ErrorCode, KeysteadError } from '../services/errors.ts'
+import { checkFields, ErrorCode, KeysteadError, requirePasswordTyped } from '../services/errors.ts'
 import { formatRecoveryCodesFile, recoveryCodesFileName } from '../services/recovery-codes.ts'
 import { formatTOTPSecret } from '../services/totp.ts'
 import { sessionHandler } from './guard.ts'
@@ -102,7 +102,11 @@ export function createSecurityHandlers(): DomainHandlers<SecurityApi> {
       return null
     }),
     disableTwoFactor: sessionHandler(disableTwoFactorInput, async (ctx, input) => {
-      // The password in the form is the re-authentication for this action.
+      // Both empty fields at once (a form error, not an attempt); then the password is the re-authentication.
+      checkFields({
+        password: () => requirePasswordTyped(input.password, 'password'),
+        code: () => ctx.services.auth.requireSecondFactorTyped(ctx.session.account_id, input.code),
+      })
       await ctx.services.auth.reauthenticate(ctx.session, input.password)
       const account = ctx.services.accounts.getAccount(ctx.session.account_id)
       await ctx.services.auth.requireSecondFactor(account.id, input.code)

@@ -39,7 +39,7 @@ export const SCREEN_STATES: ScreenState[] = [
   { name: 'profile menu', path: '/profile', open: click('profile-menu') },
   { name: 'profile page', path: '/profile/page' },
   { name: 'security', path: '/security' },
-  { name: 'security: turn off two-factor dialog', path: '/security', open: click('two-factor-disable') },
+  { name: 'security: turn off two-factor dialog', path: '/security', open: click('two-factor-disable-open') },
   { name: 'security: new recovery codes dialog', path: '/security', open: click('recovery-regenerate') },
   { name: 'access tokens', path: '/tokens' },
   { name: 'access tokens: new token dialog', path: '/tokens', open: click('token-new') },

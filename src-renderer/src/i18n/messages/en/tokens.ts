@@ -35,6 +35,8 @@ export const tokensMessages = {
       lastUsed: 'Last used',
       actions: 'Actions',
       enabledFor: 'Token “{title}” enabled',
+      switchedOn: 'The token “{title}” is switched on.',
+      switchedOff: 'The token “{title}” is switched off: requests with it are refused until you switch it on again.',
       deleteFor: 'Delete {title}',
       expired: 'Expired',
     },
