@@ -1,4 +1,5 @@
 import type { Services } from '../services/index.ts'
+import { SensitiveAction } from '../services/sensitive-actions.ts'
 import { buildOpenApiDocument } from './openapi.ts'
 import type { RouteDefinition } from './route.ts'
 import { defineRoute } from './route.ts'
@@ -98,6 +99,7 @@ export function accountRoutes(): RouteDefinition[] {
       summary: 'Add a public SSH key',
       tag: 'ssh-keys',
       access: 'write',
+      sensitive: [SensitiveAction.SshKeyAdd],
       body: sshKeyCreateSchema,
       response: { status: 201, schema: sshKeySchema },
       errors: [400, 409, 413, 415, 422],
@@ -110,6 +112,7 @@ export function accountRoutes(): RouteDefinition[] {
       summary: 'Remove one of the account’s SSH keys',
       tag: 'ssh-keys',
       access: 'write',
+      sensitive: [SensitiveAction.SshKeyDelete],
       params: idParamsSchema,
       response: { status: 204 },
       errors: [404, 422],

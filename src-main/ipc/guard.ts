@@ -7,6 +7,8 @@ import type { Logger } from '../log.ts'
 import type { Platform } from '../platform/types.ts'
 import { KeysteadError } from '../services/errors.ts'
 import type { Services } from '../services/index.ts'
+import { requireSensitiveAction } from '../services/sensitive-actions.ts'
+import type { SensitiveAction } from '../services/sensitive-actions.ts'
 import type { WindowSessions } from './window-sessions.ts'
 
 /** Who is calling: the window (webContents id) and the URL of the frame that sent it. */
@@ -28,9 +30,18 @@ export interface SessionHandlerContext extends HandlerContext {
   session: SessionRow
 }
 
+/** Which sensitive actions a call performs (none, one, or depending on its input and the account). */
+export type SensitiveActionsOf<S extends z.ZodType> = (input: z.output<S>, ctx: SessionHandlerContext) => ReadonlyArray<SensitiveAction | false | null | undefined>
+
 export type HandlerDefinition<S extends z.ZodType = z.ZodType, T = unknown> =
   | { access: 'public'; input: S; run(ctx: HandlerContext, input: z.output<S>): T | Promise<T> }
-  | { access: 'session'; input: S; run(ctx: SessionHandlerContext, input: z.output<S>): T | Promise<T> }
+  | {
+      access: 'session'
+      input: S
+      /** Checked by the invoker with `requireSensitiveAction` before `run`: nothing changes on REAUTH_REQUIRED. */
+      sensitive?: SensitiveActionsOf<S>
+      run(ctx: SessionHandlerContext, input: z.output<S>): T | Promise<T>
+    }
 
 type ResultValue<R> = R extends Promise<Result<infer T>> ? T : never
 
@@ -48,6 +59,19 @@ export function publicHandler<S extends z.ZodType, T>(input: S, run: (ctx: Handl
 /** A handler that needs the window's live session; `ctx.session` is set. */
 export function sessionHandler<S extends z.ZodType, T>(input: S, run: (ctx: SessionHandlerContext, input: z.output<S>) => T | Promise<T>): HandlerDefinition<S, T> {
   return { access: 'session', input, run }
+}
+
+/**
+ * A session handler that performs sensitive actions (services/sensitive-actions.ts): the invoker
+ * runs the one re-authentication check for each before `run`. `actions` is a fixed action or a
+ * function of the input when only some inputs are sensitive (e.g. switching a token on, not off).
+ */
+export function sensitiveHandler<S extends z.ZodType, T>(
+  actions: SensitiveAction | SensitiveActionsOf<S>,
+  input: S,
+  run: (ctx: SessionHandlerContext, input: z.output<S>) => T | Promise<T>,
+): HandlerDefinition<S, T> {
+  return { access: 'session', input, sensitive: typeof actions === 'function' ? actions : () => [actions], run }
 }
 
 export type HandlerTable = ReadonlyMap<string, HandlerDefinition>
@@ -113,7 +137,11 @@ export function createInvoker(options: InvokerOptions): Invoker {
           return failure(ErrorCode.Unauthenticated, 'Your session has ended. Please sign in again.', { reason: 'session.ended' })
         }
         session = validation.session
-        const value = await handler.run({ services: services!, platform, windows, windowId: call.windowId, session }, parsed.data)
+        const ctx: SessionHandlerContext = { services: services!, platform, windows, windowId: call.windowId, session }
+        for (const action of handler.sensitive?.(parsed.data, ctx) ?? []) {
+          if (action) requireSensitiveAction(services!, session, action)
+        }
+        const value = await handler.run(ctx, parsed.data)
         return { ok: true, value: value ?? null }
       }
       const value = await handler.run({ services: services!, platform, windows, windowId: call.windowId, session }, parsed.data)

@@ -11,7 +11,7 @@ import {
   listFirstUsernames,
 } from '../db/repositories/accounts-repo.ts'
 import type { AccountRow } from '../db/repositories/accounts-repo.ts'
-import { toEmailKey, toUsernameKey, validateEmail, validateFullName, validateUsername } from './account-rules.ts'
+import { isWellFormedUsername, toEmailKey, toUsernameKey, validateEmail, validateFullName, validateUsername } from './account-rules.ts'
 import type { AuditService } from './audit-service.ts'
 import { SecurityEventKind } from './audit-service.ts'
 import { toISO } from './clock.ts'
@@ -153,6 +153,7 @@ export function createAccountService(deps: {
       if (!row) throw notFoundError('This account no longer exists.', 'account.notFound')
       return row
     },
-    findAccountByUsername: (username) => findAccountByUsernameKey(db, toUsernameKey(username)),
+    // The raw name must pass the rules before case folding (the Kelvin sign folds into ASCII).
+    findAccountByUsername: (username) => (isWellFormedUsername(username) ? findAccountByUsernameKey(db, toUsernameKey(username)) : undefined),
   }
 }

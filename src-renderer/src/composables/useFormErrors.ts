@@ -30,6 +30,8 @@ export function useFormErrors() {
    */
   function showError(error: unknown, knownFields: readonly string[] = []): void {
     if (isApiFailure(error)) {
+      // The person closed the password prompt of a sensitive action: nothing to report, the form keeps its text.
+      if (error.error.code === 'CANCELLED') return
       const isKnown = (field: string | undefined): field is string => !!field && (knownFields.length === 0 || knownFields.includes(field))
       const fields = error.error.fields
       if (fields && Object.keys(fields).length > 0) {
