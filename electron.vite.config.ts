@@ -16,6 +16,43 @@ function contentSecurityPolicy(command: 'build' | 'serve'): Plugin {
   }
 }
 
+/**
+ * The first screen's chunks (the sign-in view and everything it imports statically, and its CSS) are announced in
+ * index.html, so the browser fetches them side by side with the entry instead of one after another once the router
+ * asks for the view (the request chain before the first paint).
+ */
+function preloadFirstScreen(viewFile: string): Plugin {
+  return {
+    name: 'keystead-preload-first-screen',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, ctx) {
+        const bundle = ctx.bundle
+        if (!bundle) return html
+        const chunks = Object.values(bundle).filter((item) => item.type === 'chunk')
+        const view = chunks.find((chunk) => chunk.facadeModuleId?.endsWith(viewFile))
+        if (!view) throw new Error(`preloadFirstScreen: no chunk for ${viewFile}`)
+        const scripts = new Set<string>()
+        const styles = new Set<string>()
+        const visit = (fileName: string) => {
+          const chunk = chunks.find((c) => c.fileName === fileName)
+          if (!chunk || scripts.has(fileName) || chunk.isEntry) return
+          scripts.add(fileName)
+          for (const css of (chunk as { viteMetadata?: { importedCss?: Set<string> } }).viteMetadata?.importedCss ?? []) styles.add(css)
+          for (const imported of chunk.imports) visit(imported)
+        }
+        visit(view.fileName)
+        const links = [
+          ...[...scripts].filter((file) => !html.includes(file)).map((file) => `<link rel="modulepreload" crossorigin href="./${file}">`),
+          ...[...styles].filter((file) => !html.includes(file)).map((file) => `<link rel="stylesheet" crossorigin href="./${file}">`),
+        ]
+        return html.replace('</head>', `    ${links.join('\n    ')}\n  </head>`)
+      },
+    },
+  }
+}
+
 export default defineConfig(({ command }) => ({
   main: {
     build: {
@@ -32,7 +69,7 @@ export default defineConfig(({ command }) => ({
   },
   renderer: {
     root: resolve(import.meta.dirname, 'src-renderer'),
-    plugins: [vue(), contentSecurityPolicy(command)],
+    plugins: [vue(), contentSecurityPolicy(command), preloadFirstScreen('/views/SignInView.vue')],
     // vue-i18n's compile-time flags: Composition API only (createI18n({ legacy: false })), no devtools hooks in production.
     define: {
       __VUE_I18N_FULL_INSTALL__: 'true',

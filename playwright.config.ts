@@ -1,6 +1,8 @@
 import { defineConfig } from '@playwright/test'
+import { CHROMIUM_ARGS, chooseChromium } from './test/fixtures/chromium-path.ts'
 
-const chromiumPath = process.env.KEYSTEAD_CHROMIUM ?? '/usr/bin/chromium'
+// KEYSTEAD_CHROMIUM, else /usr/bin/chromium, else Playwright's own (`npx playwright install chromium`); a clear message when none.
+const chromiumPath = chooseChromium().executablePath
 
 export default defineConfig({
   testDir: 'test',
@@ -16,15 +18,7 @@ export default defineConfig({
     browserName: 'chromium',
     launchOptions: {
       executablePath: chromiumPath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
     },
     viewport: { width: 1100, height: 760 },
     trace: 'off',

@@ -12,6 +12,7 @@ import { createKeysteadApi } from '../../src-preload/create-api.ts'
 import { CONTENT_SECURITY_POLICY_META } from '../../src-main/security-policy.ts'
 import { startTestCore, TEST_ORIGIN } from '../../test/fixtures/test-core.ts'
 import { serveFolder } from '../../test/fixtures/serve-folder.ts'
+import { CHROMIUM_ARGS, chooseChromium } from '../../test/fixtures/chromium-path.ts'
 import { makeTempDir } from '../../test/fixtures/temp-dir.ts'
 import { median } from './figures.ts'
 
@@ -148,8 +149,8 @@ export async function measurePaint(emptyDir: string, rounds: number): Promise<Re
   const core = await startTestCore({ dataDir: dataDir.path })
   await core.core.services!.accounts.createAccount({ username: 'benchuser', password: 'bench password 1' })
   const browser = await chromium.launch({
-    executablePath: process.env.KEYSTEAD_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    executablePath: chooseChromium().executablePath,
+    args: CHROMIUM_ARGS,
   })
   let windowId = 1
   const prepareApp = async (context: BrowserContext) => {

@@ -18,6 +18,7 @@ export const createAccountInput = z.strictObject({
   password,
   fullName: text(1000).optional(),
   email: text(1000).optional(),
+  confirmPassword: password.optional(),
 })
 
 export const signInInput = z.strictObject({

@@ -84,7 +84,14 @@ export function toValidationFailure(error: z.ZodError): Result<never> {
   const issue = error.issues[0]
   const field = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : undefined
   const message = issue ? `Invalid input${field ? ` for ${field}` : ''}: ${issue.message}` : 'Invalid input.'
-  return failure(ErrorCode.Validation, message, { ...(field ? { field } : {}), reason: 'input.invalid' })
+  // Every refused field at once (a form shows each at its field); the first stays in `field`.
+  const fields = new Map<string, { message: string; reason: string }>()
+  for (const each of error.issues.slice(0, 20)) {
+    const path = each.path.map(String).join('.').slice(0, 100)
+    if (path && !fields.has(path)) fields.set(path, { message: `Invalid input for ${path}: ${each.message}`.slice(0, 300), reason: 'input.invalid' })
+  }
+  // Object.fromEntries defines own keys, so a field named __proto__ stays a plain key.
+  return failure(ErrorCode.Validation, message, { ...(field ? { field } : {}), reason: 'input.invalid', ...(fields.size > 1 ? { fields: Object.fromEntries(fields) } : {}) })
 }
 
 export interface InvokerOptions {

@@ -17,6 +17,7 @@ export const updateProfileInput = z.strictObject({
   description: text(5000),
   language: text(20),
   timezone: text(100),
+  checkOnly: z.boolean().optional(),
 })
 
 /** 9 MiB of file as base64: room for the service to answer "over 5 MB" clearly, not a schema error. */

@@ -3,7 +3,7 @@ import QRCode from 'qrcode'
 import { z } from 'zod'
 import type { RecoveryCodesBatch, SecurityApi, SecurityOverview } from '../../src-preload/contract/security.ts'
 import { PASSWORD_MAX_LENGTH } from '../services/account-rules.ts'
-import { ErrorCode, KeysteadError } from '../services/errors.ts'
+import { checkFields, ErrorCode, KeysteadError, requirePasswordTyped } from '../services/errors.ts'
 import { formatRecoveryCodesFile, recoveryCodesFileName } from '../services/recovery-codes.ts'
 import { writeSecretFile } from '../services/secret-file.ts'
 import { formatTOTPSecret } from '../services/totp.ts'
@@ -102,7 +102,12 @@ export function createSecurityHandlers(): DomainHandlers<SecurityApi> {
       return null
     }),
     disableTwoFactor: sensitiveHandler(SensitiveAction.TwoFactorDisable, disableTwoFactorInput, async (ctx, input) => {
-      // A recent confirmation, and the password in the form (throttled like every password check).
+      // Both empty fields at once (a form error, not an attempt); then a recent confirmation, and the password in
+      // the form (throttled like every password check).
+      checkFields({
+        password: () => requirePasswordTyped(input.password, 'password'),
+        code: () => ctx.services.auth.requireSecondFactorTyped(ctx.session.account_id, input.code),
+      })
       const account = await ctx.services.auth.requireAccountPassword(ctx.session, input.password, { action: SensitiveAction.TwoFactorDisable })
       await ctx.services.auth.requireSecondFactor(account.id, input.code)
       ctx.services.twoFactor.disableTwoFactor(account)

@@ -5,8 +5,9 @@ import { SensitiveAction } from '../services/sensitive-actions.ts'
 import { publicHandler, sensitiveHandler, sessionHandler } from './guard.ts'
 import type { DomainHandlers } from './guard.ts'
 
-// Shapes only; the ranges are the settings service's rules.
-const whole = z.number().int().min(-1_000_000).max(1_000_000)
+// Shapes only; the ranges (and "a whole number") are the settings service's rules, so "1.5" gets its clear message.
+// NaN is what the form sends for text that is no number at all: the service answers "a whole number from 1 to N".
+const whole = z.union([z.number().min(-1_000_000).max(1_000_000), z.nan()])
 export const settingsPatchInput = z.strictObject({
   theme: z.enum(['system', 'light', 'dark']).optional(),
   localApi: z.strictObject({ enabled: z.boolean().optional(), port: whole.optional() }).optional(),

@@ -119,10 +119,45 @@ export function validateLanguage(value: string, field = 'language'): SupportedLa
 
 let timezoneList: readonly string[] | null = null
 
-/** Every IANA time zone this runtime knows (Intl.supportedValuesOf), plus UTC. Sorted. */
+/**
+ * ICU (and so Intl.supportedValuesOf) still lists some zones under their old IANA names; the offered list uses the
+ * current ones (the runtime accepts both and they mean the same zone). Old name -> current name.
+ */
+export const TIMEZONE_RENAMES: Readonly<Record<string, string>> = Object.freeze({
+  'Africa/Asmera': 'Africa/Asmara',
+  'America/Buenos_Aires': 'America/Argentina/Buenos_Aires',
+  'America/Catamarca': 'America/Argentina/Catamarca',
+  'America/Cordoba': 'America/Argentina/Cordoba',
+  'America/Jujuy': 'America/Argentina/Jujuy',
+  'America/Mendoza': 'America/Argentina/Mendoza',
+  'America/Godthab': 'America/Nuuk',
+  'America/Indianapolis': 'America/Indiana/Indianapolis',
+  'America/Louisville': 'America/Kentucky/Louisville',
+  'Asia/Calcutta': 'Asia/Kolkata',
+  'Asia/Katmandu': 'Asia/Kathmandu',
+  'Asia/Rangoon': 'Asia/Yangon',
+  'Asia/Saigon': 'Asia/Ho_Chi_Minh',
+  'Atlantic/Faeroe': 'Atlantic/Faroe',
+  'Europe/Kiev': 'Europe/Kyiv',
+  'Pacific/Enderbury': 'Pacific/Kanton',
+  'Pacific/Ponape': 'Pacific/Pohnpei',
+  'Pacific/Truk': 'Pacific/Chuuk',
+})
+
+/** Can this runtime compute times in `zone`? */
+function isKnownZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone })
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Every IANA time zone this runtime knows (Intl.supportedValuesOf) under its current name, plus UTC. Sorted. */
 export function listTimezones(): readonly string[] {
   if (!timezoneList) {
-    const zones = new Set(Intl.supportedValuesOf('timeZone'))
+    const zones = new Set(Intl.supportedValuesOf('timeZone').map((zone) => (TIMEZONE_RENAMES[zone] && isKnownZone(TIMEZONE_RENAMES[zone]) ? TIMEZONE_RENAMES[zone] : zone)))
     zones.add('UTC')
     timezoneList = Object.freeze([...zones].sort())
   }

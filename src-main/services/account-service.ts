@@ -11,13 +11,14 @@ import {
   listFirstUsernames,
 } from '../db/repositories/accounts-repo.ts'
 import type { AccountRow } from '../db/repositories/accounts-repo.ts'
-import { isWellFormedUsername, toEmailKey, toUsernameKey, validateEmail, validateFullName, validatePasswordRules, validateUsername } from './account-rules.ts'
+import { isWellFormedUsername, toEmailKey, toUsernameKey, validateEmail, validateFullName, validateUsername } from './account-rules.ts'
 import type { AuditService } from './audit-service.ts'
 import { SecurityEventKind } from './audit-service.ts'
 import { toISO } from './clock.ts'
 import type { Clock } from './clock.ts'
-import { ErrorCode, KeysteadError, notFoundError } from './errors.ts'
+import { checkFields, ErrorCode, fieldRefusalOf, KeysteadError, notFoundError, validationError } from './errors.ts'
 import type { PasswordHasher } from './password-hasher.ts'
+import { validateNewPassword } from './password-policy.ts'
 
 export interface CreateAccountRequest {
   username: string
@@ -26,6 +27,8 @@ export interface CreateAccountRequest {
   email?: string
   language?: string
   timezone?: string
+  /** The password typed a second time, when the face asks for it (the app's form): refused when it differs. */
+  confirmPassword?: string
 }
 
 export function toAccountSummary(row: AccountRow): AccountSummary {
@@ -88,16 +91,32 @@ export function createAccountService(deps: {
   const { db, clock, hasher, audit } = deps
   return {
     async createAccount(request) {
-      const username = validateUsername(request.username)
-      validatePasswordRules(request.password)
-      if (request.password.toLowerCase() === username.toLowerCase()) {
-        throw new KeysteadError(ErrorCode.Validation, 'The password cannot be the username.', { field: 'password', reason: 'password.isUsername' })
-      }
-      const fullName = validateFullName(request.fullName ?? '')
-      const email = validateEmail(request.email ?? '')
-      // Check before the slow hash so a clash answers at once; the UNIQUE index still guards the race.
-      if (findAccountByUsernameKey(db, toUsernameKey(username))) throw usernameTakenError()
-      if (email && findAccountByEmailKey(db, toEmailKey(email))) throw emailTakenError()
+      // The one password policy (base rules, not the username, not a common password), and every field at once.
+      const passwordRefusal = await fieldRefusalOf(() => validateNewPassword(request.password, request.username, 'password'))
+      const { username, fullName, email } = checkFields({
+        username: () => {
+          const name = validateUsername(request.username)
+          // Checked before the slow hash so a clash answers at once; the UNIQUE index still guards the race.
+          if (findAccountByUsernameKey(db, toUsernameKey(name))) throw usernameTakenError()
+          return name
+        },
+        fullName: () => validateFullName(request.fullName ?? ''),
+        email: () => {
+          const address = validateEmail(request.email ?? '')
+          if (address && findAccountByEmailKey(db, toEmailKey(address))) throw emailTakenError()
+          return address
+        },
+        password: () => {
+          if (passwordRefusal) throw passwordRefusal
+          return request.password
+        },
+        confirmPassword: () => {
+          if (request.confirmPassword !== undefined && request.confirmPassword !== request.password) {
+            throw validationError('confirmPassword', 'password.confirmDiffers', 'The two passwords are not the same.')
+          }
+          return null
+        },
+      })
       const passwordHash = await hasher.hashPassword(request.password)
       try {
         const id = writeTransaction(db, () => {

@@ -7,7 +7,7 @@ import { SecurityEventKind } from './audit-service.ts'
 import type { Clock } from './clock.ts'
 import type { DeviceFacts } from './device-facts.ts'
 import { summarizeDevice } from './device-facts.ts'
-import { ErrorCode, KeysteadError } from './errors.ts'
+import { ErrorCode, KeysteadError, requirePasswordTyped } from './errors.ts'
 import type { PasswordVerifier } from './password-verifier.ts'
 import { isRecentlyAuthenticated, reauthRequiredError } from './sensitive-actions.ts'
 import type { SessionOrigin, SessionService } from './session-service.ts'
@@ -75,6 +75,8 @@ export interface AuthService {
    * Extension point owned by the security feature; until 2FA exists no account has it on.
    */
   requireSecondFactor(accountId: number, code: string | undefined): Promise<void>
+  /** Only the form check of requireSecondFactor: with 2FA on, an empty code is refused (field `code`). */
+  requireSecondFactorTyped(accountId: number, code: string | undefined): void
 }
 
 export function createAuthService(deps: {
@@ -86,6 +88,12 @@ export function createAuthService(deps: {
   twoFactor: TwoFactorService
 }): AuthService {
   const { clock, verifier, audit, accounts, sessions, twoFactor } = deps
+
+  function requireSecondFactorTyped(accountId: number, code: string | undefined): void {
+    if (twoFactor.isTwoFactorEnabled(accountId) && (code ?? '').trim().length === 0) {
+      throw new KeysteadError(ErrorCode.Validation, 'Enter a code from your authenticator app or a recovery code.', { field: 'code', reason: 'twoFactor.codeRequired' })
+    }
+  }
 
   function verifyAccountPassword(account: AccountRow, password: string): Promise<boolean> {
     return verifier.verifyPassword({ subject: account.username_key, account, password })
@@ -110,6 +118,8 @@ export function createAuthService(deps: {
   return {
     verifyAccountPassword,
     async requireAccountPassword(session, password, options) {
+      // An empty field is the form's mistake, not an attempt: not throttled, not logged.
+      requirePasswordTyped(password, options.field ?? 'password')
       const account = accounts.getAccount(session.account_id)
       if (!(await verifyAccountPassword(account, password))) {
         audit.recordSecurityEvent({ accountId: account.id, kind: SecurityEventKind.ReauthFailed, sessionId: session.id, detail: { action: options.action } })
@@ -158,6 +168,8 @@ export function createAuthService(deps: {
       sessions.invalidateSession(session.id, 'signed-out')
     },
     async reauthenticate(session, password) {
+      // An empty field is the form's mistake, not an attempt: not throttled, not logged.
+      requirePasswordTyped(password, 'password')
       const account = accounts.getAccount(session.account_id)
       if (!(await verifyAccountPassword(account, password))) {
         audit.recordSecurityEvent({ accountId: account.id, kind: SecurityEventKind.ReauthFailed, sessionId: session.id })
@@ -167,12 +179,11 @@ export function createAuthService(deps: {
       session.last_auth_at = clock()
       audit.recordSecurityEvent({ accountId: account.id, kind: SecurityEventKind.Reauthenticated, sessionId: session.id })
     },
+    requireSecondFactorTyped,
     async requireSecondFactor(accountId, code) {
       if (!twoFactor.isTwoFactorEnabled(accountId)) return
+      requireSecondFactorTyped(accountId, code)
       const typed = (code ?? '').trim()
-      if (typed.length === 0) {
-        throw new KeysteadError(ErrorCode.Validation, 'Enter a code from your authenticator app or a recovery code.', { field: 'code', reason: 'twoFactor.codeRequired' })
-      }
       const account = accounts.getAccount(accountId)
       await twoFactor.verifySecondFactor(account, /^[0-9]{6}$/.test(typed) ? { code: typed } : { recoveryCode: typed })
     },

@@ -6,7 +6,7 @@ import type { AuditService } from './audit-service.ts'
 import { SecurityEventKind } from './audit-service.ts'
 import type { AuthService } from './auth-service.ts'
 import type { Clock } from './clock.ts'
-import { validationError } from './errors.ts'
+import { checkFields, fieldRefusalOf, requirePasswordTyped, validationError } from './errors.ts'
 import type { PasswordHasher } from './password-hasher.ts'
 import { validateNewPassword } from './password-policy.ts'
 import type { SessionService } from './session-service.ts'
@@ -36,10 +36,21 @@ export function createPasswordService(deps: {
   return {
     async changePassword(session, request) {
       const account = accounts.getAccount(session.account_id)
-      if (request.newPassword !== request.newPasswordRepeat) {
-        throw validationError('newPasswordRepeat', 'password.repeatDiffers', 'The two new passwords are not the same.')
-      }
-      await validateNewPassword(request.newPassword, account.username)
+      // Every field first, all refusals at once; an empty current password is a form error, not a failed attempt.
+      const newPasswordRefusal = await fieldRefusalOf(() => validateNewPassword(request.newPassword, account.username))
+      checkFields({
+        currentPassword: () => requirePasswordTyped(request.currentPassword, 'currentPassword'),
+        newPassword: () => {
+          if (newPasswordRefusal) throw newPasswordRefusal
+          return request.newPassword
+        },
+        newPasswordRepeat: () => {
+          if (request.newPassword !== request.newPasswordRepeat) {
+            throw validationError('newPasswordRepeat', 'password.repeatDiffers', 'The two new passwords are not the same.')
+          }
+          return request.newPasswordRepeat
+        },
+      })
       requireSensitiveAction({ clock, sessions }, session, SensitiveAction.PasswordChange)
       await auth.requireAccountPassword(session, request.currentPassword, {
         action: SensitiveAction.PasswordChange,

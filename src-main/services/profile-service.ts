@@ -35,7 +35,7 @@ import type { AuthService } from './auth-service.ts'
 import { toISO } from './clock.ts'
 import type { Clock } from './clock.ts'
 import { summarizeDevice } from './device-facts.ts'
-import { validationError } from './errors.ts'
+import { checkFields, requirePasswordTyped, validationError } from './errors.ts'
 import type { EventHub } from './events.ts'
 import { processPicture, toDataURL } from './picture-pipeline.ts'
 import { DATA_FOLDER_ACTOR, requireSensitiveAction, SensitiveAction, sessionActor } from './sensitive-actions.ts'
@@ -179,18 +179,29 @@ export function createProfileService(deps: {
    */
   function applyProfileUpdate(current: AccountRow, update: ProfileUpdate, actor: { session: SessionRow } | { origin: 'cli' | 'api' }): Profile {
     const session = 'session' in actor ? actor.session : null
-    const username = validateUsername(update.username)
-    const fullName = validateFullName(update.fullName)
-    const email = validateEmail(update.email)
-    const description = validateDescription(update.description)
-    const language = validateLanguage(update.language)
-    const timezone = validateTimezone(update.timezone, current.timezone)
+    // Every field is checked, and every refused field reported at once (a name already taken counts as a field error).
+    const { username, fullName, email, description, language, timezone } = checkFields({
+      username: () => {
+        const name = validateUsername(update.username)
+        const other = findAccountByUsernameKey(db, toUsernameKey(name))
+        if (other && other.id !== current.id) throw usernameTakenError()
+        return name
+      },
+      fullName: () => validateFullName(update.fullName),
+      email: () => {
+        const address = validateEmail(update.email)
+        const other = address ? findAccountByEmailKey(db, toEmailKey(address)) : undefined
+        if (other && other.id !== current.id) throw emailTakenError()
+        return address
+      },
+      description: () => validateDescription(update.description),
+      language: () => validateLanguage(update.language),
+      timezone: () => validateTimezone(update.timezone, current.timezone),
+    })
+    // The app checks a new username before it warns about giving up the old one.
+    if (update.checkOnly) return toProfile(current)
     const usernameKey = toUsernameKey(username)
     const emailKey = email ? toEmailKey(email) : null
-    const otherWithName = findAccountByUsernameKey(db, usernameKey)
-    if (otherWithName && otherWithName.id !== current.id) throw usernameTakenError()
-    const otherWithEmail = emailKey ? findAccountByEmailKey(db, emailKey) : undefined
-    if (otherWithEmail && otherWithEmail.id !== current.id) throw emailTakenError()
     const usernameChanged = username !== current.username
     if (usernameChanged && !session) throw new Error('The administration faces do not change usernames')
     const who: SensitiveActor = session
@@ -308,10 +319,19 @@ export function createProfileService(deps: {
     },
     async deleteAccount(session, request) {
       requireSensitiveAction(gate, session, SensitiveAction.AccountDeletion)
-      // The cheap field first: a mismatch is answered before (and without) looking at the password.
-      if (request.confirmUsername !== accounts.getAccount(session.account_id).username) {
-        throw validationError('confirmUsername', 'profile.confirmUsernameMismatch', 'Type the username exactly as shown to confirm.')
-      }
+      const current = accounts.getAccount(session.account_id)
+      // The form's own mistakes first, all at once (an empty password is not an attempt; a mistyped username is
+      // flagged with it, before and without looking at the password); then the password, then the second factor.
+      checkFields({
+        password: () => requirePasswordTyped(request.password, 'password'),
+        code: () => auth.requireSecondFactorTyped(current.id, request.code),
+        confirmUsername: () => {
+          if (request.confirmUsername !== current.username) {
+            throw validationError('confirmUsername', 'profile.confirmUsernameMismatch', 'Type the username exactly as shown to confirm.')
+          }
+          return request.confirmUsername
+        },
+      })
       const account = await auth.requireAccountPassword(session, request.password, { action: 'account.deletion' })
       await auth.requireSecondFactor(account.id, request.code)
       await removeAccount(account, session)

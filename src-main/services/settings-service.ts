@@ -1,6 +1,6 @@
 import type { SessionRow } from '../db/repositories/sessions-repo.ts'
 import type { AppSettings, LocalApiStatus, SettingsPatch, Theme } from '../../src-preload/contract/settings.ts'
-import { ErrorCode, KeysteadError, validationError } from './errors.ts'
+import { checkFields, ErrorCode, KeysteadError, validationError } from './errors.ts'
 
 /** Where settings live: electron-store in the app, a Map in tests and the CLI. */
 export interface SettingsStore {
@@ -124,22 +124,27 @@ export function createSettingsService(deps: { store: SettingsStore; localApi: Lo
     async updateSettings(patch, by = null) {
       const current = readSettings()
       const next: AppSettings = structuredClone(current)
-      if (patch.theme !== undefined) {
-        if (!THEMES.includes(patch.theme)) throw validationError('theme', 'settings.themeInvalid', 'Choose system, light or dark.')
-        next.theme = patch.theme
-      }
+      // Every field checked, every refusal reported at once.
+      const checked = checkFields({
+        theme: () => {
+          if (patch.theme !== undefined && !THEMES.includes(patch.theme)) throw validationError('theme', 'settings.themeInvalid', 'Choose system, light or dark.')
+          return patch.theme
+        },
+        'localApi.port': () => (patch.localApi?.port !== undefined ? validatePort(patch.localApi.port) : undefined),
+        'sessionLifetimes.idleTimeoutHours': () => {
+          const hours = patch.sessionLifetimes?.idleTimeoutHours
+          return hours !== undefined ? validateWhole(hours, IDLE_HOURS_MAX, 'sessionLifetimes.idleTimeoutHours') : undefined
+        },
+        'sessionLifetimes.absoluteTimeoutDays': () => {
+          const days = patch.sessionLifetimes?.absoluteTimeoutDays
+          return days !== undefined ? validateWhole(days, ABSOLUTE_DAYS_MAX, 'sessionLifetimes.absoluteTimeoutDays') : undefined
+        },
+      })
+      if (checked.theme !== undefined) next.theme = checked.theme
       if (patch.localApi?.enabled !== undefined) next.localApi.enabled = patch.localApi.enabled
-      if (patch.localApi?.port !== undefined) next.localApi.port = validatePort(patch.localApi.port)
-      if (patch.sessionLifetimes?.idleTimeoutHours !== undefined) {
-        next.sessionLifetimes.idleTimeoutHours = validateWhole(patch.sessionLifetimes.idleTimeoutHours, IDLE_HOURS_MAX, 'sessionLifetimes.idleTimeoutHours')
-      }
-      if (patch.sessionLifetimes?.absoluteTimeoutDays !== undefined) {
-        next.sessionLifetimes.absoluteTimeoutDays = validateWhole(
-          patch.sessionLifetimes.absoluteTimeoutDays,
-          ABSOLUTE_DAYS_MAX,
-          'sessionLifetimes.absoluteTimeoutDays',
-        )
-      }
+      if (checked['localApi.port'] !== undefined) next.localApi.port = checked['localApi.port']
+      if (checked['sessionLifetimes.idleTimeoutHours'] !== undefined) next.sessionLifetimes.idleTimeoutHours = checked['sessionLifetimes.idleTimeoutHours']
+      if (checked['sessionLifetimes.absoluteTimeoutDays'] !== undefined) next.sessionLifetimes.absoluteTimeoutDays = checked['sessionLifetimes.absoluteTimeoutDays']
       if (next.sessionLifetimes.idleTimeoutHours > next.sessionLifetimes.absoluteTimeoutDays * 24) {
         throw validationError('sessionLifetimes.idleTimeoutHours', 'settings.idleExceedsAbsolute', 'A session cannot stay idle longer than its whole lifetime.')
       }

@@ -18,7 +18,7 @@ import { SecurityEventKind } from './audit-service.ts'
 import { toISO } from './clock.ts'
 import type { Clock } from './clock.ts'
 import { CredentialKind, generateCredential, hashCredential, parseCredential, toDisplayPrefix } from './credential-format.ts'
-import { ErrorCode, KeysteadError, notFoundError } from './errors.ts'
+import { checkFields, ErrorCode, KeysteadError, notFoundError } from './errors.ts'
 import { resolveTokenExpiry, toTitleKey, validateTokenScope, validateTokenTitle } from './token-rules.ts'
 
 export function isTokenExpired(row: Pick<AccessTokenRow, 'expires_at'>, now: number): boolean {
@@ -79,17 +79,23 @@ export function createTokenService(deps: { db: DB; clock: Clock; audit: AuditSer
       return listAccessTokenRows(db, accountId).map((row) => toAccessTokenSummary(row, now))
     },
     createToken(accountId, request, actor = {}) {
-      const title = validateTokenTitle(String(request.title ?? ''))
-      const scope = validateTokenScope(String(request.scope ?? ''))
       const account = findAccountById(db, accountId)
       if (!account) throw notFoundError('This account no longer exists.', 'account.notFound')
+      const now = clock()
+      // Every field at once (a title already in use counts as the title's error).
+      const { title, scope, expiresAt } = checkFields({
+        title: () => {
+          const cleaned = validateTokenTitle(String(request.title ?? ''))
+          if (findAccessTokenByTitleKey(db, accountId, toTitleKey(cleaned))) throw titleTakenError()
+          return cleaned
+        },
+        scope: () => validateTokenScope(String(request.scope ?? '')),
+        expiresAt: () => resolveTokenExpiry(request.expiry, now, account.timezone),
+      })
       if (scope === 'introspect' && !isAdministrator(db, accountId)) {
         throw new KeysteadError(ErrorCode.Forbidden, 'Only an administrator can create an introspect token.', { field: 'scope', reason: 'tokens.introspectAdminOnly' })
       }
-      const now = clock()
-      const expiresAt = resolveTokenExpiry(request.expiry, now, account.timezone)
       const titleKey = toTitleKey(title)
-      if (findAccessTokenByTitleKey(db, accountId, titleKey)) throw titleTakenError()
       const token = generateCredential(CredentialKind.Token)
       try {
         const id = writeTransaction(db, () => {

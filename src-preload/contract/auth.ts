@@ -7,6 +7,8 @@ export interface CreateAccountInput {
   password: string
   fullName?: string
   email?: string
+  /** The password typed again (the app's form); main refuses it when it differs, with the other fields' errors. */
+  confirmPassword?: string
 }
 
 export interface SignInInput {

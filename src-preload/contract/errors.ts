@@ -18,6 +18,13 @@ export const ErrorCode = Object.freeze({
 } as const)
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 
+/** One field's refusal, in the main process's words. */
+export interface FieldError {
+  message: string
+  reason?: string
+  params?: Record<string, string | number>
+}
+
 export interface ApiError {
   code: ErrorCode
   message: string
@@ -27,6 +34,11 @@ export interface ApiError {
   reason?: string
   /** Values for the translated message, e.g. `{ min: 3 }`. */
   params?: Record<string, string | number>
+  /**
+   * Every field the main process refused in this one request, by field name (a form shows each at its
+   * field at once). When present, `field`/`reason`/`message` repeat the first of them.
+   */
+  fields?: Record<string, FieldError>
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError }

@@ -29,6 +29,8 @@ export interface UpdateProfileInput {
   description: string
   language: string
   timezone: string
+  /** Check every field (names already taken included) and answer with the refusals, saving nothing. */
+  checkOnly?: boolean
 }
 
 export interface SetPictureInput {

@@ -1,4 +1,4 @@
-import { watch } from 'vue'
+import { nextTick, watch } from 'vue'
 import { createRouter, createWebHashHistory } from 'vue-router'
 import type { Router, RouteRecordRaw } from 'vue-router'
 import { applyLocale } from './i18n/index.ts'
@@ -62,6 +62,13 @@ export function createKeysteadRouter(): Router {
     return true
   })
 
+  // After every navigation but the first, focus moves to the new screen: a field it focused itself (autofocus), else
+  // its heading. Otherwise the focus stays on a button that no longer exists (sign-in, sign-out, a menu item).
+  router.afterEach((to, from, failure) => {
+    if (failure || from.matched.length === 0) return
+    void focusScreen()
+  })
+
   // When main ends this window's session (signed out elsewhere, revoked, expired), leave the signed-in screens.
   router.isReady().then(() => {
     const session = useSessionStore()
@@ -79,4 +86,19 @@ export function createKeysteadRouter(): Router {
     )
   })
   return router
+}
+
+/** Focuses the screen just shown: its own focused field stays, else its h1 (made focusable for this). */
+async function focusScreen(tries = 10): Promise<void> {
+  await nextTick()
+  const active = document.activeElement
+  if (active instanceof HTMLElement && active.matches('main input, main select, main textarea')) return
+  const heading = document.querySelector<HTMLElement>('main h1')
+  if (!heading) {
+    // The screen's chunk or data is still on its way.
+    if (tries > 0) setTimeout(() => void focusScreen(tries - 1), 30)
+    return
+  }
+  heading.tabIndex = -1
+  heading.focus()
 }

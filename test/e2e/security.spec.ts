@@ -119,7 +119,13 @@ test.describe('Security screen', () => {
       await expect(page.getByRole('alert')).toHaveText('The username or password is incorrect.')
     }
     await signIn(page)
-    await expect(page.getByRole('alert')).toHaveText(/^Too many failed attempts\. Try again in 1[0-5] seconds\.$/)
+    // The wait counts down, and Sign in stays disabled until it is over.
+    const countdown = page.getByTestId('retry-countdown')
+    await expect(countdown).toHaveText(/^Too many failed attempts\. Try again in 1[0-5] seconds\.$/)
+    const secondsIn = async () => Number(/(\d+) seconds/.exec((await countdown.textContent()) ?? '')?.[1] ?? Number.NaN)
+    const first = await secondsIn()
+    await expect(page.getByRole('button', { name: 'Sign in' })).toBeDisabled()
+    await expect.poll(secondsIn, { timeout: 5_000 }).toBeLessThan(first)
     await expect(page.getByRole('heading', { name: 'Sign in to Keystead' })).toBeVisible()
     expect(app.problems).toEqual([])
   })

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listChannels } from '../../src-preload/contract/api.ts'
 import { ErrorCode } from '../../src-preload/contract/errors.ts'
 import type { DB } from '../../src-main/db/database.ts'
+import { prepareCached } from '../../src-main/db/statement-cache.ts'
 import { createHandlerTable } from '../../src-main/ipc/handlers.ts'
 import { SecurityEventKind } from '../../src-main/services/audit-service.ts'
 import { makeTempDir } from '../fixtures/temp-dir.ts'
@@ -48,23 +49,29 @@ afterAll(() => {
 })
 
 // ----- database fingerprints -----
+// Every statement is prepared once (prepareCached): the loop below never lets the event loop turn between calls, and
+// better-sqlite3 frees a statement only when it is garbage-collected; preparing ~14 statements per call grew the
+// worker to ~5 GB resident.
+const PLACEHOLDERS = FAILED_ATTEMPT_KINDS.map(() => '?').join(',')
+
 function tableNames(): string[] {
-  return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name)
+  return (prepareCached(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name)
 }
 
 /** Every row of every table, except failed-attempt entries in the security log and the throttle's counters (counted apart). */
 function fingerprintRows(): { digest: string; failedAttempts: number } {
   const hash = createHash('sha256')
-  const placeholders = FAILED_ATTEMPT_KINDS.map(() => '?').join(',')
-  for (const table of tableNames()) {
+  const names = tableNames()
+  for (const table of names) {
     if (table === THROTTLE_TABLE) continue
-    const rows = table === 'security_log' ? db.prepare(`SELECT * FROM security_log WHERE kind NOT IN (${placeholders}) ORDER BY id`).all(...FAILED_ATTEMPT_KINDS) : db.prepare(`SELECT * FROM "${table}" ORDER BY rowid`).all()
+    const rows =
+      table === 'security_log'
+        ? prepareCached(db, `SELECT * FROM security_log WHERE kind NOT IN (${PLACEHOLDERS}) ORDER BY id`).all(...FAILED_ATTEMPT_KINDS)
+        : prepareCached(db, `SELECT * FROM "${table}" ORDER BY rowid`).all()
     hash.update(table).update(JSON.stringify(rows, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('hex') : v)))
   }
-  const failed = db.prepare(`SELECT count(*) AS n FROM security_log WHERE kind IN (${placeholders})`).get(...FAILED_ATTEMPT_KINDS) as { n: number }
-  const throttled = tableNames().includes(THROTTLE_TABLE)
-    ? (db.prepare(`SELECT coalesce(sum(failures), 0) AS n FROM ${THROTTLE_TABLE}`).get() as { n: number }).n
-    : 0
+  const failed = prepareCached(db, `SELECT count(*) AS n FROM security_log WHERE kind IN (${PLACEHOLDERS})`).get(...FAILED_ATTEMPT_KINDS) as { n: number }
+  const throttled = names.includes(THROTTLE_TABLE) ? (prepareCached(db, `SELECT coalesce(sum(failures), 0) AS n FROM ${THROTTLE_TABLE}`).get() as { n: number }).n : 0
   return { digest: hash.digest('hex'), failedAttempts: failed.n + throttled }
 }
 

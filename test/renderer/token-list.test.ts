@@ -37,7 +37,7 @@ function mountList(tokens: AccessTokenSummary[]) {
 describe('TokenList', () => {
   it('shows the source columns plus Expires and Last used, with dates in the account time zone', () => {
     const wrapper = mountList([token({}), token({ id: 2, title: 'Old', isExpired: true, expiresAt: '2026-11-20T10:00:00.000Z', isEnabled: false })])
-    expect(wrapper.findAll('thead th').map((th) => th.text())).toEqual(['Creation', 'Title', 'Token', 'Enabled', 'Expires', 'Last used', 'Actions'])
+    expect(wrapper.findAll('thead th').map((th) => th.text())).toEqual(['Created', 'Title', 'Token', 'Enabled', 'Expires', 'Last used', 'Actions'])
     const rows = wrapper.findAll('tbody tr')
     expect(rows).toHaveLength(2)
     expect(rows[0]!.text()).toContain('Nov 24, 2026')

@@ -24,18 +24,38 @@ export function useFormErrors() {
     formError.value = ''
   }
 
+  /**
+   * Shows a refusal from main: every refused field at its field at once (`fields`), else the one `field`;
+   * what belongs to no field of this form goes to the form-level message.
+   */
   function showError(error: unknown, knownFields: readonly string[] = []): void {
     if (isApiFailure(error)) {
       // The person closed the password prompt of a sensitive action: nothing to report, the form keeps its text.
       if (error.error.code === 'CANCELLED') return
+      const isKnown = (field: string | undefined): field is string => !!field && (knownFields.length === 0 || knownFields.includes(field))
+      const fields = error.error.fields
+      if (fields && Object.keys(fields).length > 0) {
+        const unplaced: string[] = []
+        for (const [field, refusal] of Object.entries(fields)) {
+          const text = translateError({ code: error.error.code, ...refusal })
+          if (isKnown(field)) fieldErrors[field] = text
+          else unplaced.push(text)
+        }
+        if (unplaced.length > 0) formError.value = unplaced.join(' ')
+        return
+      }
       const text = translateError(error.error)
-      const field = error.error.field
-      if (field && (knownFields.length === 0 || knownFields.includes(field))) fieldErrors[field] = text
+      if (isKnown(error.error.field)) fieldErrors[error.error.field] = text
       else formError.value = text
       return
     }
     formError.value = t('errors.internal')
   }
 
-  return { fieldErrors, formError, clearErrors, showError }
+  /** Forgets one field's error (when the person edits that field, an old error no longer describes it). */
+  function clearFieldError(field: string): void {
+    delete fieldErrors[field]
+  }
+
+  return { fieldErrors, formError, clearErrors, clearFieldError, showError }
 }

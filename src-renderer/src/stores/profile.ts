@@ -38,6 +38,11 @@ export const useProfileStore = defineStore('profile', () => {
     return profile.value
   }
 
+  /** Main checks every field (taken names too) and saves nothing; throws its refusal with all fields. */
+  async function check(input: UpdateProfileInput): Promise<void> {
+    await unwrap(getApi().profile.updateProfile({ ...input, checkOnly: true }))
+  }
+
   /** Native open dialog; false when the user cancelled. */
   async function choosePicture(): Promise<boolean> {
     const next = await unwrap(getApi().profile.choosePicture())
@@ -59,5 +64,5 @@ export const useProfileStore = defineStore('profile', () => {
     await session.refreshSignInHints()
   }
 
-  return { profile, timezones, pictureUrl, load, loadTimezones, save, choosePicture, uploadPicture, removePicture, deleteAccount }
+  return { profile, timezones, pictureUrl, load, loadTimezones, save, check, choosePicture, uploadPicture, removePicture, deleteAccount }
 })

@@ -9,7 +9,6 @@ export const authMessages = {
     password: 'Passwort',
     passwordHelp: 'Mindestens 8 Zeichen, davon mindestens ein Buchstabe und eine Ziffer.',
     confirmPassword: 'Passwort wiederholen',
-    passwordsDiffer: 'Die beiden Passwörter stimmen nicht überein.',
     fullName: 'Vollständiger Name',
     email: 'E-Mail-Adresse',
     keepSignedIn: 'Angemeldet bleiben',

@@ -49,7 +49,7 @@ export const profileMessages = {
       open: 'Konto löschen…',
       dialogTitle: 'Dieses Konto endgültig löschen?',
       password: 'Passwort',
-      code: 'Zwei-Faktor-Code (nur wenn die Zwei-Faktor-Authentifizierung aktiv ist)',
+      code: 'Zwei-Faktor-Code oder ein Wiederherstellungscode',
       confirmUsername: 'Geben Sie zur Bestätigung Ihren Benutzernamen ({username}) ein',
       submit: 'Endgültig löschen',
     },

@@ -130,6 +130,8 @@ export const securityMessages = {
     signIn: { secondStepExpired: 'Die Anmeldung hat zu lange gedauert. Geben Sie Ihr Passwort erneut ein.' },
     password: {
       common: 'Dieses Passwort steht auf einer Liste häufig verwendeter Passwörter. Wählen Sie ein anderes.',
+      confirmDiffers: 'Die beiden Passwörter stimmen nicht überein.',
+      required: 'Geben Sie Ihr Passwort ein.',
       repeatDiffers: 'Die beiden neuen Passwörter stimmen nicht überein.',
       currentInvalid: 'Das aktuelle Passwort ist falsch.',
       sameAsCurrent: 'Das neue Passwort muss sich vom aktuellen unterscheiden.',

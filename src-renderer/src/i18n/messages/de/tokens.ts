@@ -36,6 +36,8 @@ export const tokensMessages = {
       lastUsed: 'Zuletzt verwendet',
       actions: 'Aktionen',
       enabledFor: 'Token „{title}“ aktiv',
+      switchedOn: 'Das Token „{title}“ ist eingeschaltet.',
+      switchedOff: 'Das Token „{title}“ ist ausgeschaltet: Anfragen damit werden abgelehnt, bis Sie es wieder einschalten.',
       deleteFor: '{title} löschen',
       expired: 'Abgelaufen',
     },

@@ -9,7 +9,6 @@ export const authMessages = {
     password: 'Password',
     passwordHelp: 'At least 8 characters, with at least one letter and one digit.',
     confirmPassword: 'Repeat the password',
-    passwordsDiffer: 'The two passwords are not the same.',
     fullName: 'Full name',
     email: 'E-mail address',
     keepSignedIn: 'Keep me signed in',

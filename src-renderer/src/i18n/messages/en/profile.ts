@@ -49,7 +49,7 @@ export const profileMessages = {
       open: 'Delete account…',
       dialogTitle: 'Delete this account permanently?',
       password: 'Password',
-      code: 'Two-factor code (only when two-factor authentication is on)',
+      code: 'Two-factor code or a recovery code',
       confirmUsername: 'Type your username, {username}, to confirm',
       submit: 'Delete permanently',
     },

@@ -130,6 +130,8 @@ export const securityMessages = {
     signIn: { secondStepExpired: 'The sign-in took too long. Enter your password again.' },
     password: {
       common: 'This password is on a list of commonly used passwords. Choose another one.',
+      confirmDiffers: 'The two passwords are not the same.',
+      required: 'Enter your password.',
       repeatDiffers: 'The two new passwords are not the same.',
       currentInvalid: 'The current password is incorrect.',
       sameAsCurrent: 'The new password must be different from the current one.',

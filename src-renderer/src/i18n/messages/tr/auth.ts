@@ -9,7 +9,6 @@ export const authMessages = {
     password: 'Parola',
     passwordHelp: 'En az 8 karakter; en az bir harf ve bir rakam.',
     confirmPassword: 'Parolayı tekrarlayın',
-    passwordsDiffer: 'İki parola aynı değil.',
     fullName: 'Ad soyad',
     email: 'E-posta adresi',
     keepSignedIn: 'Oturumum açık kalsın',

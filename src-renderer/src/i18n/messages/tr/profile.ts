@@ -49,7 +49,7 @@ export const profileMessages = {
       open: 'Hesabı sil…',
       dialogTitle: 'Bu hesap kalıcı olarak silinsin mi?',
       password: 'Parola',
-      code: 'İki adımlı doğrulama kodu (yalnızca iki adımlı doğrulama açıksa)',
+      code: 'İki adımlı doğrulama kodu veya bir kurtarma kodu',
       confirmUsername: 'Onaylamak için kullanıcı adınızı ({username}) yazın',
       submit: 'Kalıcı olarak sil',
     },

@@ -130,6 +130,8 @@ export const securityMessages = {
     signIn: { secondStepExpired: 'Giriş çok uzun sürdü. Parolanızı yeniden girin.' },
     password: {
       common: 'Bu parola sık kullanılan parolalar listesinde. Başka bir parola seçin.',
+      confirmDiffers: 'İki parola aynı değil.',
+      required: 'Parolanızı girin.',
       repeatDiffers: 'İki yeni parola aynı değil.',
       currentInvalid: 'Mevcut parola yanlış.',
       sameAsCurrent: 'Yeni parola mevcut paroladan farklı olmalı.',

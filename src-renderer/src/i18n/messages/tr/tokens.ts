@@ -36,6 +36,8 @@ export const tokensMessages = {
       lastUsed: 'Son kullanım',
       actions: 'İşlemler',
       enabledFor: '“{title}” belirteci etkin',
+      switchedOn: '“{title}” belirteci açıldı.',
+      switchedOff: '“{title}” belirteci kapatıldı: yeniden açana kadar onunla yapılan istekler reddedilir.',
       deleteFor: '{title} belirtecini sil',
       expired: 'Süresi doldu',
     },

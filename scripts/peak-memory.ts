@@ -1,0 +1,98 @@
+import { spawn, spawnSync } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
+
+/**
+ * Runs a command and prints, when it ends, the peak resident memory of its whole process tree (the sum over every
+ * process below it, sampled every 200 ms) and of its largest single process. `npm test` runs through this, so every
+ * run says whether the suite still fits a developer's laptop (target: under 2 GB). Exits with the command's code.
+ *
+ *   node scripts/peak-memory.ts npm run test:steps
+ */
+const SAMPLE_MS = 200
+const TARGET_BYTES = 2 * 1024 ** 3
+
+interface ProcessInfo {
+  pid: number
+  ppid: number
+  rssBytes: number
+}
+
+/** Every process with its parent and resident size: /proc on Linux, `ps` elsewhere (macOS); [] where neither works. */
+function listProcesses(): ProcessInfo[] {
+  if (process.platform === 'linux') {
+    const pageBytes = 4096
+    const list: ProcessInfo[] = []
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+        // The command name (field 2) may hold spaces and parentheses: split after its closing parenthesis.
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+        list.push({ pid: Number(entry), ppid: Number(fields[1]), rssBytes: Number(fields[21]) * pageBytes })
+      } catch {
+        // The process ended between the listing and the read.
+      }
+    }
+    return list
+  }
+  if (process.platform === 'win32') return []
+  const ps = spawnSync('ps', ['-A', '-o', 'pid=,ppid=,rss='], { encoding: 'utf8' })
+  if (ps.status !== 0) return []
+  return ps.stdout
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number))
+    .map(([pid, ppid, rssKiB]) => ({ pid: pid!, ppid: ppid!, rssBytes: rssKiB! * 1024 }))
+}
+
+/** The resident bytes of `root` and every process below it, and the largest one of them. */
+export function measureTree(processes: readonly ProcessInfo[], root: number): { totalBytes: number; largestBytes: number } {
+  const children = new Map<number, ProcessInfo[]>()
+  for (const info of processes) children.set(info.ppid, [...(children.get(info.ppid) ?? []), info])
+  let totalBytes = 0
+  let largestBytes = 0
+  const stack = processes.filter((p) => p.pid === root)
+  const seen = new Set<number>()
+  while (stack.length > 0) {
+    const info = stack.pop()!
+    if (seen.has(info.pid)) continue
+    seen.add(info.pid)
+    totalBytes += info.rssBytes
+    largestBytes = Math.max(largestBytes, info.rssBytes)
+    stack.push(...(children.get(info.pid) ?? []))
+  }
+  return { totalBytes, largestBytes }
+}
+
+const megabytes = (bytes: number) => `${Math.round(bytes / 1024 ** 2).toLocaleString('en')} MB`
+
+function main(): void {
+  const [command, ...args] = process.argv.slice(2)
+  if (!command) {
+    console.error('usage: node scripts/peak-memory.ts COMMAND [ARGS...]')
+    process.exit(2)
+  }
+  const child = spawn(command, args, { stdio: 'inherit', shell: process.platform === 'win32' })
+  let peakTotal = 0
+  let peakLargest = 0
+  let samples = 0
+  const sample = () => {
+    if (child.pid === undefined) return
+    const { totalBytes, largestBytes } = measureTree(listProcesses(), child.pid)
+    if (totalBytes > 0) samples++
+    peakTotal = Math.max(peakTotal, totalBytes)
+    peakLargest = Math.max(peakLargest, largestBytes)
+  }
+  const timer = setInterval(sample, SAMPLE_MS)
+  child.on('exit', (code, signal) => {
+    clearInterval(timer)
+    if (samples === 0) console.log('\nPeak resident memory: not measured (the command ended within the first sample, or this platform has neither /proc nor ps).')
+    else {
+      const verdict = peakTotal < TARGET_BYTES ? 'under' : 'OVER'
+      console.log(`\nPeak resident memory of the whole run: ${megabytes(peakTotal)} (all processes together; ${verdict} the 2 GB target), largest single process ${megabytes(peakLargest)}.`)
+    }
+    process.exit(code ?? (signal ? 1 : 0))
+  })
+}
+
+if (import.meta.main) main()

@@ -1,0 +1,125 @@
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import type { Page } from '@playwright/test'
+import { generate } from 'otplib'
+import { buildEd25519Line } from '../fixtures/ssh-keys.ts'
+import { FAKE_DEVICE } from '../fixtures/fake-platform.ts'
+import { SCREENSHOT_DIR } from './a11y.ts'
+import { expect, test } from './bridge.ts'
+import type { KeysteadApp } from './bridge.ts'
+import { SCREEN_STATES } from './screens.ts'
+import type { ScreenState } from './screens.ts'
+
+/**
+ * Every screen and dialog of SCREEN_STATES, in light and dark, at 1280x800 and 800x600: axe finds no violation
+ * (WCAG 2.2 A/AA, colour contrast included), the page is no wider than the window, and no text overflows its box
+ * (table cells, dialogs and the text inside dialogs: scrollWidth <= clientWidth unless the box scrolls on purpose).
+ */
+const PASSWORD = 'wonderland 1'
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']
+
+/** axe-core on the page as it is (injected once: the app never reloads between states); one line per violation. */
+async function runAxe(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE)
+  return page.evaluate(async (tags) => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> }> } }).axe
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] })
+    return result.violations.map((v) => `axe ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+  }, AXE_TAGS)
+}
+/** Each combination also runs in one language (German and Turkish words are the longest), signed in as that language's account. */
+const COMBINATIONS = [
+  { theme: 'light', width: 1280, height: 800, language: 'en' },
+  { theme: 'dark', width: 1280, height: 800, language: 'tr' },
+  { theme: 'light', width: 800, height: 600, language: 'de' },
+  { theme: 'dark', width: 800, height: 600, language: 'tr' },
+] as const
+
+/** Alice with two-factor on, a token, an SSH key, a second session and a few security-log entries; returns a recovery code (the current TOTP code was just used). */
+async function seedScreensData(app: KeysteadApp, language: string): Promise<string> {
+  const services = app.test.core.services!
+  const account = await services.accounts.createAccount({ username: 'alice', password: PASSWORD, fullName: 'Alice Pleasance Liddell', email: 'alice@example.com', timezone: 'America/Argentina/ComodRivadavia', language })
+  const { secret } = services.twoFactor.beginTwoFactorSetup(account)
+  const recoveryCodes = await services.twoFactor.confirmTwoFactorSetup(account, await generate({ secret }))
+  services.tokens.createToken(account.id, { title: 'Deployment pipeline for the production cluster', isEnabled: true, scope: 'read-write', expiry: { kind: 'days', days: 90 } })
+  services.sshKeys.addKey(account.id, { title: 'Workstation in the second-floor office', publicKey: buildEd25519Line('alice.liddell@a-rather-long-host-name.example.org') })
+  services.sessions.createSession(account.id, { origin: 'cli', device: { ...FAKE_DEVICE, browser: 'Node.js 24.21.0', engine: 'V8 13.6' } })
+  await services.auth.signIn({ username: 'alice', password: 'not the password 1', origin: 'cli', device: FAKE_DEVICE }).catch(() => {})
+  return recoveryCodes[0]!
+}
+
+/** Signs in by the form's fields (the screen is in the account's language). */
+async function signInWithRecoveryCode(page: Page, recoveryCode: string): Promise<void> {
+  await page.locator('input[name="username"]').fill('alice')
+  await page.locator('input[name="password"]').fill(PASSWORD)
+  await page.getByTestId('sign-in-form').locator('button[type="submit"]').click()
+  await page.getByTestId('second-factor-form').locator('.button--link').first().click()
+  await page.locator('input[name="recoveryCode"]').fill(recoveryCode)
+  await page.getByTestId('second-factor-form').locator('button[type="submit"]').click()
+  await expect(page.getByTestId('profile-menu')).toBeVisible()
+}
+
+async function visit(page: Page, state: ScreenState, app: KeysteadApp): Promise<void> {
+  await page.evaluate((path) => {
+    if (location.hash !== `#${path}`) location.hash = path
+  }, state.path)
+  await page.waitForFunction((path) => location.hash === `#${path}` && document.querySelector('h1') !== null, state.path)
+  if (state.open) await state.open(page, app)
+}
+
+/** Boxes whose text is wider than the box (and that do not scroll on purpose), and the page's own overflow. */
+async function findOverflow(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = []
+    const root = document.documentElement
+    if (root.scrollWidth > root.clientWidth) problems.push(`the page is ${root.scrollWidth} px wide in a ${root.clientWidth} px window`)
+    const boxes = document.querySelectorAll<HTMLElement>('td, th, dialog[open], dialog[open] p, dialog[open] code, dialog[open] label, [role="menu"], [role="menu"] *, h1, h2, .app-nav__link')
+    for (const box of boxes) {
+      const style = getComputedStyle(box)
+      if (style.display === 'none' || box.clientWidth <= 1 || ['auto', 'scroll'].includes(style.overflowX)) continue
+      if (box.scrollWidth > box.clientWidth + 1) {
+        const text = (box.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 60)
+        problems.push(`<${box.tagName.toLowerCase()} class="${box.className}"> "${text}" needs ${box.scrollWidth} px in ${box.clientWidth} px`)
+      }
+    }
+    return problems
+  })
+}
+
+// About 25 states x 4 combinations of axe runs on a shared machine.
+test.describe.configure({ timeout: 240_000 })
+
+for (const { theme, width, height, language } of COMBINATIONS) {
+  test(`every screen and dialog, ${theme}, ${width}x${height}, ${language}: accessible, no wider than the window, no text outside its box`, async ({ app }) => {
+    const recoveryCode = await seedScreensData(app, language)
+    const page = await app.openWindow()
+    await page.emulateMedia({ colorScheme: theme, reducedMotion: 'reduce' })
+    await page.setViewportSize({ width, height })
+    const report: string[] = []
+    const ordered = [...SCREEN_STATES.filter((s) => s.guest), ...SCREEN_STATES.filter((s) => !s.guest)]
+    let signedIn = false
+    for (const state of ordered) {
+      if (!state.guest && !signedIn) {
+        await visit(page, { name: 'sign-in', path: '/sign-in' }, app)
+        await signInWithRecoveryCode(page, recoveryCode)
+        signedIn = true
+      }
+      await visit(page, state, app)
+      const started = Date.now()
+      // The narrow window's stacked tables, for the README.
+      if (width === 800 && theme === 'light' && ['access tokens', 'security log'].includes(state.name)) {
+        await page.screenshot({ path: `${SCREENSHOT_DIR}/narrow-${state.path.slice(1)}.png`, fullPage: true })
+      }
+      for (const violation of await runAxe(page)) report.push(`${state.name}: ${violation}`)
+      if (process.env.KEYSTEAD_MATRIX_TIMES) console.log(state.name, Date.now() - started)
+      for (const problem of await findOverflow(page)) report.push(`${state.name}: ${problem}`)
+      if (state.open) {
+        await page.keyboard.press('Escape')
+        await expect(page.locator('dialog[open], [role="menu"]')).toHaveCount(0)
+      }
+    }
+    expect(report, `problems in ${theme} at ${width}x${height} in ${language}`).toEqual([])
+    expect(app.problems).toEqual([])
+  })
+}
