@@ -22,7 +22,7 @@ import { FAKE_DEVICE } from '../fixtures/fake-platform.ts'
 import { buildEd25519Line } from '../fixtures/ssh-keys.ts'
 import { makeTempDir } from '../fixtures/temp-dir.ts'
 import { openTestServices } from '../fixtures/test-services.ts'
-import { exampleOf, POLLUTION_KEYS, UNICODE_EDGES } from './fuzz-inputs.ts'
+import { exampleOf, POLLUTION_KEYS, selectAllRowsSQL, UNICODE_EDGES } from './fuzz-inputs.ts'
 import type { Schema } from './fuzz-inputs.ts'
 
 /**
@@ -91,7 +91,7 @@ function fingerprintRows(): string {
   const hash = createHash('sha256')
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>
   for (const { name } of tables) {
-    hash.update(name).update(JSON.stringify(db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all(), (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('hex') : v)))
+    hash.update(name).update(JSON.stringify(db.prepare(selectAllRowsSQL(db, name)).all(), (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('hex') : v)))
   }
   return hash.digest('hex')
 }

@@ -60,3 +60,18 @@ export const UNICODE_EDGES = [
 
 /** Keys that pollute or confuse object prototypes and thenables. */
 export const POLLUTION_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__', 'then']
+
+/**
+ * The query that reads every row of a table in a stable order: rowid order, or the primary key's order for a
+ * `WITHOUT ROWID` table (which has no rowid column).
+ */
+const selectAllRowsQueries = new Map<string, string>()
+export function selectAllRowsSQL(db: { prepare(sql: string): { get(...args: unknown[]): unknown } }, table: string): string {
+  const known = selectAllRowsQueries.get(table)
+  if (known) return known
+  const row = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) as { sql: string } | undefined
+  const withoutRowid = /WITHOUT\s+ROWID/i.test(row?.sql ?? '')
+  const sql = `SELECT * FROM "${table}"${withoutRowid ? '' : ' ORDER BY rowid'}`
+  selectAllRowsQueries.set(table, sql)
+  return sql
+}

@@ -11,7 +11,7 @@ import { SecurityEventKind } from '../../src-main/services/audit-service.ts'
 import { makeTempDir } from '../fixtures/temp-dir.ts'
 import { startTestCore, TEST_ORIGIN } from '../fixtures/test-core.ts'
 import type { TestCore } from '../fixtures/test-core.ts'
-import { exampleOf, POLLUTION_KEYS, UNICODE_EDGES } from './fuzz-inputs.ts'
+import { exampleOf, POLLUTION_KEYS, selectAllRowsSQL, UNICODE_EDGES } from './fuzz-inputs.ts'
 import type { Schema } from './fuzz-inputs.ts'
 
 /**
@@ -67,7 +67,7 @@ function fingerprintRows(): { digest: string; failedAttempts: number } {
     const rows =
       table === 'security_log'
         ? prepareCached(db, `SELECT * FROM security_log WHERE kind NOT IN (${PLACEHOLDERS}) ORDER BY id`).all(...FAILED_ATTEMPT_KINDS)
-        : prepareCached(db, `SELECT * FROM "${table}" ORDER BY rowid`).all()
+        : prepareCached(db, selectAllRowsSQL(db, table)).all()
     hash.update(table).update(JSON.stringify(rows, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('hex') : v)))
   }
   const failed = prepareCached(db, `SELECT count(*) AS n FROM security_log WHERE kind IN (${PLACEHOLDERS})`).get(...FAILED_ATTEMPT_KINDS) as { n: number }
