@@ -9,7 +9,7 @@ export type CredentialScope = 'read' | 'write'
 
 export type CredentialCheck =
   | { ok: true; accountId: number; scope: CredentialScope }
-  | { ok: false; reason: 'unknown' | 'malformed' | 'disabled' | 'expired' | 'deleted' }
+  | { ok: false; reason: 'unknown' | 'malformed' | 'disabled' | 'expired' | 'deleted' | 'locked' }
 
 export interface CredentialVerifier {
   verify(secret: string): CredentialCheck | Promise<CredentialCheck>

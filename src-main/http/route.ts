@@ -13,11 +13,12 @@ export interface RouteContext<P, Q, B> {
   params: P
   query: Q
   body: B
-  /** Set for every route whose access is 'read' or 'write'. */
+  /** Set for every route whose access is 'read', 'write' or 'admin'. */
   auth: AuthContext
 }
 
-export type RouteAccess = 'public' | 'read' | 'write'
+/** 'admin': a write-scope credential of an administrator (checked on every call). */
+export type RouteAccess = 'public' | 'read' | 'write' | 'admin'
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE'
 
 export type RouteResponse =

@@ -7,6 +7,7 @@ import type { Logger } from '../log.ts'
 import type { Clock } from '../services/clock.ts'
 import { KeysteadError } from '../services/errors.ts'
 import { DEFAULT_LOCAL_API_PORT, LOCAL_API_HOST } from '../services/settings-service.ts'
+import { isAdministrator } from '../services/role-rules.ts'
 import type { Services } from '../services/index.ts'
 import type { CredentialVerifier } from './credentials.ts'
 import { API_PREFIX } from './openapi.ts'
@@ -130,8 +131,11 @@ export function createApiRequestHandler(options: ApiHandlerOptions): (request: I
       throttle.recordFailure(client)
       throw unauthorized('The access token or API key is not valid.', 'auth.invalid')
     }
-    if (route.access === 'write' && check.scope !== 'write') {
+    if ((route.access === 'write' || route.access === 'admin') && check.scope !== 'write') {
       throw new HttpProblem(403, 'FORBIDDEN', 'This credential may only read.', { reason: 'auth.readOnly' })
+    }
+    if (route.access === 'admin' && !isAdministrator(options.services.accounts.getAccount(check.accountId))) {
+      throw new HttpProblem(403, 'FORBIDDEN', 'Only an administrator can do this.', { reason: 'admin.required' })
     }
     return { accountId: check.accountId, scope: check.scope }
   }

@@ -26,6 +26,10 @@ export interface CreateAccountRequest {
   email?: string
   language?: string
   timezone?: string
+  /** Absent: administrator for the store's first account, member after. */
+  role?: 'administrator' | 'member'
+  /** An account made with a temporary password must change it at its first sign-in. */
+  mustChangePassword?: boolean
 }
 
 export function toAccountSummary(row: AccountRow): AccountSummary {
@@ -41,6 +45,8 @@ export function toCurrentAccount(row: AccountRow, sessionId: string): CurrentAcc
     timezone: row.timezone,
     createdAt: toISO(row.created_at),
     sessionId,
+    role: row.role === 'administrator' ? 'administrator' : 'member',
+    mustChangePassword: row.must_change_password === 1,
   }
 }
 
@@ -111,6 +117,8 @@ export function createAccountService(deps: {
             timezone: request.timezone ?? systemTimezone(),
             passwordHash,
             createdAt: clock(),
+            role: request.role,
+            mustChangePassword: request.mustChangePassword,
           })
           audit.recordSecurityEvent({ accountId, kind: SecurityEventKind.AccountCreated })
           for (const initialize of deps.onAccountCreated ?? []) initialize(accountId)

@@ -1,5 +1,5 @@
 import type { DB } from '../db/database.ts'
-import { updateAccountPasswordHash } from '../db/repositories/accounts-repo.ts'
+import { updateAccountPasswordHash, updateLastSignIn } from '../db/repositories/accounts-repo.ts'
 import type { AccountRow } from '../db/repositories/accounts-repo.ts'
 import type { SessionRow } from '../db/repositories/sessions-repo.ts'
 import { toUsernameKey } from './account-rules.ts'
@@ -39,6 +39,11 @@ export interface CompleteSignInRequest {
 /** The one message for a wrong username and a wrong password alike. */
 export function invalidCredentialsError(): KeysteadError {
   return new KeysteadError(ErrorCode.InvalidCredentials, 'The username or password is incorrect.', { reason: 'signIn.invalid' })
+}
+
+/** Told only to someone who gave the right password: a wrong one answers signIn.invalid, locked or not. */
+export function accountLockedError(): KeysteadError {
+  return new KeysteadError(ErrorCode.Forbidden, 'This account is locked. Ask an administrator to unlock it.', { reason: 'signIn.locked' })
 }
 
 export function reauthRequiredError(): KeysteadError {
@@ -91,6 +96,7 @@ export function createAuthService(deps: {
       device: request.device,
       keepSignedIn: request.keepSignedIn,
     })
+    updateLastSignIn(db, account.id, session.created_at)
     audit.recordSecurityEvent({
       accountId: account.id,
       kind: SecurityEventKind.SignIn,
@@ -122,6 +128,11 @@ export function createAuthService(deps: {
         })
         throw invalidCredentialsError()
       }
+      if (account.locked_at !== null) {
+        throttle.recordSuccess(subject)
+        audit.recordSecurityEvent({ accountId: account.id, kind: SecurityEventKind.SignInWhileLocked, device: summarizeDevice(request.device), detail: { origin: request.origin } })
+        throw accountLockedError()
+      }
       if (twoFactor.isTwoFactorEnabled(account.id)) return { status: 'second-factor-required', accountId: account.id }
       throttle.recordSuccess(subject)
       return startSession(account, request)
@@ -129,6 +140,8 @@ export function createAuthService(deps: {
     async completeSignIn(request) {
       const account = accounts.getAccount(request.accountId)
       const result = await twoFactor.verifySecondFactor(account, request.secondFactor)
+      // Locked between the two steps: no session.
+      if (accounts.getAccount(account.id).locked_at !== null) throw accountLockedError()
       const signedIn = startSession(account, request)
       return result.method === 'recovery-code' ? { ...signedIn, recoveryCodesLeft: result.recoveryCodesLeft } : signedIn
     },

@@ -1,6 +1,7 @@
 import type { TokenScope } from '../../src-preload/contract/tokens.ts'
 import type { DB } from '../db/database.ts'
 import { findAccessTokenByHash, touchAccessToken } from '../db/repositories/access-tokens-repo.ts'
+import { isAccountLocked } from '../db/repositories/accounts-repo.ts'
 import { findApiKeyByHash, touchApiKey } from '../db/repositories/api-keys-repo.ts'
 import type { Clock } from './clock.ts'
 import { CredentialKind, hashCredential, parseCredential } from './credential-format.ts'
@@ -12,7 +13,7 @@ export const LAST_USED_WRITE_INTERVAL_MS = 60 * 1000
 
 export type CredentialVerification =
   | { ok: true; accountId: number; scope: TokenScope; kind: CredentialKind; tokenId?: number }
-  | { ok: false; reason: 'malformed' | 'unknown' | 'disabled' | 'expired'; detail?: MalformedReason }
+  | { ok: false; reason: 'malformed' | 'unknown' | 'disabled' | 'expired' | 'locked'; detail?: MalformedReason }
 
 /**
  * The one check the local REST API and the command line use for an API key or an access token.
@@ -37,6 +38,7 @@ export function createCredentialService(deps: { db: DB; clock: Clock }): Credent
       if (parsed.kind === CredentialKind.ApiKey) {
         const key = findApiKeyByHash(db, hash)
         if (!key) return { ok: false, reason: 'unknown' }
+        if (isAccountLocked(db, key.account_id)) return { ok: false, reason: 'locked' }
         if (isDue(key.last_used_at, now)) touchApiKey(db, key.account_id, now)
         return { ok: true, accountId: key.account_id, scope: 'read-write', kind: CredentialKind.ApiKey }
       }
@@ -44,6 +46,8 @@ export function createCredentialService(deps: { db: DB; clock: Clock }): Credent
       if (!token) return { ok: false, reason: 'unknown' }
       if (token.is_enabled !== 1) return { ok: false, reason: 'disabled' }
       if (isTokenExpired(token, now)) return { ok: false, reason: 'expired' }
+      // A locked account's credentials are refused while it is locked (and work again once unlocked).
+      if (isAccountLocked(db, token.account_id)) return { ok: false, reason: 'locked' }
       if (isDue(token.last_used_at, now)) touchAccessToken(db, token.id, now)
       return { ok: true, accountId: token.account_id, scope: token.scope, kind: CredentialKind.Token, tokenId: token.id }
     },

@@ -5,6 +5,8 @@ import { createApiKeyService } from './api-key-service.ts'
 import type { ApiKeyService } from './api-key-service.ts'
 import { createAdminService } from './admin-service.ts'
 import type { AdminService } from './admin-service.ts'
+import { createAdministrationService } from './administration-service.ts'
+import type { AdministrationService } from './administration-service.ts'
 import { createAuditService } from './audit-service.ts'
 import type { AuditService } from './audit-service.ts'
 import { createAuthService } from './auth-service.ts'
@@ -68,6 +70,8 @@ export interface Services {
   credentials: CredentialService
   profile: ProfileService
   admin: AdminService
+  /** Roles, locking and resets: the Accounts screen, the CLI's administration commands and the API's /admin endpoints. */
+  administration: AdministrationService
   settings: SettingsService
   sshKeys: SSHKeyService
 }
@@ -131,6 +135,7 @@ export function createServices(options: ServiceOptions): Services {
   const profile = createProfileService({ db, clock, audit, accounts, auth, events })
   const sshKeys = createSSHKeyService({ db, clock, audit, accounts })
   const admin = createAdminService({ db, clock, hasher, audit, accounts, sessions, profile })
+  const administration = createAdministrationService({ db, clock, hasher, audit, accounts, sessions, profile })
   registerExportContributors(admin, { profile, tokens, sshKeys, twoFactor, apiKeys })
   const settings = createSettingsService({
     store: options.settingsStore ?? createMemorySettingsStore(),
@@ -158,6 +163,7 @@ export function createServices(options: ServiceOptions): Services {
     credentials,
     profile,
     admin,
+    administration,
     settings,
     sshKeys,
   }

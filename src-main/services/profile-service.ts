@@ -9,6 +9,7 @@ import {
   findLastSignedInLanguage,
   updateAccountProfile,
 } from '../db/repositories/accounts-repo.ts'
+import { assertAdministratorRemains } from './role-rules.ts'
 import type { AccountRow } from '../db/repositories/accounts-repo.ts'
 import { listSessionRowsForAccount } from '../db/repositories/sessions-repo.ts'
 import type { SessionRow } from '../db/repositories/sessions-repo.ts'
@@ -62,7 +63,7 @@ export interface ProfileService {
    * the password, second factor and typed-username checks that only a signed-in user can pass.
    * The caller (an administrator with the data directory) has confirmed with --yes.
    */
-  deleteAccountAsAdmin(accountId: number, origin: 'cli' | 'api'): { sessionsEnded: number }
+  deleteAccountAsAdmin(accountId: number, origin: 'cli' | 'api' | 'app'): { sessionsEnded: number }
   /**
    * ADMIN variant for the local API's PATCH /users/me and the CLI: the same rules as
    * `updateProfile` for the full name and e-mail (the other fields stay); logged with the origin.
@@ -104,9 +105,10 @@ export function createProfileService(deps: {
   }
 
   /** One transaction removes the account and (by cascade) every row that refers to it; returns how many sessions ended. */
-  function removeAccount(account: AccountRow, session: SessionRow | null, origin?: 'cli' | 'api'): number {
+  function removeAccount(account: AccountRow, session: SessionRow | null, origin?: 'cli' | 'api' | 'app'): number {
     const sessionIds = listSessionRowsForAccount(db, account.id).map((row) => row.id)
     writeTransaction(db, () => {
+      assertAdministratorRemains(db, accounts.getAccount(account.id), 'delete')
       // Recorded first, then removed with everything else: the log goes with the account.
       audit.recordSecurityEvent({
         accountId: account.id,

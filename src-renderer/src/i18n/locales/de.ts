@@ -8,6 +8,7 @@ import { settingsMessages } from '../messages/de/settings.ts'
 import { sshKeysMessages } from '../messages/de/sshKeys.ts'
 import { sessionsMessages } from '../messages/de/sessions.ts'
 import { auditMessages } from '../messages/de/audit.ts'
+import { accountsMessages } from '../messages/de/accounts.ts'
 
 /** Every German string of the UI, the domains merged into one tree. Loaded only when the UI switches to it (its own chunk). */
-export default mergeMessageTrees([commonMessages, authMessages, securityMessages, tokensMessages, profileMessages, settingsMessages, sshKeysMessages, sessionsMessages, auditMessages])
+export default mergeMessageTrees([commonMessages, authMessages, securityMessages, tokensMessages, profileMessages, settingsMessages, sshKeysMessages, sessionsMessages, auditMessages, accountsMessages])

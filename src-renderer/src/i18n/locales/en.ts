@@ -8,6 +8,7 @@ import { settingsMessages } from '../messages/en/settings.ts'
 import { sshKeysMessages } from '../messages/en/sshKeys.ts'
 import { sessionsMessages } from '../messages/en/sessions.ts'
 import { auditMessages } from '../messages/en/audit.ts'
+import { accountsMessages } from '../messages/en/accounts.ts'
 
 /** Every English string of the UI, the domains merged into one tree. */
-export default mergeMessageTrees([commonMessages, authMessages, securityMessages, tokensMessages, profileMessages, settingsMessages, sshKeysMessages, sessionsMessages, auditMessages])
+export default mergeMessageTrees([commonMessages, authMessages, securityMessages, tokensMessages, profileMessages, settingsMessages, sshKeysMessages, sessionsMessages, auditMessages, accountsMessages])

@@ -8,6 +8,7 @@ import { settingsMessages } from '../messages/tr/settings.ts'
 import { sshKeysMessages } from '../messages/tr/sshKeys.ts'
 import { sessionsMessages } from '../messages/tr/sessions.ts'
 import { auditMessages } from '../messages/tr/audit.ts'
+import { accountsMessages } from '../messages/tr/accounts.ts'
 
 /** Every Turkish string of the UI, the domains merged into one tree. Loaded only when the UI switches to it (its own chunk). */
-export default mergeMessageTrees([commonMessages, authMessages, securityMessages, tokensMessages, profileMessages, settingsMessages, sshKeysMessages, sessionsMessages, auditMessages])
+export default mergeMessageTrees([commonMessages, authMessages, securityMessages, tokensMessages, profileMessages, settingsMessages, sshKeysMessages, sessionsMessages, auditMessages, accountsMessages])
