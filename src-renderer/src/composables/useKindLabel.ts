@@ -16,6 +16,17 @@ export const KIND_KEYS: Readonly<Record<string, string>> = Object.freeze({
   'session.restored': 'sessionRestored',
   'session.policyChanged': 'sessionPolicyChanged',
   'log.exported': 'logExported',
+  'account.roleChanged': 'roleChanged',
+  'account.locked': 'accountLocked',
+  'account.unlocked': 'accountUnlocked',
+  'password.changeRequired': 'passwordChangeRequired',
+  'password.temporarySet': 'temporaryPasswordSet',
+  'twofactor.reset': 'twoFactorReset',
+  'sessions.endedByAdmin': 'sessionsEndedByAdmin',
+  'tokens.revokedByAdmin': 'tokensRevokedByAdmin',
+  'account.deletedByAdmin': 'accountDeletedByAdmin',
+  'account.createdByAdmin': 'accountCreatedByAdmin',
+  'signin.locked': 'signInWhileLocked',
 })
 
 export function useKindLabel() {
