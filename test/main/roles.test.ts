@@ -266,3 +266,36 @@ describe('the accounts listing', () => {
     expect(db().prepare("SELECT detail FROM security_log WHERE kind = 'account.deletedByAdmin'").all()).toEqual([{ detail: JSON.stringify({ origin: 'app', by: 'alice', target: 'bob' }) }])
   })
 })
+
+describe('the administrative API endpoints', () => {
+  it('refuse a member (403 admin.required, nothing changes), a locked account’s key (401), and serve an administrator', async () => {
+    const { startLocalApiServer } = await import('../../src-main/http/server.ts')
+    const { createServicesCredentialVerifier } = await import('../../src-main/http/credentials.ts')
+    const { silentLogger } = await import('../../src-main/log.ts')
+    const server = await startLocalApiServer({ services: services(), verifier: createServicesCredentialVerifier(services()), log: silentLogger, port: 0 })
+    try {
+      const call = async (method: string, path: string, key: string) => {
+        const response = await fetch(`http://127.0.0.1:${server.port}/api/v2${path}`, { method, headers: { authorization: `Bearer ${key}` } })
+        return { status: response.status, body: (await response.json()) as Record<string, unknown> }
+      }
+      const aliceKey = services().apiKeys.revealApiKey(idOf('alice'))
+      const bobKey = services().apiKeys.revealApiKey(idOf('bob'))
+      const before = snapshot()
+      for (const [method, path] of [['GET', '/admin/accounts'], ['POST', '/admin/accounts/alice/lock'], ['POST', '/admin/accounts/bob/unlock']] as const) {
+        expect(await call(method, path, bobKey), path).toMatchObject({ status: 403, body: { reason: 'admin.required' } })
+      }
+      expect(snapshot()).toEqual(before)
+      const page = await call('GET', '/admin/accounts?sort=username&descending=true&limit=1', aliceKey)
+      expect(page).toMatchObject({ status: 200, body: { rows: [{ username: 'bob', role: 'member' }], next: expect.any(String) } })
+      expect(await call('POST', '/admin/accounts/bob/lock', aliceKey)).toMatchObject({ status: 200, body: { username: 'bob', lockedAt: expect.any(String) } })
+      expect(await call('GET', '/users/me', bobKey)).toMatchObject({ status: 401 })
+      expect(await call('POST', '/admin/accounts/alice/lock', aliceKey)).toMatchObject({ status: 409, body: { reason: 'admin.lastLock' } })
+      expect(await call('POST', '/admin/accounts/bob/unlock', aliceKey)).toMatchObject({ status: 200, body: { lockedAt: null } })
+      expect(await call('GET', '/users/me', bobKey)).toMatchObject({ status: 200 })
+      const logged = db().prepare("SELECT detail FROM security_log WHERE account_id = ? AND kind = 'account.locked'").all(idOf('bob'))
+      expect(logged).toEqual([{ detail: JSON.stringify({ sessionsEnded: 1, origin: 'api', by: 'alice' }) }])
+    } finally {
+      await server.close()
+    }
+  })
+})
