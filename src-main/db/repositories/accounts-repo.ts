@@ -172,6 +172,24 @@ export const ACCOUNT_SORT_EXPRESSIONS = Object.freeze({
 } as const)
 export type AccountSortColumn = keyof typeof ACCOUNT_SORT_EXPRESSIONS
 
+/**
+ * The index each sort walks, named so that SQLite's planner (which, with statistics, preferred a full
+ * scan and a sort for a searched first page: 20 ms at 100,000 accounts) always takes the keyset path.
+ */
+const ACCOUNT_SORT_INDEXES: Readonly<Record<AccountSortColumn, string>> = Object.freeze({
+  username: 'sqlite_autoindex_accounts_1',
+  fullName: 'accounts_by_full_name',
+  email: 'accounts_by_email',
+  role: 'accounts_by_role',
+  twoFactor: 'accounts_by_two_factor',
+  locked: 'accounts_by_locked',
+  lastSignIn: 'accounts_by_last_sign_in',
+  createdAt: 'accounts_by_created',
+  sessions: 'accounts_by_session_count',
+  tokens: 'accounts_by_token_count',
+  sshKeys: 'accounts_by_ssh_key_count',
+})
+
 export interface AccountPageQuery {
   sort: AccountSortColumn
   descending: boolean
@@ -188,7 +206,7 @@ function prefixPattern(search: string): string {
 }
 
 /**
- * One page of accounts, in the database: `(expr, id) > (?, ?)` walks the column's index from the
+ * One page of accounts, in the database: `expr >= ? AND (expr > ? OR id > ?)` walks the column's index from the
  * previous page's last row, so page 1,000 costs what page 1 does. The search filters on the way.
  */
 export function listAccountPage(db: DB, query: AccountPageQuery): Array<AccountRow & { sort_value: string | number }> {
@@ -202,10 +220,13 @@ export function listAccountPage(db: DB, query: AccountPageQuery): Array<AccountR
     parameters.push(pattern, pattern, pattern)
   }
   if (query.after) {
-    where.push(`(${expression}, id) ${query.descending ? '<' : '>'} (?, ?)`)
-    parameters.push(query.after.value, query.after.id)
+    // Spelled out rather than as a row value: SQLite turns `expr >= ?` into a range on the column's index
+    // (a row value over an expression index was a full index scan from the start).
+    const [orEqual, strict] = query.descending ? ['<=', '<'] : ['>=', '>']
+    where.push(`${expression} ${orEqual} ? AND (${expression} ${strict} ? OR id ${strict} ?)`)
+    parameters.push(query.after.value, query.after.value, query.after.id)
   }
-  const sql = `SELECT *, ${expression} AS sort_value FROM accounts ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+  const sql = `SELECT *, ${expression} AS sort_value FROM accounts INDEXED BY ${ACCOUNT_SORT_INDEXES[query.sort]} ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
                ORDER BY ${expression} ${direction}, id ${direction} LIMIT ?`
   return prepareCached(db, sql).all(...parameters, query.limit) as Array<AccountRow & { sort_value: string | number }>
 }
