@@ -489,6 +489,9 @@ describe('the OpenAPI document', () => {
     expect(result.valid).toBe(true)
     expect(validator.version).toBe('3.1')
     expect(Object.keys(document.paths).sort()).toEqual([
+      '/admin/accounts',
+      '/admin/accounts/{username}/lock',
+      '/admin/accounts/{username}/unlock',
       '/openapi.json',
       '/users/me',
       '/users/me/log',
