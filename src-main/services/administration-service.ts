@@ -192,6 +192,16 @@ export function createAdministrationService(deps: {
     audit.recordSecurityEvent({ accountId: actor.accountId, kind, sessionId: actor.sessionId, detail: { ...detail, origin: actor.origin, by, target: target.username } })
   }
 
+  /**
+   * Lock, temporary password, required change, 2FA reset and "sign out everywhere" are for other accounts:
+   * on yourself they would end the very session acting (your own pages do these things with your password).
+   */
+  function refuseSelf(actor: AdminActor, accountId: number): void {
+    if (actor.kind === 'administrator' && actor.accountId === accountId) {
+      throw new KeysteadError(ErrorCode.Conflict, 'Do this from your own Security or Sessions page, not from Accounts.', { reason: 'accounts.notOnSelf' })
+    }
+  }
+
   function current(accountId: number): AdminAccountRow {
     return toAdminAccountRow(requireTarget(accountId))
   }
@@ -247,6 +257,7 @@ export function createAdministrationService(deps: {
       })
     },
     lockAccount(actor, accountId) {
+      refuseSelf(actor, accountId)
       return writeTransaction(db, () => {
         const target = requireTarget(accountId)
         if (target.locked_at !== null) return { ...toAdminAccountRow(target), sessionsEnded: 0 }
@@ -268,6 +279,7 @@ export function createAdministrationService(deps: {
       })
     },
     requirePasswordChange(actor, accountId) {
+      refuseSelf(actor, accountId)
       return writeTransaction(db, () => {
         const target = requireTarget(accountId)
         updateMustChangePassword(db, accountId, true, clock())
@@ -276,6 +288,7 @@ export function createAdministrationService(deps: {
       })
     },
     async setTemporaryPassword(actor, accountId, password) {
+      refuseSelf(actor, accountId)
       const target = requireTarget(accountId)
       const temporaryPassword = await checkTemporaryPassword(password, target.username)
       const passwordHash = await hasher.hashPassword(temporaryPassword)
@@ -290,6 +303,7 @@ export function createAdministrationService(deps: {
       return { account: current(accountId), temporaryPassword, sessionsEnded: ended.length }
     },
     resetTwoFactor(actor, accountId) {
+      refuseSelf(actor, accountId)
       return writeTransaction(db, () => {
         const target = requireTarget(accountId)
         const wasEnabled = target.two_factor_on === 1
@@ -299,6 +313,7 @@ export function createAdministrationService(deps: {
       })
     },
     signOutEverywhere(actor, accountId) {
+      refuseSelf(actor, accountId)
       return writeTransaction(db, () => {
         const target = requireTarget(accountId)
         const ended = sessions.invalidateAccountSessions(accountId, 'revoked')

@@ -113,6 +113,7 @@ export const accountsMessages = {
       lastDelete: '{username} ist der letzte Administrator und kann nicht gelöscht werden. Machen Sie zuerst ein anderes Konto zum Administrator.',
     },
     accounts: {
+      notOnSelf: 'Erledigen Sie das auf Ihrer eigenen Sicherheits- oder Sitzungsseite, nicht unter Konten.',
       cursorInvalid: 'Diese Seite passt nicht mehr zur Liste. Beginnen Sie wieder mit der ersten Seite.',
       sortInvalid: 'Sortieren Sie nach einer der angezeigten Spalten.',
       searchTooLong: 'Eine Suche darf höchstens {max} Zeichen haben.',

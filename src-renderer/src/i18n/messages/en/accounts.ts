@@ -113,6 +113,7 @@ export const accountsMessages = {
       lastDelete: '{username} is the last administrator and cannot be deleted. Make another account an administrator first.',
     },
     accounts: {
+      notOnSelf: 'Do this from your own Security or Sessions page, not from Accounts.',
       cursorInvalid: 'This page no longer matches the list. Start again from the first page.',
       sortInvalid: 'Sort by one of the listed columns.',
       searchTooLong: 'A search can have at most {max} characters.',

@@ -113,6 +113,7 @@ export const accountsMessages = {
       lastDelete: '{username} son yöneticidir ve silinemez. Önce başka bir hesabı yönetici yapın.',
     },
     accounts: {
+      notOnSelf: 'Bunu Hesaplar yerine kendi Güvenlik veya Oturumlar sayfanızdan yapın.',
       cursorInvalid: 'Bu sayfa artık listeyle uyuşmuyor. İlk sayfadan yeniden başlayın.',
       sortInvalid: 'Listelenen sütunlardan birine göre sıralayın.',
       searchTooLong: 'Bir arama en fazla {max} karakter olabilir.',
