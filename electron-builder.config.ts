@@ -14,21 +14,39 @@ const config: Configuration = {
   // Only the built app (electron-vite's out/) and the runtime dependencies go in.
   files: ['out/**/*', 'package.json', '!**/*.map'],
   asar: true,
-  // Native modules cannot load from inside an asar archive: better-sqlite3's .node file stays outside.
-  asarUnpack: ['**/node_modules/better-sqlite3/**'],
+  // Native code cannot load from inside an asar archive: every .node/.so/.dylib/.dll of a production
+  // dependency stays outside (test/main/packaging.test.ts walks the dependencies and fails on one left in).
+  // sharp and its @img/* binaries (libvips) as sharp's installation guide asks for Electron apps;
+  // @napi-rs/keyring's platform package (@napi-rs/keyring-<platform>) ships a .node file.
+  asarUnpack: [
+    '**/node_modules/better-sqlite3/**',
+    '**/node_modules/sharp/**/*',
+    '**/node_modules/@img/**/*',
+    '**/node_modules/@napi-rs/keyring/**/*',
+    '**/node_modules/@napi-rs/keyring-*/**/*',
+  ],
   // better-sqlite3 13 ships N-API prebuilds for every target (ABI-stable, they load in Electron as they are),
   // so no rebuild against Electron's headers is needed.
   npmRebuild: false,
   afterPack,
+  // The `keystead` command in every install runs the app's executable with --cli (src-main/command-line-mode.ts):
+  // deb links /usr/bin/keystead to resources/cli/keystead (after-install script); NSIS puts keystead.cmd next
+  // to Keystead.exe and the install folder on the user's PATH; macOS and AppImage have the menu action
+  // "Install Command Line Tool…" (src-main/platform/electron-menu.ts).
   linux: {
     target: ['AppImage', 'deb'],
     category: 'Utility',
     executableName: 'keystead',
     maintainer: 'Keystead contributors',
+    extraResources: [{ from: 'resources/cli/keystead', to: 'cli/keystead' }],
   },
-  deb: { depends: ['libnss3', 'libsecret-1-0'] },
-  win: { target: ['nsis'] },
-  nsis: { oneClick: false, perMachine: false, allowToChangeInstallationDirectory: true },
+  deb: {
+    depends: ['libnss3', 'libsecret-1-0'],
+    afterInstall: 'resources/build/linux/after-install.sh',
+    afterRemove: 'resources/build/linux/after-remove.sh',
+  },
+  win: { target: ['nsis'], extraFiles: [{ from: 'resources/cli/keystead.cmd', to: 'keystead.cmd' }] },
+  nsis: { oneClick: false, perMachine: false, allowToChangeInstallationDirectory: true, include: 'resources/build/installer.nsh' },
   mac: { target: ['dmg'], category: 'public.app-category.utilities', hardenedRuntime: true },
   dmg: { sign: false },
 }

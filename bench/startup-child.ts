@@ -23,7 +23,7 @@ const rssAfterReadyMB = process.memoryUsage().rss / 1024 / 1024
 let quickCheckMs: number | null = null
 if (process.argv.includes('--check')) {
   const checkStarted = performance.now()
-  if (core.checkIntegrity().state !== 'ready') throw new Error('quick_check failed')
+  if ((await core.checkIntegrity()).state !== 'ready') throw new Error('quick_check failed')
   quickCheckMs = performance.now() - checkStarted
 }
 core.close()

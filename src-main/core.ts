@@ -4,7 +4,10 @@ import type { SessionEndedEvent } from '../src-preload/contract/api.ts'
 import type { AppStatus } from '../src-preload/contract/models.ts'
 import { checkDatabaseQuickly, DATABASE_FILE_NAME, DatabaseOpenError, openDatabase } from './db/database.ts'
 import type { DB } from './db/database.ts'
+import { checkDatabaseInWorker, DatabaseWorkerError } from './db/database-worker.ts'
+import { prepareDataFolder } from './db/data-folder.ts'
 import { migrateDatabase } from './db/migrate.ts'
+import { discardMigrationBackup, migrationBackupPathOf } from './db/migration-backup.ts'
 import { createServicesCredentialVerifier } from './http/credentials.ts'
 import type { CredentialVerifier } from './http/credentials.ts'
 import { createLocalApiControl } from './http/control.ts'
@@ -66,8 +69,12 @@ export interface AppCore {
   readonly windows: WindowSessions
   readonly invoke: Invoker
   readonly channelNames: string[]
-  /** `PRAGMA quick_check`, run after the first window is shown; on failure the status turns to an error. */
-  checkIntegrity(): AppStatus
+  /**
+   * `PRAGMA quick_check`, run after the first window is shown, on a worker thread with its own
+   * read-only connection (the event loop keeps answering the window); on failure the status turns
+   * to DB_CORRUPT. Resolves to the status after the check.
+   */
+  checkIntegrity(): Promise<AppStatus>
   /** A window closed: forget its session (the session itself stays valid until it expires or is revoked). */
   forgetWindow(windowId: number): void
   /** The local REST API as the settings run it. */
@@ -102,8 +109,9 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
     log: options.log,
   })
   try {
+    prepareDataFolder(options.dataDir, (message) => options.log.info(message))
     db = openDatabase(databasePath)
-    await migrateDatabase(db, { backupPath: `${databasePath}.before-migration`, path: databasePath })
+    await migrateDatabase(db, { backupPath: migrationBackupPathOf(databasePath), path: databasePath })
     services = createServices({
       db,
       secretBox: options.createSecretBox(options.dataDir),
@@ -166,10 +174,26 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
     invoke,
     channelNames: listChannels(),
     localApi,
-    checkIntegrity() {
+    async checkIntegrity() {
       if (!db || status.state !== 'ready') return status
-      const result = checkDatabaseQuickly(db)
-      if (!result.ok) {
+      let result: { ok: true } | { ok: false; problems: string[] }
+      try {
+        result = await checkDatabaseInWorker(databasePath)
+      } catch (error) {
+        if (!(error instanceof DatabaseWorkerError)) throw error
+        // The thread itself could not run (not a finding about the file): check on this thread rather than not at all.
+        options.log.error('The quick check could not run on a worker thread; running it here', error.message)
+        if (!db) return status
+        result = checkDatabaseQuickly(db)
+      }
+      if (result.ok) {
+        // The migrated database is sound: the copy from before the migration (it keeps deleted accounts) goes.
+        try {
+          if (db && discardMigrationBackup(db)) options.log.info('Removed the copy taken before the last migration')
+        } catch (error) {
+          options.log.error('Could not remove the copy taken before the last migration', error)
+        }
+      } else if (status.state === 'ready') {
         options.log.error('The database failed its quick check', result.problems.slice(0, 5).join('; '))
         status = {
           state: 'error',
@@ -206,6 +230,7 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
 
       stopSessionCheck()
       db?.close()
+      db = null
     },
   }
 }

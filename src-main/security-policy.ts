@@ -1,3 +1,5 @@
+import type { PlatformPath } from 'node:path'
+
 /**
  * The renderer's Content-Security-Policy: our own origin only, no eval, no inline
  * scripts, no remote origins. Shared by index.html (build), the app:// protocol
@@ -52,8 +54,17 @@ export function isAppUrl(url: string, devServerUrl?: string): boolean {
   return false
 }
 
-/** Maps an app:// URL to a file below the renderer folder; null for anything that escapes it. */
-export function resolveAppUrlToPath(url: string, rendererDir: string, join: (...parts: string[]) => string): string | null {
+/** The parts of node:path the app:// mapping uses: `path` (this platform), or `path.win32` / `path.posix` in tests. */
+export type PathRules = Pick<PlatformPath, 'resolve' | 'relative' | 'isAbsolute' | 'sep'>
+
+/**
+ * Maps an app:// URL to a file inside the renderer folder; null for anything else. Refused outright,
+ * before any path is built: backslashes (a separator on Windows), encoded separators (%2F, %5C),
+ * a `%` after decoding (double encoding), NUL, `:` (drive letters, alternate data streams), empty,
+ * `.` and `..` segments. Then the final path is resolved with the platform's own rules and must lie
+ * inside the resolved renderer folder.
+ */
+export function resolveAppUrlToPath(url: string, rendererDir: string, rules: PathRules): string | null {
   let parsed: URL
   try {
     parsed = new URL(url)
@@ -61,8 +72,20 @@ export function resolveAppUrlToPath(url: string, rendererDir: string, join: (...
     return null
   }
   if (parsed.protocol !== `${APP_SCHEME}:` || parsed.host !== APP_HOST) return null
-  const path = decodeURIComponent(parsed.pathname)
-  if (path.includes('\0') || path.split('/').some((part) => part === '..')) return null
-  const relative = path === '/' || path === '' ? 'index.html' : path.replace(/^\/+/, '')
-  return join(rendererDir, relative)
+  const raw = parsed.pathname
+  if (raw.includes('\\') || /%(2f|5c)/i.test(raw)) return null
+  let path: string
+  try {
+    path = decodeURIComponent(raw)
+  } catch {
+    return null
+  }
+  if (/[\\%:\0]/.test(path)) return null
+  const relative = path === '/' || path === '' ? 'index.html' : path.slice(1)
+  if (relative.split('/').some((part) => part === '' || part === '.' || part === '..')) return null
+  const root = rules.resolve(rendererDir)
+  const file = rules.resolve(root, ...relative.split('/'))
+  const inside = rules.relative(root, file)
+  if (inside === '' || inside === '..' || inside.startsWith(`..${rules.sep}`) || rules.isAbsolute(inside)) return null
+  return file
 }

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { DATABASE_FILE_NAME, openDatabase } from '../db/database.ts'
+import { checkDatabaseQuickly, DATABASE_FILE_NAME, openDatabase } from '../db/database.ts'
+import { prepareDataFolder } from '../db/data-folder.ts'
+import { discardMigrationBackup, migrationBackupPathOf } from '../db/migration-backup.ts'
 import type { DB } from '../db/database.ts'
 import { migrateDatabase } from '../db/migrate.ts'
 import { defaultUserDataDir } from '../data-dir.ts'
@@ -75,6 +77,8 @@ export async function openCliContext(options: {
   env: NodeJS.ProcessEnv
   allowCreate: boolean
   warn(line: string): void
+  /** Always shown (on stderr): e.g. that the data folder was tightened. */
+  notice(line: string): void
 }): Promise<CliContext> {
   const databasePath = join(options.dataDir, DATABASE_FILE_NAME)
   if (!options.allowCreate && !existsSync(databasePath)) {
@@ -85,9 +89,12 @@ export async function openCliContext(options: {
     )
   }
   const scryptParams = scryptParamsOf(options.env, options.warn)
+  prepareDataFolder(options.dataDir, (message) => options.notice(`keystead: warning: ${message}`))
   const db: DB = openDatabase(databasePath, { busyTimeoutMs: busyTimeoutOf(options.env) })
   try {
-    await migrateDatabase(db, { backupPath: `${databasePath}.before-migration`, path: databasePath })
+    const migrated = await migrateDatabase(db, { backupPath: migrationBackupPathOf(databasePath), path: databasePath })
+    // The copy from before a migration keeps deleted accounts: it goes once the migrated file passes a quick check.
+    if (migrated.backupPath && checkDatabaseQuickly(db).ok) discardMigrationBackup(db)
     const services = createServices({ db, secretBox: createDataKeySecretBox(join(options.dataDir, 'keystead.key'), openOSKeyStore(options.dataDir)), scryptParams })
     return { dataDir: options.dataDir, services, close: () => db.close() }
   } catch (error) {
@@ -96,9 +103,13 @@ export async function openCliContext(options: {
   }
 }
 
+/** Set by the command line's bundle (vite.cli.config.ts); absent when the sources run as they are. */
+declare const __KEYSTEAD_VERSION__: string | undefined
+
 let version: string | null = null
 export function cliVersion(): string {
   if (version) return version
+  if (typeof __KEYSTEAD_VERSION__ === 'string') return (version = __KEYSTEAD_VERSION__)
   try {
     version = (JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string }).version
   } catch {

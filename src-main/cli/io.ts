@@ -4,6 +4,11 @@ export interface CliIO {
   writeErr(text: string): void
   /** Reads standard input up to the first line break (or its end). */
   readStdinLine(): Promise<string>
+  /**
+   * On a terminal: reads one line with echo off (raw mode), so a typed password never shows on screen or in
+   * a recording of it. Backspace deletes, Ctrl-C stops the command (exit 130), Ctrl-D ends an empty line.
+   */
+  readHiddenLine(): Promise<string>
   /** Reads standard input to its end; null when it is longer than `limit` bytes. */
   readStdinAll(limit: number): Promise<string | null>
   readonly stdinIsTTY: boolean
@@ -43,6 +48,9 @@ export function createProcessIO(): CliIO {
         process.stdin.resume()
       })
     },
+    readHiddenLine() {
+      return readHiddenLineFromTTY(process.stdin, (text) => void process.stderr.write(text))
+    },
     readStdinAll(limit) {
       return new Promise((resolve, reject) => {
         const chunks: Buffer[] = []
@@ -64,4 +72,60 @@ export function createProcessIO(): CliIO {
       })
     },
   }
+}
+
+/** What readHiddenLine needs of a terminal stream (process.stdin when it is a TTY). */
+export interface HiddenInput {
+  isTTY?: boolean
+  setRawMode?(mode: boolean): unknown
+  on(event: 'data', listener: (chunk: Buffer) => void): unknown
+  off(event: 'data', listener: (chunk: Buffer) => void): unknown
+  resume(): unknown
+  pause(): unknown
+}
+
+const CTRL_C = 0x03
+const CTRL_D = 0x04
+const BACKSPACE = 0x08
+const DELETE = 0x7f
+const CR = 0x0d
+const LF = 0x0a
+
+/** Reads a line with the terminal's echo off; the raw mode is always switched back, also on Ctrl-C. */
+export function readHiddenLineFromTTY(input: HiddenInput, writeErr: (text: string) => void): Promise<string> {
+  return new Promise((resolve, reject) => {
+    if (!input.isTTY || typeof input.setRawMode !== 'function') {
+      reject(new Error('readHiddenLine needs a terminal'))
+      return
+    }
+    const bytes: number[] = []
+    const finish = (outcome: () => void): void => {
+      input.off('data', onData)
+      input.setRawMode!(false)
+      input.pause()
+      writeErr('\n')
+      outcome()
+    }
+    const onData = (chunk: Buffer): void => {
+      for (const byte of chunk) {
+        if (byte === CR || byte === LF) return finish(() => resolve(Buffer.from(bytes).toString('utf8')))
+        if (byte === CTRL_C) {
+          bytes.fill(0)
+          // As the shell would after Ctrl-C in cooked mode: stop at once, nothing changed.
+          return finish(() => process.exit(130))
+        }
+        if (byte === CTRL_D && bytes.length === 0) return finish(() => resolve(''))
+        if (byte === BACKSPACE || byte === DELETE) {
+          // Remove one whole UTF-8 character (its continuation bytes are 10xxxxxx).
+          while (bytes.length > 0 && (bytes.pop()! & 0xc0) === 0x80);
+          continue
+        }
+        if (byte >= 0x20 || byte === 0x09) bytes.push(byte)
+        if (bytes.length > STDIN_LIMIT) return finish(() => resolve(Buffer.from(bytes).toString('utf8')))
+      }
+    }
+    input.setRawMode(true)
+    input.on('data', onData)
+    input.resume()
+  })
 }

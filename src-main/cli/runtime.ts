@@ -1,9 +1,10 @@
 import { InvalidArgumentError } from 'commander'
 import type { Command } from 'commander'
-import { chmodSync, existsSync, statSync, writeFileSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import type { Services } from '../services/index.ts'
 import { ErrorCode, KeysteadError, validationError } from '../services/errors.ts'
+import { createSecretFileWriter, writeSecretFile } from '../services/secret-file.ts'
+import type { SecretFileWriter } from '../services/secret-file.ts'
 import type { CliContext, GlobalOptions } from './context.ts'
 import { openCliContext, resolveCliDataDir, userWorkingDir } from './context.ts'
 import type { CliIO } from './io.ts'
@@ -29,29 +30,54 @@ export interface CliRuntime {
   resolvePath(path: string): string
 }
 
-/**
- * Checks BEFORE any change that `file` can be written (its folder exists, and it does not
- * exist unless `force`), so that a one-time secret (recovery codes) is never made and then lost.
- */
-export function assertWritableTarget(file: string, force: boolean): void {
-  if (existsSync(file) && !force) {
-    throw new KeysteadError(ErrorCode.Conflict, `${file} already exists; choose another file or add --force.`, { field: 'file', reason: 'cli.fileExists' })
+/** The command line's words for the two refusals it documented before secret-file.ts: `cli.fileExists`, `cli.fileUnwritable`. */
+function asCliFileError(error: unknown, file: string): unknown {
+  if (!(error instanceof KeysteadError)) return error
+  if (error.reason === 'secretFile.exists') {
+    return new KeysteadError(ErrorCode.Conflict, `${file} already exists; choose another file or add --force.`, { field: 'file', reason: 'cli.fileExists' })
   }
-  const folder = dirname(file)
-  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
-    throw new KeysteadError(ErrorCode.Validation, `Cannot write ${file}: the folder ${folder} does not exist.`, { field: 'file', reason: 'cli.fileUnwritable' })
+  if (error.reason === 'secretFile.unwritable') return new KeysteadError(ErrorCode.Validation, error.message, { field: 'file', reason: 'cli.fileUnwritable' })
+  return error
+}
+
+/**
+ * An output file opened BEFORE any change (its folder exists, it is not a link, not another user's, and
+ * it does not exist unless `force`), so that a one-time secret (recovery codes) is never made and then lost.
+ * `deliver` writes and puts it in place; `close` removes what was not delivered.
+ */
+export interface OutputFile {
+  readonly path: string
+  deliver(content: string | Buffer): Promise<void>
+  close(): Promise<void>
+}
+
+export async function openOutputFile(file: string, force: boolean): Promise<OutputFile> {
+  let writer: SecretFileWriter
+  try {
+    writer = await createSecretFileWriter(file, { overwrite: force })
+  } catch (error) {
+    throw asCliFileError(error, file)
+  }
+  return {
+    path: file,
+    async deliver(content) {
+      try {
+        await writer.write(typeof content === 'string' ? Buffer.from(content, 'utf8') : content)
+        await writer.commit()
+      } catch (error) {
+        throw asCliFileError(error, file)
+      }
+    },
+    close: () => writer.abort(),
   }
 }
 
-/** Writes a file only its owner may read or write (0600), also when it replaces an older one (`force`). */
-export function writeOwnerOnlyFile(file: string, content: string | Buffer, force: boolean): void {
+/** Writes a file only its owner may read or write (0600) through secret-file.ts, also when it replaces an older one (`force`). */
+export async function writeOwnerOnlyFile(file: string, content: string | Buffer, force: boolean): Promise<void> {
   try {
-    writeFileSync(file, content, { mode: 0o600, flag: force ? 'w' : 'wx' })
-    chmodSync(file, 0o600)
+    await writeSecretFile(file, content, { overwrite: force })
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    if (code === 'EEXIST') throw new KeysteadError(ErrorCode.Conflict, `${file} already exists; choose another file or add --force.`, { field: 'file', reason: 'cli.fileExists' })
-    throw new KeysteadError(ErrorCode.Validation, `Cannot write ${file}: ${(error as Error).message}`, { field: 'file', reason: 'cli.fileUnwritable' })
+    throw asCliFileError(error, file)
   }
 }
 
@@ -67,6 +93,7 @@ export function createCliRuntime(io: CliIO): CliRuntime {
         allowCreate: options.allowCreate ?? false,
         // The weak-test-KDF warning only where a password gets hashed, so other output stays one line.
         warn: (line) => (options.hashesPasswords ? io.writeErr(`${line}\n`) : undefined),
+        notice: (line) => io.writeErr(`${line}\n`),
       })
       try {
         return await work(context.services, context)
@@ -75,8 +102,9 @@ export function createCliRuntime(io: CliIO): CliRuntime {
       }
     },
     async readSecret(what, field) {
-      if (io.stdinIsTTY) io.writeErr(`${what} (typed text is visible; press Enter): `)
-      const value = await io.readStdinLine()
+      // On a terminal the echo is off (nothing shows while typing); from a pipe the first line is read.
+      if (io.stdinIsTTY) io.writeErr(`${what} (not shown while you type; press Enter): `)
+      const value = io.stdinIsTTY ? await io.readHiddenLine() : await io.readStdinLine()
       if (value.length === 0) throw validationError(field, 'cli.secretEmpty', `No ${what.toLowerCase()} arrived on standard input.`)
       return value
     },

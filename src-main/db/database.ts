@@ -1,10 +1,12 @@
 import Database from 'better-sqlite3'
-import { mkdirSync } from 'node:fs'
+import { closeSync, constants, fchmodSync, fstatSync, mkdirSync, openSync } from 'node:fs'
 import { dirname } from 'node:path'
 
 export type DB = Database.Database
 
 export const DATABASE_FILE_NAME = 'keystead.db'
+/** Every file in the data folder: read and written by its owner only. */
+export const DATA_FILE_MODE = 0o600
 
 export class DatabaseOpenError extends Error {
   readonly code: 'DB_TOO_NEW' | 'DB_CORRUPT' | 'DB_OPEN_FAILED'
@@ -18,6 +20,28 @@ export class DatabaseOpenError extends Error {
 }
 
 /**
+ * Creates `path` empty with mode 0600 when it does not exist (SQLite takes an empty file as a new
+ * database, and then makes its -wal and -shm files with the same mode), or sets an existing one to 0600.
+ * Never follows a link.
+ */
+export function ensureOwnerOnlyFile(path: string): void {
+  if (process.platform === 'win32') return
+  let fd: number
+  try {
+    fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, DATA_FILE_MODE)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW)
+  }
+  try {
+    if (!fstatSync(fd).isFile()) throw new Error(`${path} is not a regular file`)
+    fchmodSync(fd, DATA_FILE_MODE)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/**
  * Opens (or creates) the account store with the settings auth data needs:
  * WAL, synchronous=FULL (a committed write survives a power loss), foreign keys,
  * and a busy timeout so the app, the CLI and the API can share the file.
@@ -26,6 +50,7 @@ export function openDatabase(path: string, options: { busyTimeoutMs?: number } =
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
   let db: DB
   try {
+    if (path !== ':memory:') ensureOwnerOnlyFile(path)
     db = new Database(path, { timeout: options.busyTimeoutMs ?? 10_000 })
   } catch (error) {
     throw new DatabaseOpenError('DB_OPEN_FAILED', `Cannot open the database: ${(error as Error).message}`, path)
@@ -54,6 +79,34 @@ export function openDatabase(path: string, options: { busyTimeoutMs?: number } =
 export function writeTransaction<T>(db: DB, work: () => T): T {
   // eslint-disable-next-line no-restricted-syntax -- the one place that opens transactions
   return db.transaction(work).immediate()
+}
+
+/**
+ * For a connection nothing else uses while it waits (the command line): runs `work`, which may await,
+ * inside one write transaction (BEGIN IMMEDIATE; transactions inside it become savepoints), hands its
+ * result to `deliver` (e.g. writes the recovery codes file), and commits only when `deliver` succeeded.
+ * When `deliver` fails, everything `work` changed is rolled back: no database change without its file.
+ * When `work` itself fails, what it recorded (a failed attempt, for the throttle) is committed as usual.
+ * Never use it on the app's shared connection: another handler's statements would join the transaction.
+ */
+export async function writeTransactionDelivered<T>(db: DB, work: () => Promise<T>, deliver: (result: T) => Promise<void>): Promise<T> {
+  if (db.inTransaction) throw new Error('writeTransactionDelivered cannot run inside another transaction')
+  db.exec('BEGIN IMMEDIATE')
+  let result: T
+  try {
+    result = await work()
+  } catch (error) {
+    if (db.inTransaction) db.exec('COMMIT')
+    throw error
+  }
+  try {
+    await deliver(result)
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK')
+    throw error
+  }
+  db.exec('COMMIT')
+  return result
 }
 
 /** `PRAGMA quick_check`; costs ~0.2-0.8 s on a large file, so it runs after the first window. */

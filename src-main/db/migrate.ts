@@ -1,4 +1,5 @@
-import { DatabaseOpenError, writeTransaction } from './database.ts'
+import { DatabaseOpenError, ensureOwnerOnlyFile, writeTransaction } from './database.ts'
+import { wipeFile } from './migration-backup.ts'
 import type { DB } from './database.ts'
 import { migrations as allMigrations } from './migrations/index.ts'
 import type { Migration } from './migrations/types.ts'
@@ -43,18 +44,32 @@ export async function migrateDatabase(db: DB, options: MigrateOptions = {}): Pro
   const pending = list.filter((m) => m.version > from)
   let backupPath: string | null = null
   if (pending.length > 0 && from > 0 && options.backupPath) {
+    // Whatever is at the path (an older copy, a stray file, a link) goes first; the copy is made 0600 before SQLite writes it.
+    wipeFile(options.backupPath)
+    ensureOwnerOnlyFile(options.backupPath)
     await db.backup(options.backupPath)
     backupPath = options.backupPath
   }
   const applied: number[] = []
   for (const migration of pending) {
-    writeTransaction(db, () => {
-      // Another process (the app, the CLI) starting at the same moment may have applied it since the version was read above.
-      if (readSchemaVersion(db) >= migration.version) return
-      migration.up(db)
-      db.pragma(`user_version = ${migration.version}`)
-      applied.push(migration.version)
-    })
+    // PRAGMA foreign_keys is a no-op inside a transaction: switched here, around it.
+    const enforcing = migration.rebuildsTables === true && (db.pragma('foreign_keys', { simple: true }) as number) === 1
+    if (enforcing) db.pragma('foreign_keys = OFF')
+    try {
+      writeTransaction(db, () => {
+        // Another process (the app, the CLI) starting at the same moment may have applied it since the version was read above.
+        if (readSchemaVersion(db) >= migration.version) return
+        migration.up(db)
+        if (migration.rebuildsTables) {
+          const problems = db.pragma('foreign_key_check') as unknown[]
+          if (problems.length > 0) throw new Error(`Migration ${migration.version} would break ${problems.length} foreign key reference(s)`)
+        }
+        db.pragma(`user_version = ${migration.version}`)
+        applied.push(migration.version)
+      })
+    } finally {
+      if (enforcing) db.pragma('foreign_keys = ON')
+    }
   }
   return { from, to: readSchemaVersion(db), applied, backupPath }
 }

@@ -8,7 +8,7 @@ import type { Services } from '../services/index.ts'
 export type CredentialScope = 'read' | 'write'
 
 export type CredentialCheck =
-  | { ok: true; accountId: number; scope: CredentialScope }
+  | { ok: true; accountId: number; scope: CredentialScope; credential?: 'token' | 'api-key'; tokenId?: number | null }
   | { ok: false; reason: 'unknown' | 'malformed' | 'disabled' | 'expired' | 'deleted' | 'locked' }
 
 export interface CredentialVerifier {
@@ -25,7 +25,13 @@ export function createServicesCredentialVerifier(services: Services): Credential
     verify(secret) {
       const result = services.credentials.verifyCredential(secret)
       if (!result.ok) return { ok: false, reason: result.reason }
-      return { ok: true, accountId: result.accountId, scope: result.scope === 'read-write' ? 'write' : 'read' }
+      return {
+        ok: true,
+        accountId: result.accountId,
+        scope: result.scope === 'read-write' ? 'write' : 'read',
+        credential: result.kind === 'token' ? 'token' : 'api-key',
+        tokenId: result.tokenId ?? null,
+      }
     },
   }
 }

@@ -1,11 +1,15 @@
 import type { z } from 'zod'
 import type { Services } from '../services/index.ts'
+import type { SensitiveAction } from '../services/sensitive-actions.ts'
 import type { CredentialScope } from './credentials.ts'
 
 /** Who is calling, once the bearer credential checked out. */
 export interface AuthContext {
   accountId: number
   scope: CredentialScope
+  /** Which credential: recorded (never the secret) with every security-log entry the request makes. */
+  credential: 'token' | 'api-key'
+  tokenId: number | null
 }
 
 export interface RouteContext<P, Q, B> {
@@ -42,6 +46,11 @@ export interface RouteDefinition<P = unknown, Q = unknown, B = unknown> {
   query?: z.ZodType<Q, Record<string, string>>
   body?: z.ZodType<B>
   response: RouteResponse
+  /**
+   * The sensitive actions this route performs: the server runs `requireSensitiveAction` with the
+   * credential as actor before `run` (only actions whose rule allows credentials pass).
+   */
+  sensitive?: readonly SensitiveAction[]
   /** Extra error statuses this route answers (401/403/429 follow from `access`). */
   errors?: number[]
   run(ctx: RouteContext<P, Q, B>): unknown

@@ -1,4 +1,5 @@
 import type { Services } from '../services/index.ts'
+import { SensitiveAction } from '../services/sensitive-actions.ts'
 import { buildOpenApiDocument } from './openapi.ts'
 import type { RouteDefinition } from './route.ts'
 import { defineRoute } from './route.ts'
@@ -106,6 +107,7 @@ export function accountRoutes(): RouteDefinition[] {
       summary: 'Add a public SSH key',
       tag: 'ssh-keys',
       access: 'write',
+      sensitive: [SensitiveAction.SshKeyAdd],
       body: sshKeyCreateSchema,
       response: { status: 201, schema: sshKeySchema },
       errors: [400, 409, 413, 415, 422],
@@ -118,6 +120,7 @@ export function accountRoutes(): RouteDefinition[] {
       summary: 'Remove one of the account’s SSH keys',
       tag: 'ssh-keys',
       access: 'write',
+      sensitive: [SensitiveAction.SshKeyDelete],
       params: idParamsSchema,
       response: { status: 204 },
       errors: [404, 422],
@@ -161,6 +164,7 @@ export function accountRoutes(): RouteDefinition[] {
       method: 'POST',
       path: '/admin/accounts/{username}/lock',
       operationId: 'lockAccount',
+      sensitive: [SensitiveAction.AccountsAdminister],
       summary: 'Lock an account (its sessions end; sign-in, tokens and API key are refused); administrators only',
       tag: 'admin',
       access: 'admin',
@@ -176,6 +180,7 @@ export function accountRoutes(): RouteDefinition[] {
       method: 'POST',
       path: '/admin/accounts/{username}/unlock',
       operationId: 'unlockAccount',
+      sensitive: [SensitiveAction.AccountsAdminister],
       summary: 'Unlock an account; administrators only',
       tag: 'admin',
       access: 'admin',

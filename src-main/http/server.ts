@@ -8,6 +8,8 @@ import type { Clock } from '../services/clock.ts'
 import { KeysteadError } from '../services/errors.ts'
 import { DEFAULT_LOCAL_API_PORT, LOCAL_API_HOST } from '../services/settings-service.ts'
 import { isAdministrator } from '../services/role-rules.ts'
+import { runAsSecurityActor } from '../services/audit-service.ts'
+import { requireSensitiveAction } from '../services/sensitive-actions.ts'
 import type { Services } from '../services/index.ts'
 import type { CredentialVerifier } from './credentials.ts'
 import { API_PREFIX } from './openapi.ts'
@@ -19,6 +21,26 @@ import { createFailureThrottle } from './throttle.ts'
 import type { FailureThrottle } from './throttle.ts'
 
 export const BODY_LIMIT_BYTES = 64 * 1024
+
+/**
+ * The limits the local API enforces on every connection (README: "Local REST API", "Limits"):
+ * - `headersTimeoutMs`: the request line and headers must have arrived this long after the request
+ *   started (a connection that sends nothing is closed then too); else 408 and the connection is closed.
+ * - `requestTimeoutMs`: the whole request, body included, must have arrived by then; else 408 and close.
+ * - `maxConnections`: open connections at once; one more is closed at once, without an answer.
+ * - `keepAliveTimeoutMs`: an idle kept-alive connection is closed after this long.
+ * Node checks the two timeouts every `connectionsCheckingInterval`; it is set to a quarter of the headers
+ * timeout (at most 1 s), so a slow client is closed within that much after its limit (Node's default,
+ * 30 s, let them stay about 39 s).
+ */
+export interface LocalApiLimits {
+  headersTimeoutMs: number
+  requestTimeoutMs: number
+  maxConnections: number
+  keepAliveTimeoutMs: number
+}
+
+export const LOCAL_API_LIMITS: Readonly<LocalApiLimits> = Object.freeze({ headersTimeoutMs: 10_000, requestTimeoutMs: 15_000, maxConnections: 64, keepAliveTimeoutMs: 5_000 })
 
 /** Host names a loopback server may be addressed by; anything else is DNS rebinding or a proxy. */
 const LOOPBACK_HOST_HEADER = /^(?:localhost|127\.0\.0\.1|\[::1\])(?::\d{1,5})?$/i
@@ -137,7 +159,7 @@ export function createApiRequestHandler(options: ApiHandlerOptions): (request: I
     if (route.access === 'admin' && !isAdministrator(options.services.accounts.getAccount(check.accountId))) {
       throw new HttpProblem(403, 'FORBIDDEN', 'Only an administrator can do this.', { reason: 'admin.required' })
     }
-    return { accountId: check.accountId, scope: check.scope }
+    return { accountId: check.accountId, scope: check.scope, credential: check.credential ?? 'api-key', tokenId: check.tokenId ?? null }
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -163,6 +185,9 @@ export function createApiRequestHandler(options: ApiHandlerOptions): (request: I
     }
     const route = match.route
     const auth = route.access === 'public' ? null : await authenticate(request, route)
+    for (const action of route.sensitive ?? []) {
+      requireSensitiveAction(options.services, { kind: 'credential', accountId: auth!.accountId, tokenId: auth!.tokenId }, action)
+    }
     const params = parseWith(route.params, match.params, 'path')
     const query = parseWith(route.query ?? undefined, Object.fromEntries(url.searchParams), 'query')
     const raw = await readBody(request)
@@ -178,7 +203,11 @@ export function createApiRequestHandler(options: ApiHandlerOptions): (request: I
       }
       body = parseWith(route.body, json, 'body')
     }
-    const result = await route.run({ services: options.services, params, query, body, auth: auth as AuthContext })
+    const context = { services: options.services, params, query, body, auth: auth as AuthContext }
+    // Every entry the request writes to the security log names the API and the credential's id.
+    const result = await (auth
+      ? runAsSecurityActor({ origin: 'api', credential: auth.credential, tokenId: auth.tokenId }, () => route.run(context))
+      : route.run(context))
     if (route.response.status === 204) {
       response.writeHead(204, baseHeaders('text/plain; charset=utf-8'))
       response.end()
@@ -254,11 +283,21 @@ export function assertLoopbackHost(host: string): void {
 }
 
 /** Starts the API; rejects with a KeysteadError when the port is taken. Port 0 picks a free one (tests). */
-export async function startLocalApiServer(options: ApiHandlerOptions & { host?: string; port?: number }): Promise<RunningApiServer> {
+export async function startLocalApiServer(options: ApiHandlerOptions & { host?: string; port?: number; limits?: Partial<LocalApiLimits> }): Promise<RunningApiServer> {
   const host = options.host ?? LOCAL_API_HOST
   assertLoopbackHost(host)
-  const server: Server = createServer({ requestTimeout: 15_000, headersTimeout: 10_000, maxHeaderSize: 16 * 1024 }, createApiRequestHandler(options))
-  server.keepAliveTimeout = 5_000
+  const limits = { ...LOCAL_API_LIMITS, ...options.limits }
+  const server: Server = createServer(
+    {
+      requestTimeout: limits.requestTimeoutMs,
+      headersTimeout: limits.headersTimeoutMs,
+      connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 4))),
+      maxHeaderSize: 16 * 1024,
+    },
+    createApiRequestHandler(options),
+  )
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs
+  server.maxConnections = limits.maxConnections
   server.on('clientError', answerClientError)
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {

@@ -3,6 +3,7 @@ import { ACCOUNT_PAGE_MAX, ACCOUNT_SORT_COLUMNS, AccountRole } from '../../src-p
 import type { AccountsApi } from '../../src-preload/contract/accounts.ts'
 import { PASSWORD_MAX_LENGTH } from '../services/account-rules.ts'
 import { sessionActor } from '../services/administration-service.ts'
+import { SensitiveAction } from '../services/sensitive-actions.ts'
 import { adminHandler } from './guard.ts'
 import type { DomainHandlers, SessionHandlerContext } from './guard.ts'
 
@@ -28,38 +29,39 @@ export const adminCreateAccountInput = z.strictObject({
   password: password.optional(),
 })
 
-/** Every administrative action after the listing: the administrator's password confirmed in the last 10 minutes. */
-function confirmed(ctx: SessionHandlerContext): ReturnType<typeof sessionActor> {
-  ctx.services.auth.requireRecentAuth(ctx.session)
-  return sessionActor(ctx.session)
-}
+/**
+ * Every administrative action after the listing is the sensitive action `accounts.administer`: the invoker
+ * runs the one re-authentication check (password confirmed in the last 10 minutes) before the handler.
+ */
+const ADMINISTER = SensitiveAction.AccountsAdminister
+const confirmed = (ctx: SessionHandlerContext): ReturnType<typeof sessionActor> => sessionActor(ctx.session)
 
 /** The Accounts screen. Every channel is an adminHandler: a member's session gets FORBIDDEN admin.required. */
 export function createAccountsHandlers(): DomainHandlers<AccountsApi> {
   return {
     listAccounts: adminHandler(listAccountsInput, (ctx, input) => ctx.services.administration.listAccounts(input)),
     getAccount: adminHandler(target, (ctx, input) => ctx.services.administration.getAccountRow(input.accountId)),
-    createAccount: adminHandler(adminCreateAccountInput, (ctx, input) => ctx.services.administration.createAccount(confirmed(ctx), input)),
-    setRole: adminHandler(z.strictObject({ accountId, role }), (ctx, input) => ctx.services.administration.setRole(confirmed(ctx), input.accountId, input.role)),
+    createAccount: adminHandler(adminCreateAccountInput, (ctx, input) => ctx.services.administration.createAccount(confirmed(ctx), input), ADMINISTER),
+    setRole: adminHandler(z.strictObject({ accountId, role }), (ctx, input) => ctx.services.administration.setRole(confirmed(ctx), input.accountId, input.role), ADMINISTER),
     lockAccount: adminHandler(target, (ctx, input) => {
       const { sessionsEnded: _ended, ...row } = ctx.services.administration.lockAccount(confirmed(ctx), input.accountId)
       return row
-    }),
-    unlockAccount: adminHandler(target, (ctx, input) => ctx.services.administration.unlockAccount(confirmed(ctx), input.accountId)),
-    requirePasswordChange: adminHandler(target, (ctx, input) => ctx.services.administration.requirePasswordChange(confirmed(ctx), input.accountId)),
+    }, ADMINISTER),
+    unlockAccount: adminHandler(target, (ctx, input) => ctx.services.administration.unlockAccount(confirmed(ctx), input.accountId), ADMINISTER),
+    requirePasswordChange: adminHandler(target, (ctx, input) => ctx.services.administration.requirePasswordChange(confirmed(ctx), input.accountId), ADMINISTER),
     setTemporaryPassword: adminHandler(z.strictObject({ accountId, password: password.optional() }), async (ctx, input) => {
       const { account, temporaryPassword } = await ctx.services.administration.setTemporaryPassword(confirmed(ctx), input.accountId, input.password)
       return { account, temporaryPassword }
-    }),
+    }, ADMINISTER),
     resetTwoFactor: adminHandler(target, (ctx, input) => {
       const { wasEnabled: _was, ...row } = ctx.services.administration.resetTwoFactor(confirmed(ctx), input.accountId)
       return row
-    }),
-    signOutEverywhere: adminHandler(target, (ctx, input) => ctx.services.administration.signOutEverywhere(confirmed(ctx), input.accountId)),
-    revokeAllTokens: adminHandler(target, (ctx, input) => ctx.services.administration.revokeAllTokens(confirmed(ctx), input.accountId)),
-    deleteAccount: adminHandler(z.strictObject({ accountId, confirmUsername: z.string().max(200) }), (ctx, input) => {
-      ctx.services.administration.deleteAccount(confirmed(ctx), input.accountId, input.confirmUsername)
+    }, ADMINISTER),
+    signOutEverywhere: adminHandler(target, (ctx, input) => ctx.services.administration.signOutEverywhere(confirmed(ctx), input.accountId), ADMINISTER),
+    revokeAllTokens: adminHandler(target, (ctx, input) => ctx.services.administration.revokeAllTokens(confirmed(ctx), input.accountId), ADMINISTER),
+    deleteAccount: adminHandler(z.strictObject({ accountId, confirmUsername: z.string().max(200) }), async (ctx, input) => {
+      await ctx.services.administration.deleteAccount(confirmed(ctx), input.accountId, input.confirmUsername)
       return null
-    }),
+    }, ADMINISTER),
   }
 }

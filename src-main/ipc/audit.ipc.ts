@@ -1,9 +1,10 @@
-import { writeFile } from 'node:fs/promises'
 import { z } from 'zod'
 import type { AuditApi } from '../../src-preload/contract/audit.ts'
 import { SECURITY_LOG_MAX_KIND_FILTER, SECURITY_LOG_MAX_PAGE_SIZE, SecurityEventKind } from '../services/audit-service.ts'
 import { toISO } from '../services/clock.ts'
 import { ErrorCode, KeysteadError } from '../services/errors.ts'
+import { createSecretFileWriter } from '../services/secret-file.ts'
+import type { SecretFileWriter } from '../services/secret-file.ts'
 import { sessionHandler } from './guard.ts'
 import type { DomainHandlers } from './guard.ts'
 
@@ -28,11 +29,20 @@ export function createAuditHandlers(): DomainHandlers<AuditApi> {
         filters: [input.format === 'csv' ? { name: 'CSV', extensions: ['csv'] } : { name: 'JSON', extensions: ['json'] }],
       })
       if (!path) return { status: 'cancelled' as const }
-      const { content, count } = ctx.services.audit.exportSecurityEvents(ctx.session.account_id, input.format, input.kinds)
-      // Owner-only: the log tells when and from where the account was used.
+      const exported = ctx.services.audit.exportSecurityEvents(ctx.session.account_id, input.format, input.kinds)
+      // Owner-only (the log tells when and from where the account was used), through the one secret-file
+      // writer; written a page at a time (a long log never sits on the event loop in one piece); a failed
+      // write leaves no file under the name. The dialog asked before replacing a file.
+      let writer: SecretFileWriter | undefined
+      let count: number
       try {
-        await writeFile(path, content, { encoding: 'utf8', mode: 0o600 })
-      } catch {
+        const opened = await createSecretFileWriter(path, { overwrite: true })
+        writer = opened
+        count = (await exported.writeTo((chunk) => opened.write(Buffer.from(chunk, 'utf8')))).count
+        await opened.commit()
+      } catch (error) {
+        await writer?.abort().catch(() => {})
+        if (error instanceof KeysteadError && error.reason !== 'secretFile.unwritable') throw error
         throw new KeysteadError(ErrorCode.Unavailable, 'The file could not be written. Choose another folder.', { reason: 'audit.writeFailed' })
       }
       ctx.services.audit.recordSecurityEvent({

@@ -11,6 +11,8 @@ import type { Platform } from '../platform/types.ts'
 import { KeysteadError } from '../services/errors.ts'
 import { adminRequiredError, isAdministrator } from '../services/role-rules.ts'
 import type { Services } from '../services/index.ts'
+import { requireSensitiveAction } from '../services/sensitive-actions.ts'
+import type { SensitiveAction } from '../services/sensitive-actions.ts'
 import type { WindowSessions } from './window-sessions.ts'
 
 /** Who is calling: the window (webContents id) and the URL of the frame that sent it. */
@@ -36,9 +38,18 @@ export interface SessionHandlerContext extends HandlerContext {
 
 export type HandlerAccess = 'public' | 'session' | 'admin'
 
+/** Which sensitive actions a call performs (none, one, or depending on its input and the account). */
+export type SensitiveActionsOf<S extends z.ZodType> = (input: z.output<S>, ctx: SessionHandlerContext) => ReadonlyArray<SensitiveAction | false | null | undefined>
+
 export type HandlerDefinition<S extends z.ZodType = z.ZodType, T = unknown> =
   | { access: 'public'; input: S; run(ctx: HandlerContext, input: z.output<S>): T | Promise<T> }
-  | { access: 'session' | 'admin'; input: S; run(ctx: SessionHandlerContext, input: z.output<S>): T | Promise<T> }
+  | {
+      access: 'session' | 'admin'
+      input: S
+      /** Checked by the invoker with `requireSensitiveAction` before `run`: nothing changes on REAUTH_REQUIRED. */
+      sensitive?: SensitiveActionsOf<S>
+      run(ctx: SessionHandlerContext, input: z.output<S>): T | Promise<T>
+    }
 
 type ResultValue<R> = R extends Promise<Result<infer T>> ? T : never
 
@@ -59,12 +70,30 @@ export function sessionHandler<S extends z.ZodType, T>(input: S, run: (ctx: Sess
 }
 
 /**
+ * A session handler that performs sensitive actions (services/sensitive-actions.ts): the invoker
+ * runs the one re-authentication check for each before `run`. `actions` is a fixed action or a
+ * function of the input when only some inputs are sensitive (e.g. switching a token on, not off).
+ */
+export function sensitiveHandler<S extends z.ZodType, T>(
+  actions: SensitiveAction | SensitiveActionsOf<S>,
+  input: S,
+  run: (ctx: SessionHandlerContext, input: z.output<S>) => T | Promise<T>,
+): HandlerDefinition<S, T> {
+  return { access: 'session', input, sensitive: typeof actions === 'function' ? actions : () => [actions], run }
+}
+
+/**
  * A handler for administrators only: the window's live session, and its account's role checked in
  * main on every call. A member (or a window whose account lost the role) gets FORBIDDEN
- * `admin.required` before the handler runs, so nothing changes.
+ * `admin.required` before the handler runs (and before its arguments are read), so nothing changes.
+ * With `sensitive`, the one re-authentication check runs before `run` as for sensitiveHandler.
  */
-export function adminHandler<S extends z.ZodType, T>(input: S, run: (ctx: SessionHandlerContext, input: z.output<S>) => T | Promise<T>): HandlerDefinition<S, T> {
-  return { access: 'admin', input, run }
+export function adminHandler<S extends z.ZodType, T>(
+  input: S,
+  run: (ctx: SessionHandlerContext, input: z.output<S>) => T | Promise<T>,
+  sensitive?: SensitiveAction,
+): HandlerDefinition<S, T> {
+  return { access: 'admin', input, run, ...(sensitive ? { sensitive: () => [sensitive] } : {}) }
 }
 
 /**
@@ -155,7 +184,11 @@ export function createInvoker(options: InvokerOptions): Invoker {
         const checked = caller ?? checkCaller(services!, windows, call.windowId, channel, 'session')
         if (!checked.ok) return checked.failure
         const { session, account } = checked
-        const value = await handler.run({ services: services!, platform, windows, windowId: call.windowId, session, account }, parsed.data)
+        const ctx: SessionHandlerContext = { services: services!, platform, windows, windowId: call.windowId, session, account }
+        for (const action of handler.sensitive?.(parsed.data, ctx) ?? []) {
+          if (action) requireSensitiveAction(services!, session, action)
+        }
+        const value = await handler.run(ctx, parsed.data)
         return { ok: true, value: value ?? null }
       }
       const open = handler as Extract<HandlerDefinition, { access: 'public' }>

@@ -1,4 +1,3 @@
-import { chmod, writeFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import QRCode from 'qrcode'
 import { z } from 'zod'
@@ -6,8 +5,10 @@ import type { RecoveryCodesBatch, SecurityApi, SecurityOverview } from '../../sr
 import { PASSWORD_MAX_LENGTH } from '../services/account-rules.ts'
 import { ErrorCode, KeysteadError } from '../services/errors.ts'
 import { formatRecoveryCodesFile, recoveryCodesFileName } from '../services/recovery-codes.ts'
+import { writeSecretFile } from '../services/secret-file.ts'
 import { formatTOTPSecret } from '../services/totp.ts'
-import { sessionHandler } from './guard.ts'
+import { SensitiveAction } from '../services/sensitive-actions.ts'
+import { sensitiveHandler, sessionHandler } from './guard.ts'
 import type { DomainHandlers, SessionHandlerContext } from './guard.ts'
 
 const password = z.string().max(PASSWORD_MAX_LENGTH * 4)
@@ -56,7 +57,7 @@ export function createSecurityHandlers(): DomainHandlers<SecurityApi> {
       }
     }),
     changePassword: sessionHandler(changePasswordInput, (ctx, input) => ctx.services.passwords.changePassword(ctx.session, input)),
-    beginTwoFactorSetup: sessionHandler(z.null(), async (ctx) => {
+    beginTwoFactorSetup: sensitiveHandler(SensitiveAction.TwoFactorSetupBegin, z.null(), async (ctx) => {
       const account = ctx.services.accounts.getAccount(ctx.session.account_id)
       const setup = ctx.services.twoFactor.beginTwoFactorSetup(account)
       return {
@@ -69,12 +70,11 @@ export function createSecurityHandlers(): DomainHandlers<SecurityApi> {
       ctx.platform.clipboard.writeText(ctx.services.twoFactor.getPendingSecret(ctx.session.account_id))
       return null
     }),
-    confirmTwoFactorSetup: sessionHandler(confirmTwoFactorInput, async (ctx, input) => {
+    confirmTwoFactorSetup: sensitiveHandler(SensitiveAction.TwoFactorSetupConfirm, confirmTwoFactorInput, async (ctx, input) => {
       const account = ctx.services.accounts.getAccount(ctx.session.account_id)
       return holdBatch(ctx, await ctx.services.twoFactor.confirmTwoFactorSetup(account, input.code))
     }),
-    regenerateRecoveryCodes: sessionHandler(z.null(), async (ctx) => {
-      ctx.services.auth.requireRecentAuth(ctx.session)
+    regenerateRecoveryCodes: sensitiveHandler(SensitiveAction.RecoveryCodesRegenerate, z.null(), async (ctx) => {
       const account = ctx.services.accounts.getAccount(ctx.session.account_id)
       return holdBatch(ctx, await ctx.services.twoFactor.regenerateRecoveryCodes(account))
     }),
@@ -93,18 +93,17 @@ export function createSecurityHandlers(): DomainHandlers<SecurityApi> {
         filters: [{ name: 'Text', extensions: ['txt'] }],
       })
       if (!path) return { saved: false as const }
-      await writeFile(path, formatRecoveryCodesFile(account.username, batch.codes, batch.createdAt), { encoding: 'utf8', mode: 0o600 })
-      await chmod(path, 0o600)
+      // The save dialog already asked before replacing a file; links and other users' files are still refused.
+      await writeSecretFile(path, formatRecoveryCodesFile(account.username, batch.codes, batch.createdAt), { overwrite: true })
       return { saved: true as const, fileName: basename(path) }
     }),
     finishRecoveryCodes: sessionHandler(z.null(), (ctx) => {
       batches.delete(ctx.windowId)
       return null
     }),
-    disableTwoFactor: sessionHandler(disableTwoFactorInput, async (ctx, input) => {
-      // The password in the form is the re-authentication for this action.
-      await ctx.services.auth.reauthenticate(ctx.session, input.password)
-      const account = ctx.services.accounts.getAccount(ctx.session.account_id)
+    disableTwoFactor: sensitiveHandler(SensitiveAction.TwoFactorDisable, disableTwoFactorInput, async (ctx, input) => {
+      // A recent confirmation, and the password in the form (throttled like every password check).
+      const account = await ctx.services.auth.requireAccountPassword(ctx.session, input.password, { action: SensitiveAction.TwoFactorDisable })
       await ctx.services.auth.requireSecondFactor(account.id, input.code)
       ctx.services.twoFactor.disableTwoFactor(account)
       batches.delete(ctx.windowId)

@@ -4,7 +4,8 @@ import type { SessionRow } from '../db/repositories/sessions-repo.ts'
 import { toISO } from '../services/clock.ts'
 import type { SessionPolicy, SessionService } from '../services/session-service.ts'
 import { SESSION_LIFETIME_MAX_MS, SESSION_LIFETIME_MIN_MS } from '../services/session-service.ts'
-import { sessionHandler } from './guard.ts'
+import { SensitiveAction } from '../services/sensitive-actions.ts'
+import { sensitiveHandler, sessionHandler } from './guard.ts'
 import type { DomainHandlers } from './guard.ts'
 
 const MINUTE = 60_000
@@ -66,8 +67,7 @@ export function createSessionsHandlers(): DomainHandlers<SessionsApi> {
       closed: ctx.services.sessions.closeOtherSessions(ctx.session.account_id, ctx.session.id, ctx.session),
     })),
     getLifetimes: sessionHandler(z.null(), (ctx) => toLifetimesView(ctx.services.sessions.getSessionPolicy())),
-    setLifetimes: sessionHandler(setLifetimesInput, (ctx, input) => {
-      ctx.services.auth.requireRecentAuth(ctx.session)
+    setLifetimes: sensitiveHandler(SensitiveAction.SessionLifetimes, setLifetimesInput, (ctx, input) => {
       const policy = ctx.services.sessions.setSessionLifetimes(
         { idleTimeoutMs: input.idleTimeoutMinutes * MINUTE, absoluteTimeoutMs: input.absoluteTimeoutMinutes * MINUTE },
         ctx.session,

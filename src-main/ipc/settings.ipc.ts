@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import type { SettingsApi, SettingsView } from '../../src-preload/contract/settings.ts'
 import type { Services } from '../services/index.ts'
-import { publicHandler, sessionHandler } from './guard.ts'
+import { SensitiveAction } from '../services/sensitive-actions.ts'
+import { publicHandler, sensitiveHandler, sessionHandler } from './guard.ts'
 import type { DomainHandlers } from './guard.ts'
 
 // Shapes only; the ranges are the settings service's rules.
@@ -22,16 +23,25 @@ function viewOf(services: Services): SettingsView {
   return { ...settings, localApiStatus: services.settings.localApiStatus(), curlExample: curlExampleFor(settings.localApi.port) }
 }
 
+/** Whether the patch switches the local API or moves its port (sending the current values changes nothing). */
+function localApiChanges(services: Services, patch: z.output<typeof settingsPatchInput>): boolean {
+  if (!patch.localApi) return false
+  const current = services.settings.getSettings().localApi
+  return (patch.localApi.enabled !== undefined && patch.localApi.enabled !== current.enabled) || (patch.localApi.port !== undefined && patch.localApi.port !== current.port)
+}
+
 export function createSettingsHandlers(): DomainHandlers<SettingsApi> {
   return {
     // Public: the theme applies before anyone signs in.
     getSettings: publicHandler(z.null(), (ctx) => viewOf(ctx.services)),
-    updateSettings: sessionHandler(settingsPatchInput, async (ctx, patch) => {
-      // The lifetimes bind every account's sessions: a sensitive change, like sessions.setLifetimes.
-      if (patch.sessionLifetimes) ctx.services.auth.requireRecentAuth(ctx.session)
-      await ctx.services.settings.updateSettings(patch, ctx.session)
-      return viewOf(ctx.services)
-    }),
+    updateSettings: sensitiveHandler(
+      (patch, ctx) => [localApiChanges(ctx.services, patch) && SensitiveAction.LocalApiChange, !!patch.sessionLifetimes && SensitiveAction.SessionLifetimes],
+      settingsPatchInput,
+      async (ctx, patch) => {
+        await ctx.services.settings.updateSettings(patch, ctx.session)
+        return viewOf(ctx.services)
+      },
+    ),
     copyCurlExample: sessionHandler(z.null(), (ctx) => {
       ctx.platform.clipboard.writeText(curlExampleFor(ctx.services.settings.getSettings().localApi.port))
       return null

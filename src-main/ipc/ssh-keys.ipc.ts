@@ -3,7 +3,8 @@ import { homedir } from 'node:os'
 import { basename } from 'node:path'
 import { z } from 'zod'
 import type { SshKeysApi } from '../../src-preload/contract/ssh-keys.ts'
-import { sessionHandler } from './guard.ts'
+import { SensitiveAction } from '../services/sensitive-actions.ts'
+import { sensitiveHandler, sessionHandler } from './guard.ts'
 import type { DomainHandlers } from './guard.ts'
 
 // Shapes only: the key rules live in services/ssh-key-service.ts and services/ssh-public-key.ts.
@@ -30,13 +31,11 @@ export function createSshKeysHandlers(): DomainHandlers<SshKeysApi> {
   return {
     list: sessionHandler(z.null(), (ctx) => ctx.services.sshKeys.listKeys(ctx.session.account_id)),
     inspect: sessionHandler(inspectSshKeyInput, (ctx, input) => ctx.services.sshKeys.inspectKey(ctx.session.account_id, input.publicKey)),
-    add: sessionHandler(addSshKeyInput, (ctx, input) => {
-      // Adding a key lets its holder in wherever the list is used: confirm the password first.
-      ctx.services.auth.requireRecentAuth(ctx.session)
+    // Adding a key lets its holder in wherever the list is used: confirm the password first.
+    add: sensitiveHandler(SensitiveAction.SshKeyAdd, addSshKeyInput, (ctx, input) => {
       return ctx.services.sshKeys.addKey(ctx.session.account_id, input, { sessionId: ctx.session.id })
     }),
-    delete: sessionHandler(sshKeyIdInput, (ctx, input) => {
-      ctx.services.auth.requireRecentAuth(ctx.session)
+    delete: sensitiveHandler(SensitiveAction.SshKeyDelete, sshKeyIdInput, (ctx, input) => {
       ctx.services.sshKeys.deleteKey(ctx.session.account_id, input.id, { sessionId: ctx.session.id })
       return null
     }),

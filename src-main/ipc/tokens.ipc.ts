@@ -3,7 +3,8 @@ import type { CopyOutcome, TokensApi } from '../../src-preload/contract/tokens.t
 import { createClipboardClearer } from '../platform/clipboard-clearer.ts'
 import type { ClipboardClearer } from '../platform/clipboard-clearer.ts'
 import { validationError } from '../services/errors.ts'
-import { sessionHandler } from './guard.ts'
+import { SensitiveAction } from '../services/sensitive-actions.ts'
+import { sensitiveHandler, sessionHandler } from './guard.ts'
 import type { DomainHandlers } from './guard.ts'
 
 // Shapes only: the token rules live in the services (token-rules.ts), shared with the CLI and API.
@@ -29,19 +30,19 @@ export function createTokensHandlers(clearer: ClipboardClearer = createClipboard
   const copied = (): CopyOutcome => ({ clearAfterSeconds: Math.round(clearer.clearAfterMs / 1000) })
   return {
     getApiKey: sessionHandler(z.null(), (ctx) => ctx.services.apiKeys.getApiKeySummary(ctx.session.account_id)),
-    copyApiKey: sessionHandler(z.null(), (ctx) => {
+    copyApiKey: sensitiveHandler(SensitiveAction.ApiKeyCopy, z.null(), (ctx) => {
       clearer.copySecret(ctx.platform.clipboard, ctx.services.apiKeys.revealApiKey(ctx.session.account_id))
       return copied()
     }),
-    regenerateApiKey: sessionHandler(z.null(), (ctx) => {
-      ctx.services.auth.requireRecentAuth(ctx.session)
+    regenerateApiKey: sensitiveHandler(SensitiveAction.ApiKeyRegenerate, z.null(), (ctx) => {
       return ctx.services.apiKeys.regenerateApiKey(ctx.session.account_id, { sessionId: ctx.session.id })
     }),
     listTokens: sessionHandler(z.null(), (ctx) => ctx.services.tokens.listTokens(ctx.session.account_id)),
-    createToken: sessionHandler(createTokenInput, (ctx, input) =>
+    createToken: sensitiveHandler(SensitiveAction.TokenCreate, createTokenInput, (ctx, input) =>
       ctx.services.tokens.createToken(ctx.session.account_id, input as Parameters<typeof ctx.services.tokens.createToken>[1], { sessionId: ctx.session.id }),
     ),
-    setTokenEnabled: sessionHandler(setTokenEnabledInput, (ctx, input) =>
+    // Switching on widens what exists; switching off only narrows it.
+    setTokenEnabled: sensitiveHandler((input) => [input.isEnabled && SensitiveAction.TokenEnable], setTokenEnabledInput, (ctx, input) =>
       ctx.services.tokens.setTokenEnabled(ctx.session.account_id, input.id, input.isEnabled, { sessionId: ctx.session.id }),
     ),
     deleteToken: sessionHandler(deleteTokenInput, (ctx, input) => {

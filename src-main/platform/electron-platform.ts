@@ -2,6 +2,7 @@ import { app, BrowserWindow, clipboard, dialog, safeStorage, webContents } from 
 import Store from 'electron-store'
 import type { DeviceFacts } from '../services/device-facts.ts'
 import { collectDeviceFacts } from '../services/device-facts.ts'
+import { DATA_FILE_MODE } from '../db/data-folder.ts'
 import { createKeptSessionStore } from './kept-session.ts'
 import type { KeptSessionStore } from './kept-session.ts'
 import { readOSFacts } from './os-facts.ts'
@@ -14,7 +15,7 @@ export function collectElectronDeviceFacts(): DeviceFacts {
 
 /** The kept session's token, sealed by safeStorage, in `kept-session.json` in the data folder. */
 export function createElectronKeptSessionStore(dataDir: string): KeptSessionStore {
-  const store = new Store<Record<string, unknown>>({ name: 'kept-session', cwd: dataDir })
+  const store = new Store<Record<string, unknown>>({ name: 'kept-session', cwd: dataDir, configFileMode: DATA_FILE_MODE })
   return createKeptSessionStore({
     isAvailable: hasOSKeyring,
     encrypt: (plaintext) => safeStorage.encryptString(plaintext),

@@ -1,4 +1,5 @@
 import { validationError } from './errors.ts'
+import { refuseFormatCharacters } from './text-rules.ts'
 
 /**
  * The rules for account fields. They run in the main process (and the CLI and the
@@ -32,6 +33,20 @@ export function validateUsername(value: string, field = 'username'): string {
   return value
 }
 
+/**
+ * Whether `value` passes the username rules as typed. Every place a username arrives (sign-in, the
+ * CLI, the API path `/users/{name}.keys`, IPC) checks this BEFORE folding case: "\u212Aate" (Kelvin
+ * sign) lower-cases to "kate" but is no username.
+ */
+export function isWellFormedUsername(value: string): boolean {
+  try {
+    validateUsername(value)
+    return true
+  } catch {
+    return false
+  }
+}
+
 /** The key that makes usernames unique regardless of case ("Alice" and "alice" clash). */
 export function toUsernameKey(username: string): string {
   return username.toLowerCase()
@@ -55,7 +70,7 @@ export function validateFullName(value: string, field = 'fullName'): string {
     throw validationError(field, 'fullName.tooLong', `A full name can have at most ${FULL_NAME_MAX_LENGTH} characters.`, { max: FULL_NAME_MAX_LENGTH })
   }
   if (/[\u0000-\u001f\u007f]/.test(trimmed)) throw validationError(field, 'fullName.invalid', 'A full name cannot contain control characters.')
-  return trimmed
+  return refuseFormatCharacters(trimmed, field)
 }
 
 // A pragmatic address check: one @, a dotted domain, no spaces; the form's own type=email is looser.
@@ -88,7 +103,7 @@ export function validateDescription(value: string, field = 'description'): strin
   if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(trimmed)) {
     throw validationError(field, 'description.invalid', 'A description cannot contain control characters.')
   }
-  return trimmed
+  return refuseFormatCharacters(trimmed, field)
 }
 
 /** The interface languages; the renderer's SUPPORTED_LOCALES must list the same (a test checks it). */

@@ -9,9 +9,10 @@ import {
   insertAccount,
   listAccountRows,
   listFirstUsernames,
+  updateLastSignIn,
 } from '../db/repositories/accounts-repo.ts'
 import type { AccountRow } from '../db/repositories/accounts-repo.ts'
-import { toEmailKey, toUsernameKey, validateEmail, validateFullName, validatePasswordRules, validateUsername } from './account-rules.ts'
+import { isWellFormedUsername, toEmailKey, toUsernameKey, validateEmail, validateFullName, validatePasswordRules, validateUsername } from './account-rules.ts'
 import type { AuditService } from './audit-service.ts'
 import { SecurityEventKind } from './audit-service.ts'
 import { toISO } from './clock.ts'
@@ -73,6 +74,8 @@ export interface AccountService {
   getSignInHints(): SignInHints
   getAccount(id: number): AccountRow
   findAccountByUsername(username: string): AccountRow | undefined
+  /** Keeps "last sign-in" for the Accounts screen (one indexed write). */
+  markSignedIn(accountId: number, at: number): void
 }
 
 function systemTimezone(): string {
@@ -142,6 +145,8 @@ export function createAccountService(deps: {
       if (!row) throw notFoundError('This account no longer exists.', 'account.notFound')
       return row
     },
-    findAccountByUsername: (username) => findAccountByUsernameKey(db, toUsernameKey(username)),
+    // The raw name must pass the rules before case folding (the Kelvin sign folds into ASCII).
+    markSignedIn: (accountId, at) => updateLastSignIn(db, accountId, at),
+    findAccountByUsername: (username) => (isWellFormedUsername(username) ? findAccountByUsernameKey(db, toUsernameKey(username)) : undefined),
   }
 }

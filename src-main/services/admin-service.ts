@@ -95,7 +95,10 @@ export interface AdminService {
   revokeAccountSession(accountId: number, sessionId: string, origin: AdminOrigin): void
   revokeOtherAccountSessions(accountId: number, keepSessionId: string, origin: AdminOrigin): { sessionsEnded: number }
   listAccountSecurityLog(accountId: number, options?: { limit?: number; offset?: number }): SecurityLogEntry[]
-  exportAccountData(accountId: number, origin: AdminOrigin): AccountExport
+  /** The export document; records nothing (the caller records the export once its file is written). */
+  exportAccountData(accountId: number, origin?: AdminOrigin): AccountExport
+  /** Records "exported" in the account's security log: call it only after the export reached its file. */
+  recordAccountExported(accountId: number, origin: AdminOrigin): void
   /** Registers a domain's part of the export; later domains call this from createServices. */
   addExportContributor(contributor: AccountExportContributor): void
 }
@@ -218,7 +221,7 @@ export function createAdminService(deps: {
       return { sessionsEnded: ended.length }
     },
     listAccountSecurityLog,
-    exportAccountData(accountId, origin) {
+    exportAccountData(accountId) {
       const account = accounts.getAccount(accountId)
       const document: AccountExport = {
         format: 'keystead-account-export',
@@ -229,8 +232,10 @@ export function createAdminService(deps: {
         securityLog: listAccountSecurityLog(accountId, { limit: LOG_PAGE_MAX }),
       }
       for (const contributor of contributors) document[contributor.key] = contributor.collect(accountId)
-      audit.recordSecurityEvent({ accountId, kind: SecurityEventKind.AccountExported, detail: { origin } })
       return document
+    },
+    recordAccountExported(accountId, origin) {
+      audit.recordSecurityEvent({ accountId, kind: SecurityEventKind.AccountExported, detail: { origin } })
     },
     addExportContributor(contributor) {
       if (['format', 'version', 'exportedAt', 'account', 'sessions', 'securityLog'].includes(contributor.key) || contributors.some((c) => c.key === contributor.key)) {

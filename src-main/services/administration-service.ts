@@ -67,7 +67,7 @@ export interface AdministrationService {
   resetTwoFactor(actor: AdminActor, accountId: number): AdminAccountRow & { wasEnabled: boolean }
   signOutEverywhere(actor: AdminActor, accountId: number): { sessionsEnded: number }
   revokeAllTokens(actor: AdminActor, accountId: number): { tokensRevoked: number }
-  deleteAccount(actor: AdminActor, accountId: number, confirmUsername: string | null): { sessionsEnded: number }
+  deleteAccount(actor: AdminActor, accountId: number, confirmUsername: string | null): Promise<{ sessionsEnded: number }>
 }
 
 export const ACCOUNT_PAGE_DEFAULT = 50
@@ -329,7 +329,7 @@ export function createAdministrationService(deps: {
         return { tokensRevoked: count }
       })
     },
-    deleteAccount(actor, accountId, confirmUsername) {
+    async deleteAccount(actor, accountId, confirmUsername) {
       const target = requireTarget(accountId)
       if (confirmUsername !== null && confirmUsername !== target.username) {
         throw validationError('confirmUsername', 'profile.confirmUsernameMismatch', 'Type the username exactly as shown to confirm.')
@@ -338,7 +338,7 @@ export function createAdministrationService(deps: {
         throw new KeysteadError(ErrorCode.Conflict, 'Delete your own account from your profile page.', { reason: 'accounts.deleteSelf' })
       }
       // The last-administrator rule runs inside the deletion's own transaction (profile service).
-      const result = profile.deleteAccountAsAdmin(accountId, actor.kind === 'cli' ? 'cli' : actor.origin)
+      const result = await profile.deleteAccountAsAdmin(accountId, actor.kind === 'cli' ? 'cli' : actor.origin)
       if (actor.kind === 'administrator') {
         audit.recordSecurityEvent({
           accountId: actor.accountId,

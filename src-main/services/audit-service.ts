@@ -1,11 +1,13 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import type { DB } from '../db/database.ts'
-import { countSecurityLogRows, insertSecurityLogEntry, listSecurityLogKinds, listSecurityLogRows } from '../db/repositories/security-log-repo.ts'
-import type { SecurityLogRow } from '../db/repositories/security-log-repo.ts'
+import { countSecurityLogRows, insertSecurityLogEntry, listSecurityLogKinds, listSecurityLogRows, listSecurityLogRowsAfter } from '../db/repositories/security-log-repo.ts'
+import type { SecurityLogCursor, SecurityLogRow } from '../db/repositories/security-log-repo.ts'
 import { findSessionById } from '../db/repositories/sessions-repo.ts'
 import type { Clock } from './clock.ts'
 import { toISO } from './clock.ts'
 import { summarizeDevice } from './device-facts.ts'
 import { validationError } from './errors.ts'
+import { SLICE_ROWS, yieldToEventLoop } from './slices.ts'
 
 /** Kinds of security-log entries. Extend by adding; never rename one that has shipped. */
 export const SecurityEventKind = Object.freeze({
@@ -62,6 +64,20 @@ export type SecurityEventKind = (typeof SecurityEventKind)[keyof typeof Security
 
 export type SecurityEventDetail = Record<string, string | number | boolean | null>
 
+/**
+ * Who is acting for a whole request, beyond the session: the local API sets
+ * `{ origin: 'api', tokenId }` (the id of the access token, null for the API key; never the secret)
+ * around every call it makes, and every entry recorded meanwhile carries it in its detail.
+ */
+export type SecurityActor = { origin: 'api'; credential: 'token' | 'api-key'; tokenId: number | null }
+
+const actors = new AsyncLocalStorage<SecurityActor>()
+
+/** Runs `work` (sync or async) with `actor` added to every security-log entry it records. */
+export function runAsSecurityActor<T>(actor: SecurityActor, work: () => T): T {
+  return actors.run(actor, work)
+}
+
 export interface SecurityEventInput {
   accountId: number
   kind: string
@@ -110,8 +126,16 @@ export interface AuditService {
   recordSecurityEvent(event: SecurityEventInput): void
   /** Newest first, filtered by kind, one page at a time. */
   listSecurityEvents(accountId: number, query?: SecurityEventQuery): SecurityEventPage
-  /** Every matching entry, newest first, as the file's text (CSV with a header row, or a JSON array). */
-  exportSecurityEvents(accountId: number, format: SecurityLogFormat, kinds?: string[]): { content: string; count: number }
+  /**
+   * Every matching entry, newest first, as a file's text (CSV with a header row, or a JSON array).
+   * The format and filter are checked at once (a refusal writes nothing); `writeTo` then reads the
+   * log a page at a time and hands each page's text to `write`, the event loop running in between.
+   */
+  exportSecurityEvents(accountId: number, format: SecurityLogFormat, kinds?: string[]): SecurityLogExport
+}
+
+export interface SecurityLogExport {
+  writeTo(write: (chunk: string) => Promise<void>): Promise<{ count: number }>
 }
 
 function parseDetail(text: string): SecurityEventDetail {
@@ -151,12 +175,28 @@ export function formatSecurityEventsCSV(events: readonly SecurityEvent[]): strin
   return `${lines.join('\r\n')}\r\n`
 }
 
+const toExportedEvent = (event: SecurityEvent) => ({ time: event.at, kind: event.kind, session: event.sessionId, device: event.device, detail: event.detail })
+
 export function formatSecurityEventsJSON(events: readonly SecurityEvent[]): string {
-  return `${JSON.stringify(
-    events.map((event) => ({ time: event.at, kind: event.kind, session: event.sessionId, device: event.device, detail: event.detail })),
-    null,
-    2,
-  )}\n`
+  return `${JSON.stringify(events.map(toExportedEvent), null, 2)}\n`
+}
+
+/**
+ * The same text as the format* functions, written in pieces: the head, then each page of events,
+ * then the tail. Joined, the pieces equal formatSecurityEventsCSV / formatSecurityEventsJSON of all events.
+ */
+const SECURITY_LOG_WRITERS: Record<SecurityLogFormat, { head: string; page(events: readonly SecurityEvent[], first: boolean): string; tail(count: number): string }> = {
+  csv: {
+    head: `${SECURITY_LOG_CSV_COLUMNS.join(',')}\r\n`,
+    page: (events) => formatSecurityEventsCSV(events).slice(SECURITY_LOG_CSV_COLUMNS.join(',').length + 2),
+    tail: () => '',
+  },
+  json: {
+    head: '[',
+    page: (events, first) =>
+      events.map((event, i) => `${first && i === 0 ? '\n' : ',\n'}${JSON.stringify(toExportedEvent(event), null, 2).replace(/^/gm, '  ')}`).join(''),
+    tail: (count) => (count === 0 ? ']\n' : '\n]\n'),
+  },
 }
 
 function normalizeKinds(kinds: string[] | undefined): string[] {
@@ -179,7 +219,7 @@ export function createAuditService(db: DB, clock: Clock): AuditService {
         kind: event.kind,
         session_id: event.sessionId ?? null,
         device: device ?? '',
-        detail: JSON.stringify(event.detail ?? {}),
+        detail: JSON.stringify({ ...event.detail, ...actors.getStore() }),
       })
     },
     listSecurityEvents(accountId, query = {}) {
@@ -196,11 +236,25 @@ export function createAuditService(db: DB, clock: Clock): AuditService {
     },
     exportSecurityEvents(accountId, format, kinds) {
       const filter = normalizeKinds(kinds)
-      const rows = listSecurityLogRows(db, accountId, { kinds: filter, limit: -1, offset: 0 })
-      const events = rows.map(toSecurityEvent)
-      if (format === SecurityLogFormat.CSV) return { content: formatSecurityEventsCSV(events), count: events.length }
-      if (format === SecurityLogFormat.JSON) return { content: formatSecurityEventsJSON(events), count: events.length }
-      throw validationError('format', 'audit.formatInvalid', 'Export as CSV or JSON.')
+      if (!Object.hasOwn(SECURITY_LOG_WRITERS, format)) throw validationError('format', 'audit.formatInvalid', 'Export as CSV or JSON.')
+      const writer = SECURITY_LOG_WRITERS[format]
+      return {
+        async writeTo(write) {
+          await write(writer.head)
+          let count = 0
+          let after: SecurityLogCursor | null = null
+          for (;;) {
+            const rows = listSecurityLogRowsAfter(db, accountId, { kinds: filter, after, limit: SLICE_ROWS })
+            if (rows.length > 0) await write(writer.page(rows.map(toSecurityEvent), count === 0))
+            count += rows.length
+            if (rows.length < SLICE_ROWS) break
+            after = { at: rows.at(-1)!.at, id: rows.at(-1)!.id }
+            await yieldToEventLoop()
+          }
+          await write(writer.tail(count))
+          return { count }
+        },
+      }
     },
   }
 }

@@ -1,5 +1,3 @@
-import type { DB } from '../db/database.ts'
-import { updateAccountPasswordHash, updateLastSignIn } from '../db/repositories/accounts-repo.ts'
 import type { AccountRow } from '../db/repositories/accounts-repo.ts'
 import type { SessionRow } from '../db/repositories/sessions-repo.ts'
 import { toUsernameKey } from './account-rules.ts'
@@ -10,9 +8,9 @@ import type { Clock } from './clock.ts'
 import type { DeviceFacts } from './device-facts.ts'
 import { summarizeDevice } from './device-facts.ts'
 import { ErrorCode, KeysteadError } from './errors.ts'
-import type { PasswordHasher } from './password-hasher.ts'
+import type { PasswordVerifier } from './password-verifier.ts'
+import { isRecentlyAuthenticated, reauthRequiredError } from './sensitive-actions.ts'
 import type { SessionOrigin, SessionService } from './session-service.ts'
-import type { ThrottleService } from './throttle-service.ts'
 import type { SecondFactorInput, TwoFactorService } from './two-factor-service.ts'
 
 export interface SignInRequest {
@@ -41,13 +39,15 @@ export function invalidCredentialsError(): KeysteadError {
   return new KeysteadError(ErrorCode.InvalidCredentials, 'The username or password is incorrect.', { reason: 'signIn.invalid' })
 }
 
+export { reauthRequiredError }
+
 /** Told only to someone who gave the right password: a wrong one answers signIn.invalid, locked or not. */
 export function accountLockedError(): KeysteadError {
   return new KeysteadError(ErrorCode.Forbidden, 'This account is locked. Ask an administrator to unlock it.', { reason: 'signIn.locked' })
 }
 
-export function reauthRequiredError(): KeysteadError {
-  return new KeysteadError(ErrorCode.ReauthRequired, 'Confirm your password to continue.', { reason: 'reauth.required' })
+export function wrongPasswordError(field = 'password', reason = 'reauth.invalid', message = 'The password is incorrect.'): KeysteadError {
+  return new KeysteadError(ErrorCode.InvalidCredentials, message, { field, reason })
 }
 
 export interface AuthService {
@@ -58,10 +58,22 @@ export interface AuthService {
   signOut(session: SessionRow): void
   /** Checks the password of the session's account and restarts the 10-minute window. */
   reauthenticate(session: SessionRow, password: string): Promise<void>
-  /** Throws REAUTH_REQUIRED unless the password was confirmed in the last 10 minutes. */
+  /**
+   * Throws REAUTH_REQUIRED unless the password was confirmed in the last 10 minutes. For a
+   * sensitive action use `requireSensitiveAction` (sensitive-actions.ts), which is built on this rule.
+   */
   requireRecentAuth(session: SessionRow): void
-  /** Verifies an account's password (async KDF), re-hashing when its parameters are old. */
+  /**
+   * Verifies an account's password through the one throttled verifier (THROTTLED before any
+   * hashing when too many attempts failed), re-hashing when its parameters are old.
+   */
   verifyAccountPassword(account: AccountRow, password: string): Promise<boolean>
+  /**
+   * For a form that carries the password (password change, account deletion, 2FA off): the
+   * throttled check; a wrong password is logged (`reauth.failed` with `action`) and throws
+   * INVALID_CREDENTIALS at `field`.
+   */
+  requireAccountPassword(session: SessionRow, password: string, options: { action: string; field?: string; reason?: string; message?: string }): Promise<AccountRow>
   /**
    * For sensitive actions (delete the account, disable 2FA, ...): when the account has two-factor
    * authentication on, a current TOTP code or a recovery code must be given, else it throws.
@@ -71,23 +83,17 @@ export interface AuthService {
 }
 
 export function createAuthService(deps: {
-  db: DB
   clock: Clock
-  hasher: PasswordHasher
+  verifier: PasswordVerifier
   audit: AuditService
   accounts: AccountService
   sessions: SessionService
-  throttle: ThrottleService
   twoFactor: TwoFactorService
 }): AuthService {
-  const { db, clock, hasher, audit, accounts, sessions, throttle, twoFactor } = deps
+  const { clock, verifier, audit, accounts, sessions, twoFactor } = deps
 
-  async function verifyAccountPassword(account: AccountRow, password: string): Promise<boolean> {
-    const valid = await hasher.verifyPassword(account.password_hash, password)
-    if (valid && hasher.needsRehash(account.password_hash)) {
-      updateAccountPasswordHash(db, account.id, await hasher.hashPassword(password), clock())
-    }
-    return valid
+  function verifyAccountPassword(account: AccountRow, password: string): Promise<boolean> {
+    return verifier.verifyPassword({ subject: account.username_key, account, password })
   }
 
   function startSession(account: AccountRow, request: { origin: SessionOrigin; device: DeviceFacts; keepSignedIn?: boolean }): Extract<SignInResult, { status: 'signed-in' }> {
@@ -96,7 +102,7 @@ export function createAuthService(deps: {
       device: request.device,
       keepSignedIn: request.keepSignedIn,
     })
-    updateLastSignIn(db, account.id, session.created_at)
+    accounts.markSignedIn(account.id, session.created_at)
     audit.recordSecurityEvent({
       accountId: account.id,
       kind: SecurityEventKind.SignIn,
@@ -109,17 +115,28 @@ export function createAuthService(deps: {
 
   return {
     verifyAccountPassword,
-    async signIn(request) {
-      const subject = toUsernameKey(request.username)
-      throttle.assertAttemptAllowed(subject)
-      const account = accounts.findAccountByUsername(request.username)
-      if (!account) {
-        await hasher.verifyDummy(request.password)
-        throttle.recordFailure(subject)
-        throw invalidCredentialsError()
+    async requireAccountPassword(session, password, options) {
+      const account = accounts.getAccount(session.account_id)
+      if (!(await verifyAccountPassword(account, password))) {
+        audit.recordSecurityEvent({ accountId: account.id, kind: SecurityEventKind.ReauthFailed, sessionId: session.id, detail: { action: options.action } })
+        throw wrongPasswordError(options.field, options.reason, options.message)
       }
-      if (!(await verifyAccountPassword(account, request.password))) {
-        throttle.recordFailure(subject)
+      return account
+    },
+    async signIn(request) {
+      // Unknown names (also names that are not well-formed, e.g. with the Kelvin sign) do the same
+      // work on a dummy hash and get the same answer; both are throttled under the typed name.
+      const account = accounts.findAccountByUsername(request.username) ?? null
+      const twoFactorOn = account !== null && twoFactor.isTwoFactorEnabled(account.id)
+      const valid = await verifier.verifyPassword({
+        subject: toUsernameKey(request.username),
+        account,
+        password: request.password,
+        // With 2FA on the streak goes on until the code is right too.
+        onSuccess: twoFactorOn ? 'keep' : 'forget',
+      })
+      if (!account) throw invalidCredentialsError()
+      if (!valid) {
         audit.recordSecurityEvent({
           accountId: account.id,
           kind: SecurityEventKind.SignInFailed,
@@ -129,12 +146,10 @@ export function createAuthService(deps: {
         throw invalidCredentialsError()
       }
       if (account.locked_at !== null) {
-        throttle.recordSuccess(subject)
         audit.recordSecurityEvent({ accountId: account.id, kind: SecurityEventKind.SignInWhileLocked, device: summarizeDevice(request.device), detail: { origin: request.origin } })
         throw accountLockedError()
       }
-      if (twoFactor.isTwoFactorEnabled(account.id)) return { status: 'second-factor-required', accountId: account.id }
-      throttle.recordSuccess(subject)
+      if (twoFactorOn) return { status: 'second-factor-required', accountId: account.id }
       return startSession(account, request)
     },
     async completeSignIn(request) {
@@ -156,13 +171,10 @@ export function createAuthService(deps: {
     },
     async reauthenticate(session, password) {
       const account = accounts.getAccount(session.account_id)
-      throttle.assertAttemptAllowed(account.username_key)
       if (!(await verifyAccountPassword(account, password))) {
-        throttle.recordFailure(account.username_key)
         audit.recordSecurityEvent({ accountId: account.id, kind: SecurityEventKind.ReauthFailed, sessionId: session.id })
-        throw new KeysteadError(ErrorCode.InvalidCredentials, 'The password is incorrect.', { field: 'password', reason: 'reauth.invalid' })
+        throw wrongPasswordError()
       }
-      throttle.recordSuccess(account.username_key)
       sessions.markSessionAuthenticated(session.id)
       session.last_auth_at = clock()
       audit.recordSecurityEvent({ accountId: account.id, kind: SecurityEventKind.Reauthenticated, sessionId: session.id })
@@ -177,7 +189,7 @@ export function createAuthService(deps: {
       await twoFactor.verifySecondFactor(account, /^[0-9]{6}$/.test(typed) ? { code: typed } : { recoveryCode: typed })
     },
     requireRecentAuth(session) {
-      if (clock() - session.last_auth_at > sessions.policy.reauthWindowMs) throw reauthRequiredError()
+      if (!isRecentlyAuthenticated(session, clock(), sessions.policy.reauthWindowMs)) throw reauthRequiredError()
     },
   }
 }

@@ -19,6 +19,8 @@ import { createEventHub } from './events.ts'
 import type { EventHub } from './events.ts'
 import { createPasswordHasher, DEFAULT_SCRYPT_PARAMS } from './password-hasher.ts'
 import type { PasswordHasher, ScryptParams } from './password-hasher.ts'
+import { createPasswordVerifier } from './password-verifier.ts'
+import type { PasswordVerifier } from './password-verifier.ts'
 import { createProfileService } from './profile-service.ts'
 import type { ProfileService } from './profile-service.ts'
 import type { SecretBox } from './secret-box.ts'
@@ -62,6 +64,8 @@ export interface Services {
   accounts: AccountService
   sessions: SessionService
   auth: AuthService
+  /** THE password check (throttled, reserved before hashing); every face and feature uses it, directly or through `auth`. */
+  verifier: PasswordVerifier
   throttle: ThrottleService
   twoFactor: TwoFactorService
   passwords: PasswordService
@@ -128,11 +132,12 @@ export function createServices(options: ServiceOptions): Services {
     throttle,
     recoveryCodeCost: hasher.params.costLog2 - RECOVERY_CODE_COST_BELOW_PASSWORD,
   })
-  const auth = createAuthService({ db, clock, hasher, audit, accounts, sessions, throttle, twoFactor })
-  const passwords = createPasswordService({ db, clock, hasher, audit, accounts, sessions, auth, throttle })
+  const verifier = createPasswordVerifier({ db, clock, hasher, throttle })
+  const auth = createAuthService({ clock, verifier, audit, accounts, sessions, twoFactor })
+  const passwords = createPasswordService({ db, clock, hasher, audit, accounts, sessions, auth })
   const tokens = createTokenService({ db, clock, audit })
   const credentials = createCredentialService({ db, clock })
-  const profile = createProfileService({ db, clock, audit, accounts, auth, events })
+  const profile = createProfileService({ db, clock, audit, accounts, auth, sessions, events })
   const sshKeys = createSSHKeyService({ db, clock, audit, accounts })
   const admin = createAdminService({ db, clock, hasher, audit, accounts, sessions, profile })
   const administration = createAdministrationService({ db, clock, hasher, audit, accounts, sessions, profile })
@@ -155,6 +160,7 @@ export function createServices(options: ServiceOptions): Services {
     accounts,
     sessions,
     auth,
+    verifier,
     throttle,
     twoFactor,
     passwords,

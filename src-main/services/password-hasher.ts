@@ -29,7 +29,10 @@ export interface PasswordHasher {
   verifyPassword(hash: string, password: string): Promise<boolean>
   /** True when the stored hash uses weaker parameters than the current ones. */
   needsRehash(hash: string): boolean
-  /** Spends the same time as a real verification, for unknown usernames. */
+  /**
+   * Does the same work as a real verification (one KDF run with the current parameters, the same
+   * salt and key sizes), for unknown usernames; from the first call (nothing is made lazily).
+   */
   verifyDummy(password: string): Promise<void>
 }
 
@@ -164,17 +167,22 @@ export function parsePasswordHash(value: string): ParsedHash | null {
   return { params, salt: Buffer.from(match[4]!, 'base64'), hash: Buffer.from(match[5]!, 'base64') }
 }
 
-export function createPasswordHasher(params: ScryptParams = DEFAULT_SCRYPT_PARAMS): PasswordHasher {
-  let dummyHash: Promise<string> | null = null
+export type KeyDerivation = (password: string, salt: Buffer, params: ScryptParams, length: number) => Promise<Buffer>
+
+export function createPasswordHasher(params: ScryptParams = DEFAULT_SCRYPT_PARAMS, options: { derive?: KeyDerivation } = {}): PasswordHasher {
+  const derive = options.derive ?? deriveKey
+  // A stored-hash look-alike with the current parameters: verifying against it costs exactly one
+  // real KDF run. Its key is random bytes: no password matches it, and no KDF runs to make it.
+  const dummyHash = formatPasswordHash(params, randomBytes(SALT_LENGTH), randomBytes(KEY_LENGTH))
   async function hashPassword(password: string): Promise<string> {
     const salt = randomBytes(SALT_LENGTH)
-    const hash = await deriveKey(password, salt, params, KEY_LENGTH)
+    const hash = await derive(password, salt, params, KEY_LENGTH)
     return formatPasswordHash(params, salt, hash)
   }
   async function verifyPassword(stored: string, password: string): Promise<boolean> {
     const parsed = parsePasswordHash(stored)
     if (!parsed || parsed.hash.length === 0) return false
-    const candidate = await deriveKey(password, parsed.salt, parsed.params, parsed.hash.length)
+    const candidate = await derive(password, parsed.salt, parsed.params, parsed.hash.length)
     return timingSafeEqual(candidate, parsed.hash)
   }
   return {
@@ -191,8 +199,7 @@ export function createPasswordHasher(params: ScryptParams = DEFAULT_SCRYPT_PARAM
       )
     },
     async verifyDummy(password) {
-      dummyHash ??= hashPassword('keystead-dummy-password-0')
-      await verifyPassword(await dummyHash, password)
+      await verifyPassword(dummyHash, password)
     },
   }
 }

@@ -6,11 +6,11 @@ import type { AuditService } from './audit-service.ts'
 import { SecurityEventKind } from './audit-service.ts'
 import type { AuthService } from './auth-service.ts'
 import type { Clock } from './clock.ts'
-import { ErrorCode, KeysteadError, validationError } from './errors.ts'
+import { validationError } from './errors.ts'
 import type { PasswordHasher } from './password-hasher.ts'
 import { validateNewPassword } from './password-policy.ts'
 import type { SessionService } from './session-service.ts'
-import type { ThrottleService } from './throttle-service.ts'
+import { requireSensitiveAction, SensitiveAction } from './sensitive-actions.ts'
 
 export interface ChangePasswordRequest {
   currentPassword: string
@@ -31,9 +31,8 @@ export function createPasswordService(deps: {
   accounts: AccountService
   sessions: SessionService
   auth: AuthService
-  throttle: ThrottleService
 }): PasswordService {
-  const { db, clock, hasher, audit, accounts, sessions, auth, throttle } = deps
+  const { db, clock, hasher, audit, accounts, sessions, auth } = deps
   return {
     async changePassword(session, request) {
       const account = accounts.getAccount(session.account_id)
@@ -41,12 +40,13 @@ export function createPasswordService(deps: {
         throw validationError('newPasswordRepeat', 'password.repeatDiffers', 'The two new passwords are not the same.')
       }
       await validateNewPassword(request.newPassword, account.username)
-      throttle.assertAttemptAllowed(account.username_key)
-      if (!(await auth.verifyAccountPassword(account, request.currentPassword))) {
-        throttle.recordFailure(account.username_key)
-        throw new KeysteadError(ErrorCode.InvalidCredentials, 'The current password is incorrect.', { field: 'currentPassword', reason: 'password.currentInvalid' })
-      }
-      throttle.recordSuccess(account.username_key)
+      requireSensitiveAction({ clock, sessions }, session, SensitiveAction.PasswordChange)
+      await auth.requireAccountPassword(session, request.currentPassword, {
+        action: SensitiveAction.PasswordChange,
+        field: 'currentPassword',
+        reason: 'password.currentInvalid',
+        message: 'The current password is incorrect.',
+      })
       if (request.newPassword === request.currentPassword) {
         throw validationError('newPassword', 'password.sameAsCurrent', 'The new password must differ from the current one.')
       }

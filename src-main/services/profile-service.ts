@@ -1,17 +1,21 @@
 import type { DeleteAccountInput, Profile, PublicProfile, UpdateProfileInput } from '../../src-preload/contract/profile.ts'
 import type { DB } from '../db/database.ts'
 import { writeTransaction } from '../db/database.ts'
+import { checkpointDatabaseInWorker } from '../db/database-worker.ts'
+import { discardMigrationBackup } from '../db/migration-backup.ts'
 import { deleteAccountPicture, findAccountPicture, upsertAccountPicture } from '../db/repositories/account-pictures-repo.ts'
 import {
+  ACCOUNT_GROWING_TABLES,
   deleteAccountRow,
+  deleteAccountRowsSlice,
   findAccountByEmailKey,
   findAccountByUsernameKey,
   findLastSignedInLanguage,
   updateAccountProfile,
 } from '../db/repositories/accounts-repo.ts'
-import { assertAdministratorRemains } from './role-rules.ts'
 import type { AccountRow } from '../db/repositories/accounts-repo.ts'
-import { listSessionRowsForAccount } from '../db/repositories/sessions-repo.ts'
+import { assertAdministratorRemains } from './role-rules.ts'
+import { deleteAccountSessions, deleteAccountSessionsSlice } from '../db/repositories/sessions-repo.ts'
 import type { SessionRow } from '../db/repositories/sessions-repo.ts'
 import {
   SUPPORTED_LANGUAGES,
@@ -32,9 +36,12 @@ import type { AuthService } from './auth-service.ts'
 import { toISO } from './clock.ts'
 import type { Clock } from './clock.ts'
 import { summarizeDevice } from './device-facts.ts'
-import { ErrorCode, KeysteadError, validationError } from './errors.ts'
+import { validationError } from './errors.ts'
 import type { EventHub } from './events.ts'
 import { processPicture, toDataURL } from './picture-pipeline.ts'
+import { DATA_FOLDER_ACTOR, requireSensitiveAction, SensitiveAction, sessionActor } from './sensitive-actions.ts'
+import type { SensitiveActionContext, SensitiveActor } from './sensitive-actions.ts'
+import { repeatInSlices } from './slices.ts'
 
 /** The same shapes as the contract's: the CLI and REST API pass them straight through too. */
 export type ProfileUpdate = UpdateProfileInput
@@ -54,8 +61,9 @@ export interface ProfileService {
   /** The last signed-in account's language (English when there is none). */
   getStartupLanguage(): string
   /**
-   * Password, second factor and the typed username, then one transaction that removes the
-   * account and (by cascade) every row that refers to it; then every session window is told.
+   * Password, second factor and the typed username, then the removal: the account's sessions end
+   * first (every window is told), then its tokens, keys and log go in short slices, then one
+   * transaction removes the account row and (by cascade) whatever refers to it.
    */
   deleteAccount(session: SessionRow, request: AccountDeletionRequest): Promise<void>
   /**
@@ -63,7 +71,7 @@ export interface ProfileService {
    * the password, second factor and typed-username checks that only a signed-in user can pass.
    * The caller (an administrator with the data directory) has confirmed with --yes.
    */
-  deleteAccountAsAdmin(accountId: number, origin: 'cli' | 'api' | 'app'): { sessionsEnded: number }
+  deleteAccountAsAdmin(accountId: number, origin: 'cli' | 'api' | 'app'): Promise<{ sessionsEnded: number }>
   /**
    * ADMIN variant for the local API's PATCH /users/me and the CLI: the same rules as
    * `updateProfile` for the full name and e-mail (the other fields stay); logged with the origin.
@@ -87,9 +95,11 @@ export function createProfileService(deps: {
   audit: AuditService
   accounts: AccountService
   auth: AuthService
+  sessions: SensitiveActionContext['sessions']
   events: EventHub
 }): ProfileService {
   const { db, clock, audit, accounts, auth, events } = deps
+  const gate = { clock, sessions: deps.sessions }
 
   function toProfile(row: AccountRow): Profile {
     return {
@@ -104,10 +114,28 @@ export function createProfileService(deps: {
     }
   }
 
-  /** One transaction removes the account and (by cascade) every row that refers to it; returns how many sessions ended. */
-  function removeAccount(account: AccountRow, session: SessionRow | null, origin?: 'cli' | 'api' | 'app'): number {
-    const sessionIds = listSessionRowsForAccount(db, account.id).map((row) => row.id)
-    writeTransaction(db, () => {
+  /**
+   * Removes the account and every row that refers to it; returns how many sessions ended. An account
+   * can have thousands of sessions, tokens and log entries, and secure_delete overwrites every freed
+   * page, so the rows go in slices (one short transaction each, the event loop runs in between):
+   * sessions first (the account is signed out everywhere before anything else goes), then the other
+   * growing tables (each slice sized to take a few milliseconds), then one transaction records the deletion and removes the account row, the
+   * cascade taking the rest. Stopped half-way (a crash), the account is still there, signed out, with
+   * fewer rows; deleting it again finishes the job. Last, a worker thread's connection checkpoints the
+   * WAL so the zeroed pages replace the old ones in the main file too.
+   */
+  async function removeAccount(account: AccountRow, session: SessionRow | null, origin?: 'cli' | 'api' | 'app'): Promise<number> {
+    // The last administrator stays (checked before the first slice, and again in the final transaction).
+    assertAdministratorRemains(db, accounts.getAccount(account.id), 'delete')
+    const endSessions = (sessionIds: string[]): number => {
+      if (sessionIds.length > 0) events.emit('sessionsEnded', { sessionIds, reason: 'account-deleted' })
+      return sessionIds.length
+    }
+    let sessionsEnded = await repeatInSlices((limit) => endSessions(writeTransaction(db, () => deleteAccountSessionsSlice(db, account.id, limit))))
+    for (const table of ACCOUNT_GROWING_TABLES) {
+      await repeatInSlices((limit) => writeTransaction(db, () => deleteAccountRowsSlice(db, table, account.id, limit)))
+    }
+    const lateSessions = writeTransaction(db, () => {
       assertAdministratorRemains(db, accounts.getAccount(account.id), 'delete')
       // Recorded first, then removed with everything else: the log goes with the account.
       audit.recordSecurityEvent({
@@ -117,16 +145,36 @@ export function createProfileService(deps: {
         ...(session ? { device: summarizeDevice(session) } : {}),
         ...(origin ? { detail: { origin } } : {}),
       })
+      // A session started while the slices ran (another window, the CLI) ends with the account.
+      const late = deleteAccountSessions(db, account.id)
       deleteAccountRow(db, account.id)
+      return late
     })
-    // secure_delete zeroes the freed pages; a checkpoint moves them out of the WAL file too.
+    sessionsEnded += endSessions(lateSessions)
+    await checkpointFreedPages()
+    // The copy taken before a migration still holds the account: it goes too (else at the next start's quick check).
     try {
-      db.pragma('wal_checkpoint(TRUNCATE)')
+      discardMigrationBackup(db)
     } catch {
-      // Another connection (the CLI or the app) may hold a read lock; the next checkpoint completes it.
+      // The account is gone from the database either way; the start-up check wipes the copy again.
     }
-    if (sessionIds.length > 0) events.emit('sessionsEnded', { sessionIds, reason: 'account-deleted' })
-    return sessionIds.length
+    return sessionsEnded
+  }
+
+  /** secure_delete zeroes the freed pages; a checkpoint moves them out of the WAL file too (off this thread). */
+  async function checkpointFreedPages(): Promise<void> {
+    if (db.memory) return
+    try {
+      // Another connection (the CLI or the app) may hold a read lock; the next checkpoint completes it then.
+      await checkpointDatabaseInWorker(db.name)
+    } catch {
+      // The worker could not run at all: checkpoint here rather than leave the old pages in the WAL.
+      try {
+        db.pragma('wal_checkpoint(TRUNCATE)')
+      } catch {
+        // As above: the next checkpoint completes it.
+      }
+    }
   }
 
   /**
@@ -148,10 +196,14 @@ export function createProfileService(deps: {
     const otherWithEmail = emailKey ? findAccountByEmailKey(db, emailKey) : undefined
     if (otherWithEmail && otherWithEmail.id !== current.id) throw emailTakenError()
     const usernameChanged = username !== current.username
-    if (usernameChanged) {
-      if (!session) throw new Error('The administration faces do not change usernames')
-      auth.requireRecentAuth(session)
-    }
+    if (usernameChanged && !session) throw new Error('The administration faces do not change usernames')
+    const who: SensitiveActor = session
+      ? sessionActor(session)
+      : 'origin' in actor && actor.origin === 'api'
+        ? { kind: 'credential', accountId: current.id, tokenId: null }
+        : DATA_FOLDER_ACTOR
+    if (usernameChanged) requireSensitiveAction(gate, who, SensitiveAction.UsernameChange)
+    if (email !== current.email) requireSensitiveAction(gate, who, SensitiveAction.EmailChange)
 
     const changed = Object.entries({
       fullName: fullName !== current.full_name,
@@ -259,19 +311,17 @@ export function createProfileService(deps: {
       return language && (SUPPORTED_LANGUAGES as readonly string[]).includes(language) ? language : 'en'
     },
     async deleteAccount(session, request) {
-      const account = accounts.getAccount(session.account_id)
-      if (!(await auth.verifyAccountPassword(account, request.password))) {
-        audit.recordSecurityEvent({ accountId: account.id, kind: SecurityEventKind.ReauthFailed, sessionId: session.id, detail: { action: 'account.deletion' } })
-        throw new KeysteadError(ErrorCode.InvalidCredentials, 'The password is incorrect.', { field: 'password', reason: 'reauth.invalid' })
-      }
-      await auth.requireSecondFactor(account.id, request.code)
-      if (request.confirmUsername !== account.username) {
+      requireSensitiveAction(gate, session, SensitiveAction.AccountDeletion)
+      // The cheap field first: a mismatch is answered before (and without) looking at the password.
+      if (request.confirmUsername !== accounts.getAccount(session.account_id).username) {
         throw validationError('confirmUsername', 'profile.confirmUsernameMismatch', 'Type the username exactly as shown to confirm.')
       }
-      removeAccount(account, session)
+      const account = await auth.requireAccountPassword(session, request.password, { action: 'account.deletion' })
+      await auth.requireSecondFactor(account.id, request.code)
+      await removeAccount(account, session)
     },
-    deleteAccountAsAdmin(accountId, origin) {
-      return { sessionsEnded: removeAccount(accounts.getAccount(accountId), null, origin) }
+    async deleteAccountAsAdmin(accountId, origin) {
+      return { sessionsEnded: await removeAccount(accounts.getAccount(accountId), null, origin) }
     },
   }
 }

@@ -13,6 +13,7 @@ import type { Clock } from './clock.ts'
 import { ErrorCode, KeysteadError, notFoundError, validationError } from './errors.ts'
 import { formatAuthorizedKeyLine, parseSSHPublicKey } from './ssh-public-key.ts'
 import type { ParsedSSHPublicKey } from './ssh-public-key.ts'
+import { refuseFormatCharacters } from './text-rules.ts'
 
 export const SSH_KEY_TITLE_MAX_LENGTH = 100
 /** A .pub file is a few hundred bytes (a 16384-bit RSA key about 2.8 KB); anything far larger is not one. */
@@ -81,7 +82,7 @@ export function validateSSHKeyTitle(title: string, comment: string): string {
     throw validationError('title', 'sshKeys.titleTooLong', `A title can have at most ${SSH_KEY_TITLE_MAX_LENGTH} characters.`, { max: SSH_KEY_TITLE_MAX_LENGTH })
   }
   if (/[\u0000-\u001f\u007f]/.test(value)) throw validationError('title', 'sshKeys.titleInvalid', 'A title cannot contain control characters.')
-  return value
+  return refuseFormatCharacters(value, 'title')
 }
 
 function toPreview(key: ParsedSSHPublicKey): SshKeyPreview {
@@ -159,6 +160,8 @@ export function createSSHKeyService(deps: { db: DB; clock: Clock; audit: AuditSe
 
   function parseForAccount(accountId: number, publicKey: string): ParsedSSHPublicKey {
     const key = parseSSHPublicKey(publicKey)
+    // The comment is shown in the app and served in `.keys` output: no invisible format characters.
+    refuseFormatCharacters(key.comment, 'publicKey')
     const owner = findSSHKeyOwnerByFingerprint(db, key.fingerprintSHA256)
     if (owner !== undefined) throw duplicateError(owner === accountId)
     return key

@@ -1,5 +1,6 @@
 import type { TokenExpiry, TokenScope } from '../../src-preload/contract/tokens.ts'
 import { validationError } from './errors.ts'
+import { refuseFormatCharacters } from './text-rules.ts'
 
 /**
  * The rules for a new access token's fields, shared by the window, the CLI and the API.
@@ -17,7 +18,7 @@ export function validateTokenTitle(value: string, field = 'title'): string {
     throw validationError(field, 'tokens.titleTooLong', `A title can have at most ${TOKEN_TITLE_MAX_LENGTH} characters.`, { max: TOKEN_TITLE_MAX_LENGTH })
   }
   if (/[\u0000-\u001f\u007f-\u009f]/.test(title)) throw validationError(field, 'tokens.titleInvalid', 'A title cannot contain control characters.')
-  return title
+  return refuseFormatCharacters(title, field)
 }
 
 /** Titles are unique per account regardless of case. */

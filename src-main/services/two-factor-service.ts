@@ -1,13 +1,14 @@
 import type { DB } from '../db/database.ts'
+import { writeTransaction } from '../db/database.ts'
 import type { AccountRow } from '../db/repositories/accounts-repo.ts'
 import {
   advanceTwoFactorTimeStep,
   countUnusedRecoveryCodes,
   deleteTwoFactor,
+  enablePendingTwoFactor,
   findTwoFactor,
   listUnusedRecoveryCodes,
   markRecoveryCodeUsed,
-  markTwoFactorEnabled,
   replaceRecoveryCodes,
   upsertPendingTwoFactor,
 } from '../db/repositories/two-factor-repo.ts'
@@ -24,6 +25,7 @@ import {
   recoveryHashesEqual,
 } from './recovery-codes.ts'
 import type { SecretBox } from './secret-box.ts'
+import { runThrottledCheck } from './throttle-service.ts'
 import type { ThrottleService } from './throttle-service.ts'
 import { createTOTPKeyURI, generateTOTPSecret, verifyTOTP } from './totp.ts'
 
@@ -78,9 +80,14 @@ export function createTwoFactorService(deps: {
   const { db, clock, secretBox, audit, throttle, recoveryCodeCost } = deps
   const epochSeconds = (): number => Math.floor(clock() / 1000)
 
-  async function storeNewRecoveryCodes(accountId: number, salt: Buffer, cost: number): Promise<string[]> {
+  async function makeRecoveryCodes(salt: Buffer, cost: number): Promise<{ codes: string[]; hashes: Buffer[] }> {
     const codes = generateRecoveryCodes()
     const hashes = await Promise.all(codes.map((code) => hashRecoveryCode(normalizeRecoveryCode(code)!, salt, cost)))
+    return { codes, hashes }
+  }
+
+  async function storeNewRecoveryCodes(accountId: number, salt: Buffer, cost: number): Promise<string[]> {
+    const { codes, hashes } = await makeRecoveryCodes(salt, cost)
     replaceRecoveryCodes(db, accountId, hashes, clock())
     return codes
   }
@@ -125,16 +132,27 @@ export function createTwoFactorService(deps: {
       if (!row || row.enabled_at !== null) {
         throw new KeysteadError(ErrorCode.Conflict, 'Start the setup again.', { reason: 'twoFactor.noSetup' })
       }
-      throttle.assertAttemptAllowed(account.username_key)
-      const result = await verifyTOTP(secretBox.open(row.secret_sealed), code.trim(), epochSeconds())
-      if (!result.valid) {
-        throttle.recordFailure(account.username_key)
-        throw invalidCodeError()
+      let timeStep = -1
+      const valid = await runThrottledCheck(throttle, account.username_key, async () => {
+        const result = await verifyTOTP(secretBox.open(row.secret_sealed), code.trim(), epochSeconds(), row.last_time_step)
+        if (result.valid) timeStep = result.timeStep
+        return result.valid
+      })
+      if (!valid) throw invalidCodeError()
+      const { codes, hashes } = await makeRecoveryCodes(row.recovery_salt, row.recovery_cost)
+      // One write transaction: the setup checked above is turned on with its codes, or nothing is.
+      // A parallel confirmation (or a replayed code) that lost the race is told so and gets no codes.
+      const won = writeTransaction(db, () => {
+        if (!enablePendingTwoFactor(db, account.id, row.secret_sealed, clock(), timeStep)) return false
+        replaceRecoveryCodes(db, account.id, hashes, clock())
+        audit.recordSecurityEvent({ accountId: account.id, kind: SecurityEventKind.TwoFactorEnabled })
+        return true
+      })
+      if (!won) {
+        throw new KeysteadError(ErrorCode.Conflict, 'Another confirmation finished first: two-factor authentication is on with the recovery codes it showed. This code gave none.', {
+          reason: 'twoFactor.confirmLost',
+        })
       }
-      throttle.recordSuccess(account.username_key)
-      const codes = await storeNewRecoveryCodes(account.id, row.recovery_salt, row.recovery_cost)
-      markTwoFactorEnabled(db, account.id, clock(), result.timeStep)
-      audit.recordSecurityEvent({ accountId: account.id, kind: SecurityEventKind.TwoFactorEnabled })
       return codes
     },
     async regenerateRecoveryCodes(account) {
@@ -151,26 +169,22 @@ export function createTwoFactorService(deps: {
     async verifySecondFactor(account, input) {
       const row = enabledRow(account.id)
       if (!row) throw new KeysteadError(ErrorCode.Conflict, 'Two-factor authentication is off.', { reason: 'twoFactor.notEnabled' })
-      throttle.assertAttemptAllowed(account.username_key)
-      if ('code' in input) {
-        const result = await verifyTOTP(secretBox.open(row.secret_sealed), input.code.trim(), epochSeconds(), row.last_time_step)
-        if (result.valid && advanceTwoFactorTimeStep(db, account.id, result.timeStep)) {
-          throttle.recordSuccess(account.username_key)
-          return { method: 'totp', recoveryCodesLeft: countUnusedRecoveryCodes(db, account.id) }
+      // Reserved before the check (like passwords): parallel guesses cannot exceed the allowance.
+      const method = 'code' in input ? 'totp' : 'recovery-code'
+      const valid = await runThrottledCheck(throttle, account.username_key, async () => {
+        if ('code' in input) {
+          const result = await verifyTOTP(secretBox.open(row.secret_sealed), input.code.trim(), epochSeconds(), row.last_time_step)
+          return result.valid && advanceTwoFactorTimeStep(db, account.id, result.timeStep)
         }
-        throttle.recordFailure(account.username_key)
-        audit.recordSecurityEvent({ accountId: account.id, kind: SecurityEventKind.SecondFactorFailed, detail: { method: 'totp' } })
-        throw invalidCodeError('code')
+        return verifyRecoveryCode(account, row, input.recoveryCode)
+      })
+      if (!valid) {
+        audit.recordSecurityEvent({ accountId: account.id, kind: SecurityEventKind.SecondFactorFailed, detail: { method } })
+        throw invalidCodeError(method === 'totp' ? 'code' : 'recoveryCode')
       }
-      if (await verifyRecoveryCode(account, row, input.recoveryCode)) {
-        throttle.recordSuccess(account.username_key)
-        const left = countUnusedRecoveryCodes(db, account.id)
-        audit.recordSecurityEvent({ accountId: account.id, kind: SecurityEventKind.RecoveryCodeUsed, detail: { left } })
-        return { method: 'recovery-code', recoveryCodesLeft: left }
-      }
-      throttle.recordFailure(account.username_key)
-      audit.recordSecurityEvent({ accountId: account.id, kind: SecurityEventKind.SecondFactorFailed, detail: { method: 'recovery-code' } })
-      throw invalidCodeError('recoveryCode')
+      const left = countUnusedRecoveryCodes(db, account.id)
+      if (method === 'recovery-code') audit.recordSecurityEvent({ accountId: account.id, kind: SecurityEventKind.RecoveryCodeUsed, detail: { left } })
+      return { method, recoveryCodesLeft: left }
     },
   }
 }

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3'
 import type { Command } from 'commander'
-import { spawn } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -307,6 +307,7 @@ describe('usage, help and a busy database', () => {
       writeOut: (text: string) => void (io.out += text),
       writeErr: (text: string) => void (io.err += text),
       readStdinLine: async () => '',
+      readHiddenLine: async () => '',
       readStdinAll: async () => '',
       stdinIsTTY: false,
       env: {},
@@ -369,4 +370,24 @@ describe('usage, help and a busy database', () => {
     expect(waited.code, waited.stderr).toBe(0)
     expect(JSON.parse(waited.stdout).username).toBe('dave')
   }, 60_000)
+})
+
+describe('a password typed on a terminal', () => {
+  it('is not echoed (raw mode), and is the password that was set; --password-stdin from a pipe still works', async () => {
+    const typed = 'typed on a tty 7'
+    const data = join(dir.path, 'tty')
+    const args = [join(import.meta.dirname, '../fixtures/pty-run.py'), 'Password (', typed, '--', process.execPath, CLI_ENTRY, '--data-dir', data, 'accounts', 'create', '--username', 'ttyuser', '--password-stdin']
+    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', KEYSTEAD_INSECURE_TEST_KDF: '1' }
+    const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) =>
+      execFile('python3', args, { encoding: 'utf8', env, timeout: 90_000 }, (error, stdout, stderr) =>
+        resolve({ status: error ? ((error.code as number | undefined) ?? null) : 0, stdout, stderr }),
+      ),
+    )
+    expect(run.status, run.stdout + run.stderr).toBe(0)
+    expect(run.stdout).toContain('Password (not shown while you type; press Enter): ')
+    expect(run.stdout).toContain('ttyuser')
+    expect(run.stdout).not.toContain(typed)
+    const signedIn = await runCli(data, ['--json', 'signin', 'ttyuser', '--password-stdin'], { stdin: `${typed}\n` })
+    expect(signedIn.code, signedIn.stderr).toBe(0)
+  })
 })

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { checkDatabaseQuickly, DatabaseOpenError, openDatabase, writeTransaction } from '../../src-main/db/database.ts'
+import { checkDatabaseInWorker, checkpointDatabaseInWorker, toUnpackedPath } from '../../src-main/db/database-worker.ts'
 import { latestSchemaVersion, migrateDatabase, readSchemaVersion } from '../../src-main/db/migrate.ts'
 import { migrations } from '../../src-main/db/migrations/index.ts'
 import type { Migration } from '../../src-main/db/migrations/types.ts'
@@ -191,7 +192,7 @@ describe('the quick check after the first window', () => {
     db.transaction(() => {
       for (let i = 0; i < 2000; i++) insert.run(`row ${i} `.repeat(20))
     })()
-    expect(first.core.checkIntegrity()).toMatchObject({ state: 'ready' })
+    expect(await first.core.checkIntegrity()).toMatchObject({ state: 'ready' })
     first.core.close()
 
     // Damage one page in the middle of the file (page 1, the header and schema, stays intact).
@@ -205,12 +206,99 @@ describe('the quick check after the first window', () => {
     const second = await startTestCore({ dataDir: dir.path })
     try {
       expect(second.core.status()).toMatchObject({ state: 'ready' })
-      const status = second.core.checkIntegrity()
+      const status = await second.core.checkIntegrity()
       expect(status).toMatchObject({ state: 'error', code: 'DB_CORRUPT', path })
       expect(second.core.status()).toEqual(status)
     } finally {
       second.core.close()
     }
     expect(readFileSync(path).equals(bytes)).toBe(true)
+  })
+})
+
+describe('the quick check on a worker thread', () => {
+  /** A migrated store with a few MB of filler rows, written through the WAL and left open (as the app holds it). */
+  async function makeFilledStore(name: string, rows = 2000) {
+    const { startTestCore } = await import('../fixtures/test-core.ts')
+    const dataDir = join(dir.path, name)
+    const started = await startTestCore({ dataDir })
+    const db = started.core.services!.db
+    db.exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, text TEXT NOT NULL)')
+    const insert = db.prepare('INSERT INTO filler (text) VALUES (?)')
+    db.transaction(() => {
+      for (let i = 0; i < rows; i++) insert.run(`row ${i} `.repeat(20))
+    })()
+    return { ...started, path: join(dataDir, 'keystead.db') }
+  }
+
+  it('runs on another thread with a read-only connection: a healthy file passes, a damaged one fails, no byte changes', async () => {
+    const store = await makeFilledStore('worker-check')
+    store.core.services!.db.pragma('wal_checkpoint(TRUNCATE)')
+    const healthy = await checkDatabaseInWorker(store.path)
+    expect(healthy).toMatchObject({ ok: true })
+    expect(healthy.threadId).toBeGreaterThan(0)
+    store.core.close()
+
+    const bytes = readFileSync(store.path)
+    bytes.fill(0x5a, 8192, 8192 + 4096 * 8)
+    writeFileSync(store.path, bytes)
+    const damaged = await checkDatabaseInWorker(store.path)
+    expect(damaged.ok).toBe(false)
+    expect(damaged.ok === false && damaged.problems.length).toBeGreaterThan(0)
+    expect(readFileSync(store.path).equals(bytes)).toBe(true)
+    expect(existsSync(`${store.path}-wal`) ? readFileSync(`${store.path}-wal`).length : 0).toBe(0)
+  })
+
+  it('calls a file that is not a database damaged, and rejects (instead of blaming the file) when the file is missing', async () => {
+    const garbage = join(dir.path, 'garbage.db')
+    writeFileSync(garbage, Buffer.alloc(8192, 0x41))
+    const result = await checkDatabaseInWorker(garbage)
+    expect(result).toMatchObject({ ok: false })
+    await expect(checkDatabaseInWorker(join(dir.path, 'missing.db'))).rejects.toThrow(/could not open the database/)
+  })
+
+  it('leaves the main event loop free while it runs: timers fire and the window\'s calls are answered before it reports', async () => {
+    const store = await makeFilledStore('worker-loop', 20_000)
+    try {
+      let settled = false
+      const check = store.core.checkIntegrity().then((status) => {
+        settled = true
+        return status
+      })
+      // A synchronous check would have finished inside the call above, so its promise would settle before any timer.
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(settled).toBe(false)
+      const answered = await store.call('keystead:auth.listAccounts')
+      expect(answered).toEqual({ ok: true, value: [] })
+      const written = store.core.services!.db.prepare('INSERT INTO filler (text) VALUES (?)').run('written meanwhile')
+      expect(written.changes).toBe(1)
+      expect(settled).toBe(false)
+      expect(await check).toMatchObject({ state: 'ready' })
+      expect(store.core.status()).toMatchObject({ state: 'ready' })
+    } finally {
+      store.core.close()
+    }
+  })
+
+  it('loads better-sqlite3 from app.asar.unpacked in a packaged app, and from where it is otherwise', () => {
+    const exists = (path: string) => path.includes('app.asar.unpacked')
+    expect(toUnpackedPath('/opt/Keystead/resources/app.asar/node_modules/better-sqlite3/lib/index.js', exists)).toBe('/opt/Keystead/resources/app.asar.unpacked/node_modules/better-sqlite3/lib/index.js')
+    expect(toUnpackedPath('C:\\K\\resources\\app.asar\\node_modules\\better-sqlite3\\lib\\index.js', exists)).toBe('C:\\K\\resources\\app.asar.unpacked\\node_modules\\better-sqlite3\\lib\\index.js')
+    expect(toUnpackedPath('/opt/Keystead/resources/app.asar/node_modules/better-sqlite3/lib/index.js', () => false)).toBe('/opt/Keystead/resources/app.asar/node_modules/better-sqlite3/lib/index.js')
+    expect(toUnpackedPath('/work/node_modules/better-sqlite3/lib/index.js', () => true)).toBe('/work/node_modules/better-sqlite3/lib/index.js')
+  })
+
+  it('checkpoints the WAL from its own connection', async () => {
+    const store = await makeFilledStore('worker-checkpoint')
+    try {
+      expect(readFileSync(`${store.path}-wal`).length).toBeGreaterThan(0)
+      const result = await checkpointDatabaseInWorker(store.path)
+      expect(result.completed).toBe(true)
+      expect(result.threadId).toBeGreaterThan(0)
+      expect(readFileSync(`${store.path}-wal`).length).toBe(0)
+      expect(store.core.services!.db.prepare('SELECT count(*) AS n FROM filler').get()).toEqual({ n: 2000 })
+    } finally {
+      store.core.close()
+    }
   })
 })

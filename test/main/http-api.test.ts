@@ -104,7 +104,7 @@ beforeAll(async () => {
   const carolId = (await services.accounts.createAccount({ username: 'carol', password: 'croquet 77' })).id
   secrets['orphan-token'] = make(carolId, 'carol', 'read-write')
   carolKey = services.apiKeys.revealApiKey(carolId)
-  services.profile.deleteAccountAsAdmin(carolId, 'cli')
+  await services.profile.deleteAccountAsAdmin(carolId, 'cli')
 })
 afterAll(() => {
   db.close()

@@ -1,6 +1,7 @@
+import { execFileSync } from 'node:child_process'
 import { createRequire } from 'node:module'
-import { existsSync, readFileSync } from 'node:fs'
-import { join, matchesGlob } from 'node:path'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join, matchesGlob, relative, sep } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import afterPack, { electronBinaryPath, keysteadFuses } from '../../scripts/after-pack.ts'
 import { readFuseWire, STOCK_FUSE_WIRE, writeFakeElectronBinary } from '../fixtures/fake-electron-binary.ts'
@@ -65,6 +66,52 @@ describe('electron-builder configuration', () => {
     expect(config.npmRebuild).toBe(false)
     for (const target of ['linux-x64', 'win32-x64', 'darwin-x64', 'darwin-arm64']) {
       expect(existsSync(join(ROOT, `node_modules/better-sqlite3/prebuilds/${target}.node`))).toBe(true)
+    }
+  }, 30_000)
+
+  it('unpacks every native file (.node, .so, .dylib, .dll) of every installed production dependency', async () => {
+    const config = await loadBuilderConfig()
+    const unpacked = (file: string) => config.asarUnpack.some((pattern) => matchesGlob(file, pattern))
+    // The production dependency tree as npm sees it (dev dependencies left out), one folder a line.
+    const folders = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, npm_config_loglevel: 'silent' } })
+      .split('\n')
+      .filter((line) => line.startsWith(join(ROOT, 'node_modules') + sep))
+    expect(folders.length).toBeGreaterThan(10)
+    const natives = folders.flatMap((folder) => findNativeFiles(folder)).map((file) => relative(ROOT, file).split(sep).join('/'))
+    // What this machine has installed: better-sqlite3's prebuilds, sharp's and libvips' Linux binaries, keyring's.
+    expect(natives).toContain('node_modules/better-sqlite3/prebuilds/linux-x64.node')
+    expect(natives.some((file) => /^node_modules\/@img\/sharp-libvips-linux-x64\/lib\/libvips-cpp\.so/.test(file))).toBe(true)
+    expect(natives.some((file) => /^node_modules\/@img\/sharp-linux-x64\/lib\/.*\.node$/.test(file))).toBe(true)
+    expect(natives.some((file) => /^node_modules\/@napi-rs\/keyring-linux-[^/]+\/.*\.node$/.test(file))).toBe(true)
+    expect(natives.filter((file) => !unpacked(file))).toEqual([])
+    // The check can fail: the old setting (better-sqlite3 only) leaves sharp, libvips and keyring in the archive.
+    expect(natives.filter((file) => !matchesGlob(file, '**/node_modules/better-sqlite3/**')).length).toBeGreaterThanOrEqual(3)
+  }, 60_000)
+
+  it('unpacks the platform packages of other systems too (in the lockfile, not installed here)', async () => {
+    const config = await loadBuilderConfig()
+    const unpacked = (file: string) => config.asarUnpack.some((pattern) => matchesGlob(file, pattern))
+    const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean; os?: string[] }> }
+    // A production package restricted to some systems is a native binary package (sharp's @img/*, keyring's per-platform ones).
+    const platformPackages = Object.entries(lock.packages)
+      .filter(([path, entry]) => path.startsWith('node_modules/') && !entry.dev && entry.os)
+      .map(([path]) => path)
+    expect(platformPackages).toEqual(expect.arrayContaining(['node_modules/@img/sharp-win32-x64', 'node_modules/@img/sharp-darwin-arm64', 'node_modules/@napi-rs/keyring-win32-x64-msvc', 'node_modules/@napi-rs/keyring-darwin-arm64']))
+    const left = platformPackages.filter((path) => !['native.node', 'lib/libvips.dylib', 'bin/libvips-42.dll'].every((file) => unpacked(`${path}/${file}`)))
+    expect(left).toEqual([])
+  }, 30_000)
+
+  it('puts the keystead command into every install: deb scripts, the Linux wrapper, keystead.cmd and the NSIS include', async () => {
+    const config = (await loadBuilderConfig()) as unknown as {
+      linux: { extraResources: Array<{ from: string; to: string }> }
+      deb: { afterInstall: string; afterRemove: string }
+      win: { extraFiles: Array<{ from: string; to: string }> }
+      nsis: { include: string }
+    }
+    expect(config.linux.extraResources).toEqual([{ from: 'resources/cli/keystead', to: 'cli/keystead' }])
+    expect(config.win.extraFiles).toEqual([{ from: 'resources/cli/keystead.cmd', to: 'keystead.cmd' }])
+    for (const file of [config.deb.afterInstall, config.deb.afterRemove, config.nsis.include, 'resources/cli/keystead', 'resources/cli/keystead.cmd']) {
+      expect(existsSync(join(ROOT, file)), file).toBe(true)
     }
   }, 30_000)
 
@@ -139,3 +186,14 @@ describe('the afterPack fuses hook on a fake packed app', () => {
     expect(keysteadFuses('linux')[4]).toBe(false)
   })
 })
+
+/** Every native file below a package folder, not descending into its own node_modules (npm ls lists those separately). */
+function findNativeFiles(folder: string): string[] {
+  const found: string[] = []
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    const path = join(folder, entry.name)
+    if (entry.isDirectory() && entry.name !== 'node_modules') found.push(...findNativeFiles(path))
+    else if (entry.isFile() && /\.(node|dylib|dll)$|\.so(\.\d+)*$/.test(entry.name)) found.push(path)
+  }
+  return found
+}

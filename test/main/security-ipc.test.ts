@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, lstatSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { authChannels } from '../../src-preload/contract/auth.ts'
@@ -64,6 +64,18 @@ describe('security IPC', () => {
       twoFactor: { enabled: true, enabledAt: new Date(now).toISOString(), recoveryCodesLeft: 10 },
       secretStorage: 'key-file',
     })
+  })
+
+  it('never saves recovery codes through a link at the chosen path (the file it points to stays as it was)', async () => {
+    await signUpAndEnable()
+    const victim = join(dir.path, 'victim')
+    writeFileSync(victim, 'precious')
+    const target = join(dir.path, 'codes.txt')
+    symlinkSync(victim, target)
+    test.platform.nextSavePaths.push(target)
+    expect(await test.call(securityChannels.downloadRecoveryCodes)).toMatchObject({ ok: false, error: { code: 'VALIDATION', reason: 'secretFile.symlink' } })
+    expect(readFileSync(victim, 'utf8')).toBe('precious')
+    expect(lstatSync(target).isSymbolicLink()).toBe(true)
   })
 
   it('downloads the exact recovery-code file, owner-only, through the save dialog; copy puts the same text', async () => {

@@ -1,12 +1,13 @@
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, lstatSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { SecurityLogPage } from '../../src-preload/contract/audit.ts'
 import { auditChannels } from '../../src-preload/contract/audit.ts'
 import { authChannels } from '../../src-preload/contract/auth.ts'
 import { sessionsChannels } from '../../src-preload/contract/sessions.ts'
-import { escapeCSVField, formatSecurityEventsCSV, formatSecurityEventsJSON, neutralizeFormula } from '../../src-main/services/audit-service.ts'
+import { escapeCSVField, formatSecurityEventsCSV, formatSecurityEventsJSON, neutralizeFormula, toSecurityEvent } from '../../src-main/services/audit-service.ts'
 import type { SecurityEvent } from '../../src-main/services/audit-service.ts'
+import type { SecurityLogRow } from '../../src-main/db/repositories/security-log-repo.ts'
 import { makeTempDir } from '../fixtures/temp-dir.ts'
 import { startTestCore } from '../fixtures/test-core.ts'
 import type { TestCore } from '../fixtures/test-core.ts'
@@ -249,6 +250,49 @@ describe('export through the save dialog', () => {
     ])
   })
 
+  it('exports a long log a page at a time: the same bytes as in one piece, other windows answered meanwhile, later entries left out', async () => {
+    const db = app.core.services!.db
+    const insert = db.prepare('INSERT INTO security_log (account_id, at, kind, session_id, device, detail) VALUES (?, ?, ?, ?, ?, ?)')
+    db.transaction(() => {
+      // 1,234 entries, many sharing a time stamp (the page boundary must not lose or repeat one), some with text to escape.
+      for (let i = 0; i < 1234; i++) insert.run(aliceId, now - Math.floor(i / 7) * 1000, i % 5 === 0 ? 'signin.failed' : 'signin', null, i % 3 === 0 ? '=cmd, "quoted"' : 'Linux', JSON.stringify({ n: i }))
+    })()
+    const logNow = () => (db.prepare('SELECT * FROM security_log WHERE account_id = ? ORDER BY at DESC, id DESC').all(aliceId) as SecurityLogRow[]).map(toSecurityEvent)
+    const failed = (events: SecurityEvent[]) => events.filter((event) => event.kind === 'signin.failed')
+    for (const [format, kinds, expectedOf] of [
+      ['csv', undefined, (events: SecurityEvent[]) => formatSecurityEventsCSV(events)],
+      ['json', undefined, (events: SecurityEvent[]) => formatSecurityEventsJSON(events)],
+      ['json', ['signin.failed'], (events: SecurityEvent[]) => formatSecurityEventsJSON(failed(events))],
+      ['json', ['no.such.kind'], () => formatSecurityEventsJSON([])],
+    ] as const) {
+      const before = logNow()
+      const expected = expectedOf(before)
+      const chunks: string[] = []
+      let settled = false
+      const done = app.core.services!.audit.exportSecurityEvents(aliceId, format, kinds ? [...kinds] : undefined).writeTo(async (chunk) => void chunks.push(chunk))
+      void done.then(() => (settled = true))
+      if (!kinds) {
+        await new Promise((resolve) => setImmediate(resolve))
+        expect(settled).toBe(false)
+        // An entry written while the export runs is newer than its first page: it is not in this file.
+        expect(await signIn(7, 'wrong again 1')).toMatchObject({ ok: false })
+      }
+      const { count } = await done
+      expect(chunks.join('')).toBe(expected)
+      expect(count).toBe(kinds?.[0] === 'no.such.kind' ? 0 : kinds ? failed(before).length : before.length)
+      if (!kinds) expect(chunks.length).toBeGreaterThan(3)
+    }
+    expect(() => app.core.services!.audit.exportSecurityEvents(aliceId, 'xlsx' as never)).toThrow(/CSV or JSON/)
+
+    // Through the window, to a file: the same bytes.
+    const path = join(dir.path, 'long.json')
+    app.platform.nextSavePaths.push(path)
+    const saved = await app.call<{ count: number }>(auditChannels.exportEvents, { format: 'json' }, 1)
+    expect(saved).toMatchObject({ ok: true, value: { status: 'saved' } })
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toHaveLength(saved.ok ? saved.value.count : -1)
+    expect(saved.ok && saved.value.count).toBeGreaterThan(1234)
+  })
+
   it('writes nothing when the user cancels', async () => {
     const before = logRowCount()
     app.platform.nextSavePaths.push(null)
@@ -259,6 +303,20 @@ describe('export through the save dialog', () => {
   it('says so when the file cannot be written', async () => {
     app.platform.nextSavePaths.push(join(dir.path, 'no-such-folder', 'log.csv'))
     expect(await app.call(auditChannels.exportEvents, { format: 'csv' }, 1)).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE', reason: 'audit.writeFailed' } })
+    expect((await listEvents({ pageSize: 1 })).entries[0]!.kind).not.toBe('log.exported')
+  })
+
+  it('never writes through a link at the chosen path, and records no export', async () => {
+    const victim = join(dir.path, 'victim')
+    writeFileSync(victim, 'precious')
+    const path = join(dir.path, 'log.csv')
+    symlinkSync(victim, path)
+    const before = logRowCount()
+    app.platform.nextSavePaths.push(path)
+    expect(await app.call(auditChannels.exportEvents, { format: 'csv' }, 1)).toMatchObject({ ok: false, error: { code: 'VALIDATION', reason: 'secretFile.symlink' } })
+    expect(readFileSync(victim, 'utf8')).toBe('precious')
+    expect(lstatSync(path).isSymbolicLink()).toBe(true)
+    expect(logRowCount()).toBe(before)
   })
 
   it.each([

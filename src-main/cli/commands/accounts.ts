@@ -125,9 +125,9 @@ export function registerAccountCommands(program: Command, cli: CliRuntime): void
     .argument('<username>', 'the account')
     .requiredOption('--yes', 'confirm the deletion (required; there is no undo)')
     .action(async (username: string, _options: object, command: Command) => {
-      const result = await cli.withServices(command, (services) => {
+      const result = await cli.withServices(command, async (services) => {
         const account = services.admin.requireAccountByUsername(username)
-        return { account: account.username, id: account.id, deleted: true, ...services.profile.deleteAccountAsAdmin(account.id, 'cli') }
+        return { account: account.username, id: account.id, deleted: true, ...(await services.profile.deleteAccountAsAdmin(account.id, 'cli')) }
       })
       cli.print(command, { json: result, text: `Deleted account ${result.account}; ${result.sessionsEnded} session(s) ended.` })
     })

@@ -5,7 +5,7 @@ import type { SecurityLogEntry } from '../../services/admin-service.ts'
 import { LOG_PAGE_MAX } from '../../services/admin-service.ts'
 import { userWorkingDir } from '../context.ts'
 import type { CliRuntime } from '../runtime.ts'
-import { formatTable, wholeNumberOption, writeOwnerOnlyFile } from '../runtime.ts'
+import { formatTable, openOutputFile, wholeNumberOption } from '../runtime.ts'
 
 /** RFC 4180 field; a leading = + - @ is defused so spreadsheets do not run it as a formula. */
 export function csvField(value: string): string {
@@ -56,12 +56,17 @@ export function registerRecordCommands(program: Command, cli: CliRuntime): void 
     .option('--force', 'replace the file if it exists')
     .action(async (username: string, options: { file: string; force?: boolean }, command: Command) => {
       const file = resolve(userWorkingDir(cli.io.env), options.file)
-      const result = await cli.withServices(command, (services) => {
-        const account = services.admin.requireAccountByUsername(username)
-        const text = `${JSON.stringify(services.admin.exportAccountData(account.id, 'cli'), null, 2)}\n`
-        writeOwnerOnlyFile(file, text, options.force ?? false)
-        return { account: account.username, file, bytes: Buffer.byteLength(text) }
-      })
+      const output = await openOutputFile(file, options.force ?? false)
+      const result = await cli
+        .withServices(command, async (services) => {
+          const account = services.admin.requireAccountByUsername(username)
+          const text = `${JSON.stringify(services.admin.exportAccountData(account.id, 'cli'), null, 2)}\n`
+          await output.deliver(text)
+          // Only what happened is recorded: a failed write leaves no "exported" entry.
+          services.admin.recordAccountExported(account.id, 'cli')
+          return { account: account.username, file, bytes: Buffer.byteLength(text) }
+        })
+        .finally(() => output.close())
       cli.print(command, { json: result, text: `Wrote the data of ${result.account} to ${result.file}.` })
     })
 }

@@ -82,7 +82,7 @@ export function registerSSHKeyCommands(program: Command, cli: CliRuntime): void 
       const lines = result.authorizedKeys.split('\n').filter(Boolean).length
       if (options.file) {
         const file = cli.resolvePath(options.file)
-        writeOwnerOnlyFile(file, result.authorizedKeys, options.force ?? false)
+        await writeOwnerOnlyFile(file, result.authorizedKeys, options.force ?? false)
         cli.print(command, { json: { account: result.account, file, keys: lines }, text: `Wrote ${lines} key(s) of ${result.account} to ${file}.` })
       } else if (cli.globals(command).json) {
         cli.print(command, { json: { ...result, keys: lines }, text: '' })

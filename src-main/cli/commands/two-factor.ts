@@ -1,7 +1,8 @@
 import type { Command } from 'commander'
 import type { Services } from '../../services/index.ts'
-import type { CliRuntime } from '../runtime.ts'
-import { assertWritableTarget, writeOwnerOnlyFile } from '../runtime.ts'
+import { writeTransactionDelivered } from '../../db/database.ts'
+import type { CliRuntime, OutputFile } from '../runtime.ts'
+import { openOutputFile } from '../runtime.ts'
 
 /** The recovery codes file: one code a line, after a short header; readable by its owner only. */
 export function formatRecoveryCodesFile(username: string, codes: readonly string[], createdAt: string): string {
@@ -16,6 +17,21 @@ interface CodesOptions {
 export function registerTwoFactorCommands(program: Command, cli: CliRuntime): void {
   const twoFactor = program.command('2fa').description('Two-factor authentication (TOTP): enroll, confirm, disable, new recovery codes')
 
+  /**
+   * Runs `make` with the output file (when one is given) opened before anything changes, and commits
+   * `make`'s database change only once the file is safely written: a failed write changes nothing.
+   */
+  async function withOutputFile<T>(command: Command, file: string | null, force: boolean, make: (services: Services) => Promise<T>, content: (made: T) => Promise<string | Buffer>): Promise<T> {
+    const output: OutputFile | null = file ? await openOutputFile(file, force) : null
+    try {
+      return await cli.withServices(command, (services) =>
+        output ? writeTransactionDelivered(services.db, () => make(services), async (made) => output.deliver(await content(made))) : make(services),
+      )
+    } finally {
+      await output?.close()
+    }
+  }
+
   /** Prints the codes, or writes them to an owner-only file checked before anything changes. */
   async function withCodesTarget(
     command: Command,
@@ -24,12 +40,7 @@ export function registerTwoFactorCommands(program: Command, cli: CliRuntime): vo
     done: string,
   ): Promise<void> {
     const file = options.recoveryCodesFile ? cli.resolvePath(options.recoveryCodesFile) : null
-    if (file) assertWritableTarget(file, options.force ?? false)
-    const result = await cli.withServices(command, async (services) => {
-      const made = await make(services)
-      if (file) writeOwnerOnlyFile(file, formatRecoveryCodesFile(made.account, made.codes, made.at), options.force ?? false)
-      return made
-    })
+    const result = await withOutputFile(command, file, options.force ?? false, make, async (made) => formatRecoveryCodesFile(made.account, made.codes, made.at))
     if (file) {
       cli.print(command, {
         json: { account: result.account, enabled: true, recoveryCodesFile: file, recoveryCodesLeft: result.codes.length },
@@ -51,15 +62,18 @@ export function registerTwoFactorCommands(program: Command, cli: CliRuntime): vo
     .option('--force', 'replace the PNG file if it exists')
     .action(async (username: string, options: { qrPng?: string; force?: boolean }, command: Command) => {
       const file = options.qrPng ? cli.resolvePath(options.qrPng) : null
-      if (file) assertWritableTarget(file, options.force ?? false)
-      const result = await cli.withServices(command, async (services) => {
-        const account = services.admin.requireAccountByUsername(username)
-        const setup = services.twoFactor.beginTwoFactorSetup(account)
+      const result = await withOutputFile(
+        command,
+        file,
+        options.force ?? false,
+        async (services) => {
+          const account = services.admin.requireAccountByUsername(username)
+          const setup = services.twoFactor.beginTwoFactorSetup(account)
+          return { account: account.username, secret: setup.secret, uri: setup.uri, qrPngFile: file }
+        },
         // Loaded only here: every other command starts faster without it.
-        const QRCode = file ? (await import('qrcode')).default : null
-        if (file && QRCode) writeOwnerOnlyFile(file, await QRCode.toBuffer(setup.uri, { type: 'png', errorCorrectionLevel: 'M', margin: 4, scale: 8 }), options.force ?? false)
-        return { account: account.username, secret: setup.secret, uri: setup.uri, qrPngFile: file }
-      })
+        async (made) => (await import('qrcode')).default.toBuffer(made.uri, { type: 'png', errorCorrectionLevel: 'M', margin: 4, scale: 8 }),
+      )
       cli.print(command, {
         json: result,
         text: [

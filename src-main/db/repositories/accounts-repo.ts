@@ -102,6 +102,19 @@ export function updateAccountProfile(db: DB, id: number, update: AccountProfileU
   ).run({ ...update, id })
 }
 
+/**
+ * The tables whose rows of one account grow with use (besides sessions, which end first). Account
+ * deletion empties them in slices before the account row goes; ON DELETE CASCADE takes the rest.
+ */
+export const ACCOUNT_GROWING_TABLES = Object.freeze(['access_tokens', 'ssh_keys', 'security_log'] as const)
+export type AccountGrowingTable = (typeof ACCOUNT_GROWING_TABLES)[number]
+
+/** Deletes up to `limit` rows of one account from one of those tables; returns how many went. */
+export function deleteAccountRowsSlice(db: DB, table: AccountGrowingTable, accountId: number, limit: number): number {
+  if (!ACCOUNT_GROWING_TABLES.includes(table)) throw new Error(`Not an account table: ${table}`)
+  return prepareCached(db, `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE account_id = ? LIMIT ?)`).run(accountId, limit).changes
+}
+
 /** Deletes the account row; ON DELETE CASCADE removes every row that references it. */
 export function deleteAccountRow(db: DB, id: number): boolean {
   return db.prepare('DELETE FROM accounts WHERE id = ?').run(id).changes > 0

@@ -58,6 +58,12 @@ export function deleteSession(db: DB, id: string): boolean {
   return db.prepare('DELETE FROM sessions WHERE id = ?').run(id).changes > 0
 }
 
+/** Deletes up to `limit` sessions of an account (one slice of an account's deletion); returns their ids. */
+export function deleteAccountSessionsSlice(db: DB, accountId: number, limit: number): string[] {
+  const rows = prepareCached(db, 'DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE account_id = ? LIMIT ?) RETURNING id').all(accountId, limit) as Array<{ id: string }>
+  return rows.map((row) => row.id)
+}
+
 /** Deletes every session of an account except `keepId`; returns the ids removed. */
 export function deleteAccountSessions(db: DB, accountId: number, keepId: string | null = null): string[] {
   // One statement: a session another process adds meanwhile is either kept or reported, never lost silently.

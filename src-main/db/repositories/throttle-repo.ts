@@ -26,3 +26,15 @@ export function deleteThrottle(db: DB, subject: string): void {
 export function pruneThrottles(db: DB, before: number): void {
   db.prepare('DELETE FROM sign_in_throttle WHERE last_failure_at < ? AND blocked_until < ?').run(before, before)
 }
+
+export function countThrottles(db: DB): number {
+  return (db.prepare('SELECT count(*) AS n FROM sign_in_throttle').get() as { n: number }).n
+}
+
+/** Removes `count` rows, streaks that block nobody yet (under `freeFailures`) first, oldest first. */
+export function evictThrottles(db: DB, count: number, freeFailures: number): void {
+  db.prepare(
+    `DELETE FROM sign_in_throttle WHERE subject IN (
+       SELECT subject FROM sign_in_throttle ORDER BY (failures >= ?), last_failure_at, subject LIMIT ?)`,
+  ).run(freeFailures, count)
+}

@@ -32,6 +32,18 @@ export function markTwoFactorEnabled(db: DB, accountId: number, enabledAt: numbe
   db.prepare('UPDATE two_factor SET enabled_at = ?, last_time_step = ? WHERE account_id = ?').run(enabledAt, timeStep, accountId)
 }
 
+/**
+ * Turns the pending setup on, if it is still exactly the one checked (same sealed secret, still
+ * pending) and the time step was not used yet; false when another request won the race.
+ */
+export function enablePendingTwoFactor(db: DB, accountId: number, secretSealed: Buffer, enabledAt: number, timeStep: number): boolean {
+  return (
+    db
+      .prepare('UPDATE two_factor SET enabled_at = ?, last_time_step = ? WHERE account_id = ? AND enabled_at IS NULL AND secret_sealed = ? AND last_time_step < ?')
+      .run(enabledAt, timeStep, accountId, secretSealed, timeStep).changes === 1
+  )
+}
+
 /** Records an accepted time step; false when a step at or after it was already used (a replay). */
 export function advanceTwoFactorTimeStep(db: DB, accountId: number, timeStep: number): boolean {
   return db.prepare('UPDATE two_factor SET last_time_step = ? WHERE account_id = ? AND last_time_step < ?').run(timeStep, accountId, timeStep).changes === 1

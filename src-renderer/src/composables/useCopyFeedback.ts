@@ -24,6 +24,7 @@ export function useCopyFeedback(visibleMs = 6000) {
       const outcome = await run()
       show(t('tokens.copied', { seconds: outcome.clearAfterSeconds }), false)
     } catch (error) {
+      if (isApiFailure(error) && error.error.code === 'CANCELLED') return
       show(isApiFailure(error) ? translateError(error.error) : t('errors.internal'), true)
     }
   }

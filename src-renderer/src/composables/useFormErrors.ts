@@ -26,6 +26,8 @@ export function useFormErrors() {
 
   function showError(error: unknown, knownFields: readonly string[] = []): void {
     if (isApiFailure(error)) {
+      // The person closed the password prompt of a sensitive action: nothing to report, the form keeps its text.
+      if (error.error.code === 'CANCELLED') return
       const text = translateError(error.error)
       const field = error.error.field
       if (field && (knownFields.length === 0 || knownFields.includes(field))) fieldErrors[field] = text

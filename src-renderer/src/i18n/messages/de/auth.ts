@@ -30,6 +30,7 @@ export const authMessages = {
   errors: {
     internal: 'Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut.',
     cancelled: 'Abgebrochen.',
+    text: { formatCharacter: 'Dieser Text enthält ein unsichtbares Formatierungszeichen ({codePoint}, etwa eine Richtungsumkehr oder ein Leerzeichen ohne Breite). Entfernen Sie es und versuchen Sie es erneut.' },
     input: { invalid: 'Dieser Wert ist ungültig.' },
     ipc: { untrustedSender: 'Diese Anfrage wurde abgelehnt.', unknownChannel: 'Diese Anfrage ist unbekannt.' },
     app: { unavailable: 'Der Kontospeicher ist nicht verfügbar.' },

@@ -54,4 +54,13 @@ export const commonMessages = {
   placeholder: {
     comingSoon: 'Dieser Bildschirm entsteht gerade.',
   },
+  errors: {
+    secretFile: {
+      exists: 'Die Datei gibt es schon. Wählen Sie eine andere Datei.',
+      symlink: 'Die gewählte Datei ist ein Link. Keystead schreibt Geheimnisse nicht über Links; wählen Sie eine andere Datei.',
+      notOwned: 'Die gewählte Datei gehört einem anderen Benutzer. Wählen Sie eine andere Datei.',
+      notRegularFile: 'Der gewählte Name ist keine normale Datei. Wählen Sie eine andere Datei.',
+      unwritable: 'Die Datei konnte nicht geschrieben werden. Wählen Sie einen anderen Ordner.',
+    },
+  },
 }

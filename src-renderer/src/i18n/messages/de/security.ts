@@ -121,6 +121,7 @@ export const securityMessages = {
       notEnabled: 'Die Zwei-Faktor-Anmeldung ist aus.',
       noSetup: 'Beginnen Sie die Einrichtung erneut.',
       codesGone: 'Diese Wiederherstellungscodes sind hier nicht mehr verfügbar. Erstellen Sie neue, falls Sie sie nicht gesichert haben.',
+      confirmLost: 'Eine andere Bestätigung war schneller: Die Zwei-Faktor-Anmeldung ist an, mit den Wiederherstellungscodes, die dort angezeigt wurden. Dieser Code hat keine erzeugt.',
     },
     throttle: {
       seconds: 'Zu viele fehlgeschlagene Versuche. Versuchen Sie es in {seconds} Sekunden erneut.',

@@ -30,6 +30,7 @@ export const authMessages = {
   errors: {
     internal: 'Something went wrong. Please try again.',
     cancelled: 'Cancelled.',
+    text: { formatCharacter: 'This text contains an invisible formatting character ({codePoint}, such as a direction override or a zero-width space). Remove it and try again.' },
     input: { invalid: 'This value is not valid.' },
     ipc: { untrustedSender: 'This request was refused.', unknownChannel: 'This request is not known.' },
     app: { unavailable: 'The account store is not available.' },

@@ -54,4 +54,13 @@ export const commonMessages = {
   placeholder: {
     comingSoon: 'This screen is being built.',
   },
+  errors: {
+    secretFile: {
+      exists: 'The file already exists. Choose another file.',
+      symlink: 'The chosen file is a link. Keystead does not write secrets through links; choose another file.',
+      notOwned: 'The chosen file belongs to another user. Choose another file.',
+      notRegularFile: 'The chosen name is not a regular file. Choose another file.',
+      unwritable: 'The file could not be written. Choose another folder.',
+    },
+  },
 }

@@ -121,6 +121,7 @@ export const securityMessages = {
       notEnabled: 'Two-factor authentication is off.',
       noSetup: 'Start the setup again.',
       codesGone: 'These recovery codes are no longer available here. Make new ones if you did not save them.',
+      confirmLost: 'Another confirmation finished first: two-factor authentication is on with the recovery codes it showed. This code gave none.',
     },
     throttle: {
       seconds: 'Too many failed attempts. Try again in {seconds} seconds.',

@@ -30,6 +30,7 @@ export const authMessages = {
   errors: {
     internal: 'Bir şeyler ters gitti. Lütfen yeniden deneyin.',
     cancelled: 'İptal edildi.',
+    text: { formatCharacter: 'Bu metin görünmez bir biçimlendirme karakteri içeriyor ({codePoint}; örneğin yön değiştirme ya da sıfır genişlikli boşluk). Karakteri kaldırıp yeniden deneyin.' },
     input: { invalid: 'Bu değer geçerli değil.' },
     ipc: { untrustedSender: 'Bu istek reddedildi.', unknownChannel: 'Bu istek tanınmıyor.' },
     app: { unavailable: 'Hesap deposu kullanılamıyor.' },

@@ -54,4 +54,13 @@ export const commonMessages = {
   placeholder: {
     comingSoon: 'Bu ekran hazırlanıyor.',
   },
+  errors: {
+    secretFile: {
+      exists: 'Dosya zaten var. Başka bir dosya seçin.',
+      symlink: 'Seçilen dosya bir bağlantı. Keystead gizli bilgileri bağlantılar üzerinden yazmaz; başka bir dosya seçin.',
+      notOwned: 'Seçilen dosya başka bir kullanıcıya ait. Başka bir dosya seçin.',
+      notRegularFile: 'Seçilen ad normal bir dosya değil. Başka bir dosya seçin.',
+      unwritable: 'Dosya yazılamadı. Başka bir klasör seçin.',
+    },
+  },
 }

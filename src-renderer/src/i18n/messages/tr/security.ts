@@ -121,6 +121,7 @@ export const securityMessages = {
       notEnabled: 'İki adımlı doğrulama kapalı.',
       noSetup: 'Kurulumu yeniden başlatın.',
       codesGone: 'Bu kurtarma kodlarına artık buradan ulaşılamıyor. Kaydetmediyseniz yenilerini oluşturun.',
+      confirmLost: 'Başka bir onay önce tamamlandı: iki adımlı doğrulama, orada gösterilen kurtarma kodlarıyla açık. Bu kod yeni kod vermedi.',
     },
     throttle: {
       seconds: 'Çok fazla başarısız deneme. {seconds} saniye sonra yeniden deneyin.',

@@ -1,0 +1,170 @@
+import { randomBytes } from 'node:crypto'
+import { constants } from 'node:fs'
+import type { Stats } from 'node:fs'
+import { link, lstat, open, rename, unlink } from 'node:fs/promises'
+import type { FileHandle } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+import { ErrorCode, KeysteadError } from './errors.ts'
+
+/**
+ * The one way Keystead writes a file that holds a secret (recovery codes, the QR code of a TOTP
+ * secret, exports, logs): a new temporary file created 0600 with O_EXCL|O_NOFOLLOW in the target's
+ * folder, written and fsynced, then renamed over the target, then the folder fsynced. The final path
+ * is never followed when it is a symbolic link, a file owned by another user is never replaced, and
+ * without `overwrite` an existing file is never replaced (link(2) refuses atomically).
+ */
+export interface SecretFileOptions {
+  /** Replace an existing regular file we own; never a symlink. */
+  overwrite?: boolean
+}
+
+export interface SecretFileWriter {
+  readonly tempPath: string
+  write(chunk: Uint8Array): Promise<void>
+  commit(): Promise<void>
+  abort(): Promise<void>
+}
+
+export const SECRET_FILE_MODE = 0o600
+
+const ownUid = (): number | null => (typeof process.getuid === 'function' ? process.getuid() : null)
+
+function refuse(code: ErrorCode, reason: string, message: string): KeysteadError {
+  return new KeysteadError(code, message, { field: 'file', reason })
+}
+
+function unwritable(target: string, error: unknown): KeysteadError {
+  if (error instanceof KeysteadError) return error
+  return refuse(ErrorCode.Validation, 'secretFile.unwritable', `Cannot write ${target}: ${(error as Error).message}`)
+}
+
+async function lstatOrNull(path: string): Promise<Stats | null> {
+  try {
+    return await lstat(path)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw error
+  }
+}
+
+/** Refuses a target we must not replace; returns whether something is there. */
+async function inspectTarget(target: string, overwrite: boolean): Promise<boolean> {
+  const stats = await lstatOrNull(target)
+  if (!stats) return false
+  if (stats.isSymbolicLink()) {
+    throw refuse(ErrorCode.Validation, 'secretFile.symlink', `${target} is a symbolic link; Keystead does not write secrets through links. Choose another file.`)
+  }
+  const uid = ownUid()
+  if (uid !== null && stats.uid !== uid) {
+    throw refuse(ErrorCode.Validation, 'secretFile.notOwned', `${target} belongs to another user; Keystead does not replace it. Choose another file.`)
+  }
+  if (!stats.isFile()) {
+    throw refuse(ErrorCode.Validation, 'secretFile.notRegularFile', `${target} is not a regular file. Choose another file.`)
+  }
+  if (!overwrite) {
+    throw refuse(ErrorCode.Conflict, 'secretFile.exists', `${target} already exists; choose another file or allow replacing it.`)
+  }
+  return true
+}
+
+async function syncFolder(folder: string): Promise<void> {
+  let handle: FileHandle | null = null
+  try {
+    handle = await open(folder, constants.O_RDONLY | (constants.O_DIRECTORY ?? 0))
+    await handle.sync()
+  } catch (error) {
+    // Windows cannot open a folder for fsync; everywhere else a failure is real.
+    if (process.platform !== 'win32') throw error
+  } finally {
+    await handle?.close()
+  }
+}
+
+/** Puts the finished temporary file at `target`: no-clobber via link(2) unless `overwrite`. */
+async function placeFile(tempPath: string, target: string, overwrite: boolean): Promise<void> {
+  const exists = await inspectTarget(target, overwrite)
+  if (!exists) {
+    try {
+      await link(tempPath, target)
+      await unlink(tempPath)
+      return
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'EEXIST') await inspectTarget(target, overwrite) // someone put a file there meanwhile: refuse it by name
+      // File systems without hard links (FAT, some network shares) fall through to rename.
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error
+    }
+  }
+  await rename(tempPath, target)
+}
+
+export async function createSecretFileWriter(target: string, options: SecretFileOptions = {}): Promise<SecretFileWriter> {
+  const overwrite = options.overwrite ?? false
+  const folder = dirname(target)
+  let handle: FileHandle | null = null
+  let tempPath = ''
+  try {
+    await inspectTarget(target, overwrite)
+    tempPath = join(folder, `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`)
+    const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0)
+    handle = await open(tempPath, flags, SECRET_FILE_MODE)
+    // The umask may have taken bits away, never added: set exactly 0600.
+    await handle.chmod(SECRET_FILE_MODE)
+  } catch (error) {
+    await handle?.close().catch(() => undefined)
+    if (handle) await unlink(tempPath).catch(() => undefined)
+    throw unwritable(target, error)
+  }
+  let state: 'open' | 'committed' | 'aborted' = 'open'
+  const file = handle
+  const abort = async (): Promise<void> => {
+    if (state !== 'open') return
+    state = 'aborted'
+    await file.close().catch(() => undefined)
+    await unlink(tempPath).catch(() => undefined)
+  }
+  return {
+    tempPath,
+    async write(chunk) {
+      if (state !== 'open') throw new Error(`The secret file writer for ${target} is ${state}`)
+      try {
+        await file.writeFile(chunk)
+      } catch (error) {
+        await abort()
+        throw unwritable(target, error)
+      }
+    },
+    async commit() {
+      if (state !== 'open') throw new Error(`The secret file writer for ${target} is ${state}`)
+      try {
+        await file.sync()
+        await file.close()
+        state = 'committed'
+        await placeFile(tempPath, target, overwrite)
+      } catch (error) {
+        state = 'open'
+        await abort()
+        throw unwritable(target, error)
+      }
+      try {
+        await syncFolder(folder)
+      } catch (error) {
+        // Not durable: take the file back, so that a caller rolling its change back leaves no orphan secret.
+        await unlink(target).catch(() => undefined)
+        throw unwritable(target, error)
+      }
+    },
+    abort,
+  }
+}
+
+export async function writeSecretFile(target: string, data: string | Uint8Array, options: SecretFileOptions = {}): Promise<void> {
+  const writer = await createSecretFileWriter(target, options)
+  try {
+    await writer.write(typeof data === 'string' ? Buffer.from(data, 'utf8') : data)
+    await writer.commit()
+  } catch (error) {
+    await writer.abort()
+    throw error
+  }
+}

@@ -1,0 +1,150 @@
+import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createSecretFileWriter, writeSecretFile } from '../../src-main/services/secret-file.ts'
+import { KeysteadError } from '../../src-main/services/errors.ts'
+import { makeTempDir } from '../fixtures/temp-dir.ts'
+
+const isRoot = process.getuid?.() === 0
+const OTHER_UID = 65534
+
+async function refusal(promise: Promise<unknown>): Promise<KeysteadError> {
+  try {
+    await promise
+  } catch (error) {
+    expect(error).toBeInstanceOf(KeysteadError)
+    return error as KeysteadError
+  }
+  throw new Error('expected a refusal')
+}
+
+describe('writeSecretFile', () => {
+  let dir: ReturnType<typeof makeTempDir>
+  let umask: number
+  beforeEach(() => {
+    dir = makeTempDir()
+    umask = process.umask(0o000)
+  })
+  afterEach(() => {
+    process.umask(umask)
+    chmodSync(dir.path, 0o700)
+    dir.remove()
+  })
+  const leftovers = (): string[] => readdirSync(dir.path).filter((name) => name.endsWith('.tmp'))
+
+  it('writes a new file 0600 even with umask 000, and leaves no temporary file', async () => {
+    const target = join(dir.path, 'codes.txt')
+    await writeSecretFile(target, 'secret\n')
+    expect(readFileSync(target, 'utf8')).toBe('secret\n')
+    expect(statSync(target).mode & 0o777).toBe(0o600)
+    expect(leftovers()).toEqual([])
+  })
+
+  it('refuses an existing file without overwrite and keeps it', async () => {
+    const target = join(dir.path, 'codes.txt')
+    writeFileSync(target, 'old')
+    const error = await refusal(writeSecretFile(target, 'new'))
+    expect(error.reason).toBe('secretFile.exists')
+    expect(readFileSync(target, 'utf8')).toBe('old')
+    expect(leftovers()).toEqual([])
+  })
+
+  it('replaces our own regular file with overwrite, and the result is 0600 (a new inode, not the old 0644 one)', async () => {
+    const target = join(dir.path, 'codes.txt')
+    writeFileSync(target, 'old', { mode: 0o644 })
+    const before = statSync(target).ino
+    await writeSecretFile(target, 'new', { overwrite: true })
+    expect(readFileSync(target, 'utf8')).toBe('new')
+    expect(statSync(target).mode & 0o777).toBe(0o600)
+    expect(statSync(target).ino).not.toBe(before)
+  })
+
+  it('never follows a symlink at the target, with or without overwrite', async () => {
+    const victim = join(dir.path, 'victim')
+    writeFileSync(victim, 'precious')
+    const target = join(dir.path, 'codes.txt')
+    symlinkSync(victim, target)
+    for (const overwrite of [false, true]) {
+      const error = await refusal(writeSecretFile(target, 'attacker-chosen', { overwrite }))
+      expect(error.reason).toBe('secretFile.symlink')
+    }
+    expect(readFileSync(victim, 'utf8')).toBe('precious')
+    expect(lstatSync(target).isSymbolicLink()).toBe(true)
+    expect(readlinkSync(target)).toBe(victim)
+    // A dangling link (the file it names does not exist yet) is refused too: writing through it would create the file.
+    const dangling = join(dir.path, 'dangling')
+    symlinkSync(join(dir.path, 'created-through-link'), dangling)
+    expect((await refusal(writeSecretFile(dangling, 'x', { overwrite: true }))).reason).toBe('secretFile.symlink')
+    expect(readdirSync(dir.path)).not.toContain('created-through-link')
+    expect(leftovers()).toEqual([])
+  })
+
+  it.skipIf(!isRoot)("refuses to replace another user's file (uid 65534), even with overwrite", async () => {
+    const target = join(dir.path, 'theirs.txt')
+    writeFileSync(target, 'theirs')
+    chownSync(target, OTHER_UID, OTHER_UID)
+    const error = await refusal(writeSecretFile(target, 'mine', { overwrite: true }))
+    expect(error.reason).toBe('secretFile.notOwned')
+    expect(readFileSync(target, 'utf8')).toBe('theirs')
+    expect(statSync(target).uid).toBe(OTHER_UID)
+  })
+
+  it('refuses a folder at the target', async () => {
+    const target = join(dir.path, 'folder')
+    mkdirSync(target)
+    expect((await refusal(writeSecretFile(target, 'x', { overwrite: true }))).reason).toBe('secretFile.notRegularFile')
+  })
+
+  it('reports a folder that does not exist as unwritable', async () => {
+    const error = await refusal(writeSecretFile(join(dir.path, 'missing', 'codes.txt'), 'x'))
+    expect(error.reason).toBe('secretFile.unwritable')
+  })
+
+  it('a writer that is aborted leaves neither the target nor its temporary file', async () => {
+    const target = join(dir.path, 'export.json')
+    const writer = await createSecretFileWriter(target)
+    expect(statSync(writer.tempPath).mode & 0o777).toBe(0o600)
+    await writer.write(Buffer.from('{"partial":'))
+    expect(readdirSync(dir.path)).not.toContain('export.json')
+    await writer.abort()
+    expect(readdirSync(dir.path)).toEqual([])
+  })
+
+  it('a writer commits its chunks in order', async () => {
+    const target = join(dir.path, 'export.json')
+    const writer = await createSecretFileWriter(target)
+    await writer.write(Buffer.from('{"a":'))
+    await writer.write(Buffer.from('1}'))
+    await writer.commit()
+    expect(readFileSync(target, 'utf8')).toBe('{"a":1}')
+    expect(readdirSync(dir.path)).toEqual(['export.json'])
+  })
+
+  it('a file put at the target while the writer was open is not replaced (no overwrite)', async () => {
+    const target = join(dir.path, 'codes.txt')
+    const writer = await createSecretFileWriter(target)
+    await writer.write(Buffer.from('mine'))
+    writeFileSync(target, 'raced')
+    expect((await refusal(writer.commit())).reason).toBe('secretFile.exists')
+    expect(readFileSync(target, 'utf8')).toBe('raced')
+    expect(leftovers()).toEqual([])
+  })
+
+  it('a symlink put at the target while the writer was open is not followed nor replaced', async () => {
+    const victim = join(dir.path, 'victim')
+    writeFileSync(victim, 'precious')
+    const target = join(dir.path, 'codes.txt')
+    const writer = await createSecretFileWriter(target, { overwrite: true })
+    await writer.write(Buffer.from('mine'))
+    symlinkSync(victim, target)
+    expect((await refusal(writer.commit())).reason).toBe('secretFile.symlink')
+    expect(readFileSync(victim, 'utf8')).toBe('precious')
+    expect(leftovers()).toEqual([])
+  })
+
+  it('a target under a plain file (ENOTDIR) is reported as unwritable', async () => {
+    const notAFolder = join(dir.path, 'plain')
+    writeFileSync(notAFolder, '')
+    expect((await refusal(writeSecretFile(join(notAFolder, 'codes.txt'), 'x'))).reason).toBe('secretFile.unwritable')
+  })
+})
