@@ -11,7 +11,7 @@ export type CredentialScope = 'read' | 'write' | 'introspect'
 
 export type CredentialCheck =
   | { ok: true; accountId: number; scope: CredentialScope; account?: AccountRow; credential?: 'token' | 'api-key'; tokenId?: number | null }
-  | { ok: false; reason: 'unknown' | 'malformed' | 'disabled' | 'expired' | 'deleted' }
+  | { ok: false; reason: 'unknown' | 'malformed' | 'disabled' | 'expired' | 'deleted' | 'locked' }
 
 export interface CredentialVerifier {
   verify(secret: string): CredentialCheck | Promise<CredentialCheck>

@@ -45,7 +45,7 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[]): Record
   for (const route of routes) {
     const statuses = new Set<number>([421, ...(route.errors ?? [])])
     if (route.access !== 'public') [401, 429].forEach((s) => statuses.add(s))
-    if (route.access === 'write' || route.access === 'introspect') statuses.add(403)
+    if (route.access === 'write' || route.access === 'introspect' || route.access === 'admin') statuses.add(403)
     const responses: Record<string, unknown> = {}
     const ok = route.response
     if (ok.status === 204) responses['204'] = { description: 'Done' }
@@ -70,6 +70,7 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[]): Record
     if (route.access === 'introspect') {
       operation.description = "Needs an access token with the introspect scope, made by an administrator (such a token may call nothing else). Every credential that is not usable (unknown, malformed, disabled, expired, deleted, its account locked or deleted) gets exactly {\"active\": false}."
     }
+    if (route.access === 'admin') operation.description = "Administrators only: needs a write-scope credential of an administrator's account."
     const parameters = [...parametersOf(route.params, 'path'), ...parametersOf(route.query, 'query')]
     if (parameters.length > 0) operation.parameters = parameters
     if (route.body) {

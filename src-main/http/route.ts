@@ -24,8 +24,11 @@ export interface RouteContext<P, Q, B> {
   auth: AuthContext
 }
 
-/** 'introspect': only an administrator's token of the introspect scope (which may call nothing else). */
-export type RouteAccess = 'public' | 'read' | 'write' | 'introspect'
+/**
+ * 'introspect': only an administrator's token of the introspect scope (which may call nothing else).
+ * 'admin': a write-scope credential of an administrator (checked on every call).
+ */
+export type RouteAccess = 'public' | 'read' | 'write' | 'introspect' | 'admin'
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE'
 
 export type RouteResponse =

@@ -20,7 +20,15 @@ import {
   sshKeySchema,
   tokenSchema,
   usernameKeysParamsSchema,
+  adminAccountPageSchema,
+  adminAccountQuerySchema,
+  adminAccountSchema,
+  adminUsernameParamsSchema,
 } from './schemas.ts'
+import type { AccountListQuery, AdminActor } from '../services/administration-service.ts'
+import type { AuthContext } from './route.ts'
+
+const apiActor = (auth: AuthContext): AdminActor => ({ kind: 'administrator', accountId: auth.accountId, sessionId: null, origin: 'api' })
 
 /**
  * The endpoints under /api/v2. A new endpoint is one more entry here; the server and
@@ -154,6 +162,47 @@ export function accountRoutes(): RouteDefinition[] {
       response: { status: 200, schema: introspectionSchema },
       errors: [400, 413, 415, 422],
       run: ({ services, body }) => services.credentials.introspectCredential(body.token),
+    }),
+    defineRoute<Record<string, never>, AccountListQuery>({
+      method: 'GET',
+      path: '/admin/accounts',
+      operationId: 'listAccounts',
+      summary: 'Every account, one keyset page at a time (search, sort); administrators only',
+      tag: 'admin',
+      access: 'admin',
+      query: adminAccountQuerySchema,
+      response: { status: 200, schema: adminAccountPageSchema },
+      errors: [422],
+      run: ({ services, query }) => services.administration.listAccounts(query),
+    }),
+    defineRoute<{ username: string }>({
+      method: 'POST',
+      path: '/admin/accounts/{username}/lock',
+      operationId: 'lockAccount',
+      sensitive: [SensitiveAction.AccountsAdminister],
+      summary: 'Lock an account (its sessions end; sign-in, tokens and API key are refused); administrators only',
+      tag: 'admin',
+      access: 'admin',
+      params: adminUsernameParamsSchema,
+      response: { status: 200, schema: adminAccountSchema },
+      errors: [404, 409, 422],
+      run: ({ services, auth, params }) => {
+        const { sessionsEnded: _ended, ...row } = services.administration.lockAccount(apiActor(auth), services.admin.requireAccountByUsername(params.username).id)
+        return row
+      },
+    }),
+    defineRoute<{ username: string }>({
+      method: 'POST',
+      path: '/admin/accounts/{username}/unlock',
+      operationId: 'unlockAccount',
+      sensitive: [SensitiveAction.AccountsAdminister],
+      summary: 'Unlock an account; administrators only',
+      tag: 'admin',
+      access: 'admin',
+      params: adminUsernameParamsSchema,
+      response: { status: 200, schema: adminAccountSchema },
+      errors: [404, 422],
+      run: ({ services, auth, params }) => services.administration.unlockAccount(apiActor(auth), services.admin.requireAccountByUsername(params.username).id),
     }),
   ]
 }

@@ -140,3 +140,37 @@ export const introspectionSchema = z
     }),
   ])
   .meta({ description: 'RFC 7662 introspection response.' })
+
+const ACCOUNT_SORTS = ['username', 'fullName', 'email', 'role', 'twoFactor', 'locked', 'lastSignIn', 'createdAt', 'sessions', 'tokens', 'sshKeys'] as const
+
+export const adminAccountSchema = z
+  .object({
+    id: z.number().int(),
+    username: z.string(),
+    fullName: z.string(),
+    email: z.string().nullable(),
+    role: z.enum(['administrator', 'member']),
+    twoFactorEnabled: z.boolean(),
+    lockedAt: isoDate.nullable(),
+    mustChangePassword: z.boolean(),
+    lastSignInAt: isoDate.nullable(),
+    createdAt: isoDate,
+    activeSessions: z.number().int(),
+    tokens: z.number().int(),
+    sshKeys: z.number().int(),
+  })
+  .meta({ description: 'An account as the Accounts screen shows it (administrators only).' })
+
+export const adminAccountPageSchema = z
+  .object({ rows: adminAccountSchema.array(), next: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last.' }) })
+  .meta({ description: 'One page of accounts, keyset-paged.' })
+
+export const adminAccountQuerySchema = z.strictObject({
+  search: z.string().max(200).optional().meta({ description: 'The start of the username, full name or e-mail (any case).' }),
+  sort: z.enum(ACCOUNT_SORTS).optional().meta({ description: 'The column to sort by (default username).' }),
+  descending: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  cursor: z.string().max(2000).optional().meta({ description: 'The `next` of the previous page.' }),
+  limit: wholeNumber(1, 100).optional().meta({ description: 'Accounts per page, 1-100 (default 50).' }),
+})
+
+export const adminUsernameParamsSchema = z.strictObject({ username: z.string().min(1).max(64).meta({ description: 'The username (any case).' }) })

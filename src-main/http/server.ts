@@ -7,11 +7,11 @@ import type { Logger } from '../log.ts'
 import type { Clock } from '../services/clock.ts'
 import { KeysteadError } from '../services/errors.ts'
 import { DEFAULT_LOCAL_API_PORT, LOCAL_API_HOST } from '../services/settings-service.ts'
+import { isAdministrator } from '../services/role-rules.ts'
 import { runAsSecurityActor } from '../services/audit-service.ts'
 import { requireSensitiveAction } from '../services/sensitive-actions.ts'
 import type { Services } from '../services/index.ts'
 import type { AccountRow } from '../db/repositories/accounts-repo.ts'
-import { isAdministrator } from '../services/administrators.ts'
 import type { CredentialVerifier } from './credentials.ts'
 import { API_PREFIX } from './openapi.ts'
 import { baseHeaders, problem, problemFromError, sendProblem } from './problem.ts'
@@ -188,13 +188,16 @@ export function createApiRequestHandler(options: ApiHandlerOptions): (request: I
     }
     if (route.access === 'introspect') {
       if (check.scope !== 'introspect') throw new HttpProblem(403, 'FORBIDDEN', 'Only an access token with the introspect scope may introspect.', { reason: 'auth.introspectScope' })
-      if (!isAdministrator(options.services.db, check.accountId)) {
+      if (!isAdministrator(options.services.accounts.getAccount(check.accountId))) {
         throw new HttpProblem(403, 'FORBIDDEN', "The introspect token's account is not an administrator.", { reason: 'admin.required' })
       }
     } else if (check.scope === 'introspect') {
       throw new HttpProblem(403, 'FORBIDDEN', 'An introspect token may only call POST /api/v2/introspect.', { reason: 'auth.introspectOnly' })
-    } else if (route.access === 'write' && check.scope !== 'write') {
+    } else if ((route.access === 'write' || route.access === 'admin') && check.scope !== 'write') {
       throw new HttpProblem(403, 'FORBIDDEN', 'This credential may only read.', { reason: 'auth.readOnly' })
+    }
+    if (route.access === 'admin' && !isAdministrator(options.services.accounts.getAccount(check.accountId))) {
+      throw new HttpProblem(403, 'FORBIDDEN', 'Only an administrator can do this.', { reason: 'admin.required' })
     }
     return { accountId: check.accountId, scope: check.scope, account, credential: check.credential ?? 'api-key', tokenId: check.tokenId ?? null }
   }

@@ -1,11 +1,15 @@
 import type { z } from 'zod'
-import { appChannels } from '../../src-preload/contract/auth.ts'
+import { appChannels, authChannels } from '../../src-preload/contract/auth.ts'
+import { securityChannels } from '../../src-preload/contract/security.ts'
+import { findAccountById } from '../db/repositories/accounts-repo.ts'
+import type { AccountRow } from '../db/repositories/accounts-repo.ts'
 import { ErrorCode } from '../../src-preload/contract/errors.ts'
 import type { ApiError, Result } from '../../src-preload/contract/errors.ts'
 import type { SessionRow } from '../db/repositories/sessions-repo.ts'
 import type { Logger } from '../log.ts'
 import type { Platform } from '../platform/types.ts'
 import { KeysteadError } from '../services/errors.ts'
+import { adminRequiredError, isAdministrator } from '../services/role-rules.ts'
 import type { Services } from '../services/index.ts'
 import { requireSensitiveAction } from '../services/sensitive-actions.ts'
 import type { SensitiveAction } from '../services/sensitive-actions.ts'
@@ -28,7 +32,11 @@ export interface HandlerContext {
 
 export interface SessionHandlerContext extends HandlerContext {
   session: SessionRow
+  /** The session's account as it is now (role, locked, must change password). */
+  account: AccountRow
 }
+
+export type HandlerAccess = 'public' | 'session' | 'admin'
 
 /** Which sensitive actions a call performs (none, one, or depending on its input and the account). */
 export type SensitiveActionsOf<S extends z.ZodType> = (input: z.output<S>, ctx: SessionHandlerContext) => ReadonlyArray<SensitiveAction | false | null | undefined>
@@ -36,7 +44,7 @@ export type SensitiveActionsOf<S extends z.ZodType> = (input: z.output<S>, ctx: 
 export type HandlerDefinition<S extends z.ZodType = z.ZodType, T = unknown> =
   | { access: 'public'; input: S; run(ctx: HandlerContext, input: z.output<S>): T | Promise<T> }
   | {
-      access: 'session'
+      access: 'session' | 'admin'
       input: S
       /** Checked by the invoker with `requireSensitiveAction` before `run`: nothing changes on REAUTH_REQUIRED. */
       sensitive?: SensitiveActionsOf<S>
@@ -74,6 +82,30 @@ export function sensitiveHandler<S extends z.ZodType, T>(
   return { access: 'session', input, sensitive: typeof actions === 'function' ? actions : () => [actions], run }
 }
 
+/**
+ * A handler for administrators only: the window's live session, and its account's role checked in
+ * main on every call. A member (or a window whose account lost the role) gets FORBIDDEN
+ * `admin.required` before the handler runs (and before its arguments are read), so nothing changes.
+ * With `sensitive`, the one re-authentication check runs before `run` as for sensitiveHandler.
+ */
+export function adminHandler<S extends z.ZodType, T>(
+  input: S,
+  run: (ctx: SessionHandlerContext, input: z.output<S>) => T | Promise<T>,
+  sensitive?: SensitiveAction,
+): HandlerDefinition<S, T> {
+  return { access: 'admin', input, run, ...(sensitive ? { sensitive: () => [sensitive] } : {}) }
+}
+
+/**
+ * While an account must change its password, its sessions may do only this (public channels, such
+ * as getCurrentAccount, still answer). Every other session or admin channel is refused in main.
+ */
+export const CHANNELS_WHILE_PASSWORD_CHANGE_REQUIRED: ReadonlySet<string> = new Set([securityChannels.changePassword, authChannels.signOut])
+
+export function passwordChangeRequiredError(): KeysteadError {
+  return new KeysteadError(ErrorCode.Forbidden, 'Change your password before doing anything else.', { reason: 'password.changeRequired' })
+}
+
 export type HandlerTable = ReadonlyMap<string, HandlerDefinition>
 
 export function failure(code: ApiError['code'], message: string, extra: Omit<ApiError, 'code' | 'message'> = {}): Result<never> {
@@ -106,6 +138,28 @@ export interface InvokerOptions {
 /** The channels that answer when the account store could not open (they report the status). */
 const CHANNELS_WITHOUT_SERVICES: ReadonlySet<string> = new Set([appChannels.getStatus, appChannels.getStartupState])
 
+type CallerCheck = { ok: true; session: SessionRow; account: AccountRow } | { ok: false; failure: { ok: false; error: ApiError } }
+
+/**
+ * The window's live session and its account as they are now: an ended session or a locked account
+ * ends the window's hold; a required password change allows only its own channels; an
+ * administrative channel needs the administrator role.
+ */
+function checkCaller(services: Services, windows: WindowSessions, windowId: number, channel: string, access: 'session' | 'admin'): CallerCheck {
+  const held = windows.get(windowId)
+  const validation = held ? services.sessions.validateSessionToken(held.token) : null
+  const account = validation?.ok ? findAccountById(services.db, validation.session.account_id) : undefined
+  if (!validation || !validation.ok || !account || account.locked_at !== null) {
+    windows.clear(windowId)
+    return { ok: false, failure: { ok: false, error: { code: ErrorCode.Unauthenticated, message: 'Your session has ended. Please sign in again.', reason: 'session.ended' } } }
+  }
+  if (account.must_change_password === 1 && !CHANNELS_WHILE_PASSWORD_CHANGE_REQUIRED.has(channel)) {
+    return { ok: false, failure: { ok: false, error: passwordChangeRequiredError().toApiError() } }
+  }
+  if (access === 'admin' && !isAdministrator(account)) return { ok: false, failure: { ok: false, error: adminRequiredError().toApiError() } }
+  return { ok: true, session: validation.session, account }
+}
+
 export type Invoker = (call: CallContext, channel: string, payload: unknown) => Promise<Result<unknown>>
 
 /**
@@ -122,29 +176,30 @@ export function createInvoker(options: InvokerOptions): Invoker {
     }
     const handler = typeof channel === 'string' ? handlers.get(channel) : undefined
     if (!handler) return failure(ErrorCode.NotFound, 'Unknown request.', { reason: 'ipc.unknownChannel' })
+    // The role and a required password change are checked before the arguments: the caller learns nothing
+    // from them (an ended session keeps the old order: arguments first, then UNAUTHENTICATED).
+    const caller = handler.access !== 'public' && services ? checkCaller(services, windows, call.windowId, channel, handler.access) : null
+    if (caller && !caller.ok && (handler.access === 'admin' || caller.failure.error.code === ErrorCode.Forbidden)) return caller.failure
+    if (handler.access === 'admin' && !services) return failure(ErrorCode.Unavailable, 'The account store is not available.', { reason: 'app.unavailable' })
     const parsed = handler.input.safeParse(payload)
     if (!parsed.success) return toValidationFailure(parsed.error)
     if (!services && !CHANNELS_WITHOUT_SERVICES.has(channel)) {
       return failure(ErrorCode.Unavailable, 'The account store is not available.', { reason: 'app.unavailable' })
     }
     try {
-      let session: SessionRow | null = null
-      if (handler.access === 'session') {
-        const held = windows.get(call.windowId)
-        const validation = held ? services!.sessions.validateSessionToken(held.token) : null
-        if (!validation || !validation.ok) {
-          windows.clear(call.windowId)
-          return failure(ErrorCode.Unauthenticated, 'Your session has ended. Please sign in again.', { reason: 'session.ended' })
-        }
-        session = validation.session
-        const ctx: SessionHandlerContext = { services: services!, platform, windows, windowId: call.windowId, session }
+      if (handler.access === 'session' || handler.access === 'admin') {
+        const checked = caller ?? checkCaller(services!, windows, call.windowId, channel, 'session')
+        if (!checked.ok) return checked.failure
+        const { session, account } = checked
+        const ctx: SessionHandlerContext = { services: services!, platform, windows, windowId: call.windowId, session, account }
         for (const action of handler.sensitive?.(parsed.data, ctx) ?? []) {
           if (action) requireSensitiveAction(services!, session, action)
         }
         const value = await handler.run(ctx, parsed.data)
         return { ok: true, value: value ?? null }
       }
-      const value = await handler.run({ services: services!, platform, windows, windowId: call.windowId, session }, parsed.data)
+      const open = handler as Extract<HandlerDefinition, { access: 'public' }>
+      const value = await open.run({ services: services!, platform, windows, windowId: call.windowId, session: null }, parsed.data)
       return { ok: true, value: value ?? null }
     } catch (error) {
       if (error instanceof KeysteadError) return { ok: false, error: error.toApiError() }

@@ -1,6 +1,7 @@
 import { channels } from '../../src-preload/contract/api.ts'
 import type { ChannelMap } from '../../src-preload/contract/api.ts'
 import type { AppStatus } from '../../src-preload/contract/models.ts'
+import { createAccountsHandlers } from './accounts.ipc.ts'
 import { createAppHandlers } from './app.ipc.ts'
 import { createAuditHandlers } from './audit.ipc.ts'
 import { createAuthHandlers } from './auth.ipc.ts'
@@ -32,6 +33,7 @@ export function createHandlerTable(deps: HandlerDependencies): HandlerTable {
     audit: createAuditHandlers() as Record<keyof ChannelMap['audit'], HandlerDefinition>,
     backups: createBackupsHandlers() as Record<keyof ChannelMap['backups'], HandlerDefinition>,
     reminders: createRemindersHandlers() as Record<keyof ChannelMap['reminders'], HandlerDefinition>,
+    accounts: createAccountsHandlers() as Record<keyof ChannelMap['accounts'], HandlerDefinition>,
   }
   const table = new Map<string, HandlerDefinition>()
   for (const [domain, methods] of Object.entries(channels)) {

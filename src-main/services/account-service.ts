@@ -9,6 +9,7 @@ import {
   insertAccount,
   listAccountRows,
   listFirstUsernames,
+  updateLastSignIn,
 } from '../db/repositories/accounts-repo.ts'
 import type { AccountRow } from '../db/repositories/accounts-repo.ts'
 import { isWellFormedUsername, toEmailKey, toUsernameKey, validateEmail, validateFullName, validateUsername } from './account-rules.ts'
@@ -29,6 +30,10 @@ export interface CreateAccountRequest {
   timezone?: string
   /** The password typed a second time, when the face asks for it (the app's form): refused when it differs. */
   confirmPassword?: string
+  /** Absent: administrator for the store's first account, member after. */
+  role?: 'administrator' | 'member'
+  /** An account made with a temporary password must change it at its first sign-in. */
+  mustChangePassword?: boolean
 }
 
 export function toAccountSummary(row: AccountRow): AccountSummary {
@@ -44,6 +49,8 @@ export function toCurrentAccount(row: AccountRow, sessionId: string): CurrentAcc
     timezone: row.timezone,
     createdAt: toISO(row.created_at),
     sessionId,
+    role: row.role === 'administrator' ? 'administrator' : 'member',
+    mustChangePassword: row.must_change_password === 1,
   }
 }
 
@@ -70,6 +77,8 @@ export interface AccountService {
   getSignInHints(): SignInHints
   getAccount(id: number): AccountRow
   findAccountByUsername(username: string): AccountRow | undefined
+  /** Keeps "last sign-in" for the Accounts screen (one indexed write). */
+  markSignedIn(accountId: number, at: number): void
 }
 
 function systemTimezone(): string {
@@ -130,6 +139,8 @@ export function createAccountService(deps: {
             timezone: request.timezone ?? systemTimezone(),
             passwordHash,
             createdAt: clock(),
+            role: request.role,
+            mustChangePassword: request.mustChangePassword,
           })
           audit.recordSecurityEvent({ accountId, kind: SecurityEventKind.AccountCreated })
           for (const initialize of deps.onAccountCreated ?? []) initialize(accountId)
@@ -154,6 +165,7 @@ export function createAccountService(deps: {
       return row
     },
     // The raw name must pass the rules before case folding (the Kelvin sign folds into ASCII).
+    markSignedIn: (accountId, at) => updateLastSignIn(db, accountId, at),
     findAccountByUsername: (username) => (isWellFormedUsername(username) ? findAccountByUsernameKey(db, toUsernameKey(username)) : undefined),
   }
 }

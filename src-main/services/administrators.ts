@@ -1,10 +1,9 @@
 import type { DB } from '../db/database.ts'
-import { findFirstAccountId } from '../db/repositories/accounts-repo.ts'
+import { findAccountById } from '../db/repositories/accounts-repo.ts'
+import { isAdministrator as hasAdministratorRole } from './role-rules.ts'
 
-/**
- * Whether an account is an administrator. Until roles (issue 15) are on main, the first-created
- * account is the administrator; this is the one function to change when they land.
- */
+/** Whether an account (by id) is an administrator: its role (issue 15's roles, migration 0009). */
 export function isAdministrator(db: DB, accountId: number): boolean {
-  return findFirstAccountId(db) === accountId
+  const account = findAccountById(db, accountId)
+  return account !== undefined && hasAdministratorRole(account)
 }

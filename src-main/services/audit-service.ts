@@ -64,6 +64,19 @@ export const SecurityEventKind = Object.freeze({
   SecurityLogExported: 'log.exported',
   // The store was restored from a backup; detail: { origin: 'cli' | 'app', backupCreatedAt, appVersion }.
   BackupRestored: 'backup.restored',
+  // Administration in the app (issue 15). Written to the target's log and the administrator's; the detail
+  // names the actor ({ by: 'alice' } or { origin: 'cli' }) and, on the administrator's log, the target.
+  RoleChanged: 'account.roleChanged',
+  AccountLocked: 'account.locked',
+  AccountUnlocked: 'account.unlocked',
+  PasswordChangeRequired: 'password.changeRequired',
+  TemporaryPasswordSet: 'password.temporarySet',
+  TwoFactorReset: 'twofactor.reset',
+  SessionsEndedByAdmin: 'sessions.endedByAdmin',
+  TokensRevokedByAdmin: 'tokens.revokedByAdmin',
+  AccountDeletedByAdmin: 'account.deletedByAdmin',
+  AccountCreatedByAdmin: 'account.createdByAdmin',
+  SignInWhileLocked: 'signin.locked',
 } as const)
 export type SecurityEventKind = (typeof SecurityEventKind)[keyof typeof SecurityEventKind]
 

@@ -41,6 +41,11 @@ export function invalidCredentialsError(): KeysteadError {
 
 export { reauthRequiredError }
 
+/** Told only to someone who gave the right password: a wrong one answers signIn.invalid, locked or not. */
+export function accountLockedError(): KeysteadError {
+  return new KeysteadError(ErrorCode.Forbidden, 'This account is locked. Ask an administrator to unlock it.', { reason: 'signIn.locked' })
+}
+
 export function wrongPasswordError(field = 'password', reason = 'reauth.invalid', message = 'The password is incorrect.'): KeysteadError {
   return new KeysteadError(ErrorCode.InvalidCredentials, message, { field, reason })
 }
@@ -105,6 +110,7 @@ export function createAuthService(deps: {
       device: request.device,
       keepSignedIn: request.keepSignedIn,
     })
+    accounts.markSignedIn(account.id, session.created_at)
     audit.recordSecurityEvent({
       accountId: account.id,
       kind: SecurityEventKind.SignIn,
@@ -149,12 +155,18 @@ export function createAuthService(deps: {
         })
         throw invalidCredentialsError()
       }
+      if (account.locked_at !== null) {
+        audit.recordSecurityEvent({ accountId: account.id, kind: SecurityEventKind.SignInWhileLocked, device: summarizeDevice(request.device), detail: { origin: request.origin } })
+        throw accountLockedError()
+      }
       if (twoFactorOn) return { status: 'second-factor-required', accountId: account.id }
       return startSession(account, request)
     },
     async completeSignIn(request) {
       const account = accounts.getAccount(request.accountId)
       const result = await twoFactor.verifySecondFactor(account, request.secondFactor)
+      // Locked between the two steps: no session.
+      if (accounts.getAccount(account.id).locked_at !== null) throw accountLockedError()
       const signedIn = startSession(account, request)
       return result.method === 'recovery-code' ? { ...signedIn, recoveryCodesLeft: result.recoveryCodesLeft } : signedIn
     },

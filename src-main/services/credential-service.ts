@@ -4,6 +4,7 @@ import { readDataGeneration } from '../db/data-generation.ts'
 import { findAccessTokenByHash, findAccessTokenWithAccountByHash, touchAccessToken } from '../db/repositories/access-tokens-repo.ts'
 import type { CredentialColumns } from '../db/repositories/access-tokens-repo.ts'
 import type { AccountRow } from '../db/repositories/accounts-repo.ts'
+import { isAccountLocked } from '../db/repositories/accounts-repo.ts'
 import { findApiKeyByHash, findApiKeyWithAccountByHash, touchApiKey } from '../db/repositories/api-keys-repo.ts'
 import type { Clock } from './clock.ts'
 import { CredentialKind, hashCredential, parseCredential } from './credential-format.ts'
@@ -17,12 +18,12 @@ export const CREDENTIAL_CACHE_MAX_ENTRIES = 1000
 
 export type CredentialVerification =
   | { ok: true; accountId: number; scope: TokenScope; kind: CredentialKind; tokenId?: number }
-  | { ok: false; reason: 'malformed' | 'unknown' | 'disabled' | 'expired'; detail?: MalformedReason }
+  | { ok: false; reason: 'malformed' | 'unknown' | 'disabled' | 'expired' | 'locked'; detail?: MalformedReason }
 
 /** A verified credential with its account's row and its dates (epoch ms), for the local API and introspection. */
 export type CredentialAuthentication =
   | { ok: true; accountId: number; scope: TokenScope; kind: CredentialKind; tokenId?: number; account: AccountRow; createdAt: number; expiresAt: number | null }
-  | { ok: false; reason: 'malformed' | 'unknown' | 'disabled' | 'expired'; detail?: MalformedReason }
+  | { ok: false; reason: 'malformed' | 'unknown' | 'disabled' | 'expired' | 'locked'; detail?: MalformedReason }
 
 /** RFC 7662's answer: exactly `{ active: false }` for anything that is not a usable credential, never why. */
 export type IntrospectionResponse =
@@ -90,6 +91,8 @@ export function createCredentialService(deps: { db: DB; clock: Clock }): Credent
     const now = clock()
     if (row.credential_enabled !== 1) return { ok: false, reason: 'disabled' }
     if (isTokenExpired({ expires_at: row.credential_expires_at }, now)) return { ok: false, reason: 'expired' }
+    // A locked account's credentials are refused while it is locked (and work again once unlocked).
+    if (row.locked_at !== null) return { ok: false, reason: 'locked' }
     if (isDue(entry.lastUsedAt, now)) {
       // A write: it changes the generation, so the next call reads the rows again (once a minute at most).
       if (entry.kind === CredentialKind.ApiKey) touchApiKey(db, row.id, now)
@@ -117,6 +120,7 @@ export function createCredentialService(deps: { db: DB; clock: Clock }): Credent
       if (parsed.kind === CredentialKind.ApiKey) {
         const key = findApiKeyByHash(db, hash)
         if (!key) return { ok: false, reason: 'unknown' }
+        if (isAccountLocked(db, key.account_id)) return { ok: false, reason: 'locked' }
         if (isDue(key.last_used_at, now)) touchApiKey(db, key.account_id, now)
         return { ok: true, accountId: key.account_id, scope: 'read-write', kind: CredentialKind.ApiKey }
       }
@@ -124,6 +128,8 @@ export function createCredentialService(deps: { db: DB; clock: Clock }): Credent
       if (!token) return { ok: false, reason: 'unknown' }
       if (token.is_enabled !== 1) return { ok: false, reason: 'disabled' }
       if (isTokenExpired(token, now)) return { ok: false, reason: 'expired' }
+      // A locked account's credentials are refused while it is locked (and work again once unlocked).
+      if (isAccountLocked(db, token.account_id)) return { ok: false, reason: 'locked' }
       if (isDue(token.last_used_at, now)) touchAccessToken(db, token.id, now)
       return { ok: true, accountId: token.account_id, scope: token.scope, kind: CredentialKind.Token, tokenId: token.id }
     },

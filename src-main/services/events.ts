@@ -1,6 +1,6 @@
 /** Things services announce to the faces (for example: push "session ended" to a window). */
 export interface ServiceEvents {
-  sessionsEnded: { sessionIds: string[]; reason: 'signed-out' | 'revoked' | 'expired' | 'account-deleted' | 'password-changed' }
+  sessionsEnded: { sessionIds: string[]; reason: 'signed-out' | 'revoked' | 'expired' | 'account-deleted' | 'password-changed' | 'locked' }
 }
 
 type Listener<T> = (payload: T) => void

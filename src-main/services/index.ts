@@ -5,6 +5,8 @@ import { createApiKeyService } from './api-key-service.ts'
 import type { ApiKeyService } from './api-key-service.ts'
 import { createAdminService } from './admin-service.ts'
 import type { AdminService } from './admin-service.ts'
+import { createAdministrationService } from './administration-service.ts'
+import type { AdministrationService } from './administration-service.ts'
 import { createAuditService } from './audit-service.ts'
 import { deriveSecurityLogMACKey, sealMigratedSecurityLogHeads } from './audit/log-chain.ts'
 import type { AuditService } from './audit-service.ts'
@@ -83,6 +85,8 @@ export interface Services {
   credentials: CredentialService
   profile: ProfileService
   admin: AdminService
+  /** Roles, locking and resets: the Accounts screen, the CLI's administration commands and the API's /admin endpoints. */
+  administration: AdministrationService
   settings: SettingsService
   sshKeys: SSHKeyService
   backups: BackupManager
@@ -153,6 +157,7 @@ export function createServices(options: ServiceOptions): Services {
   const sshKeys = createSSHKeyService({ db, clock, audit, accounts })
   const reminders = createReminderService({ db, clock, accounts })
   const admin = createAdminService({ db, clock, hasher, audit, accounts, sessions, profile })
+  const administration = createAdministrationService({ db, clock, hasher, audit, accounts, sessions, profile })
   registerExportContributors(admin, { profile, tokens, sshKeys, twoFactor, apiKeys })
   const settingsStore = options.settingsStore ?? createMemorySettingsStore()
   const settings = createSettingsService({
@@ -182,6 +187,7 @@ export function createServices(options: ServiceOptions): Services {
     credentials,
     profile,
     admin,
+    administration,
     settings,
     sshKeys,
     backups: createBackupManager({ db, secretBox: options.secretBox, store: settingsStore, clock }),

@@ -1,5 +1,5 @@
 import type { DB } from '../db/database.ts'
-import { updateAccountPasswordHash } from '../db/repositories/accounts-repo.ts'
+import { updateAccountPasswordHash, updateMustChangePassword } from '../db/repositories/accounts-repo.ts'
 import type { SessionRow } from '../db/repositories/sessions-repo.ts'
 import type { AccountService } from './account-service.ts'
 import type { AuditService } from './audit-service.ts'
@@ -62,6 +62,8 @@ export function createPasswordService(deps: {
         throw validationError('newPassword', 'password.sameAsCurrent', 'The new password must differ from the current one.')
       }
       updateAccountPasswordHash(db, account.id, await hasher.hashPassword(request.newPassword), clock())
+      // A temporary password (or an administrator's request) is done with once the user chose their own.
+      if (account.must_change_password === 1) updateMustChangePassword(db, account.id, false, clock())
       sessions.markSessionAuthenticated(session.id)
       const ended = sessions.invalidateAccountSessions(account.id, 'password-changed', session.id)
       audit.recordSecurityEvent({ accountId: account.id, kind: SecurityEventKind.PasswordChanged, sessionId: session.id, detail: { signedOutSessions: ended.length } })

@@ -14,6 +14,7 @@ import {
   updateAccountProfile,
 } from '../db/repositories/accounts-repo.ts'
 import type { AccountRow } from '../db/repositories/accounts-repo.ts'
+import { assertAdministratorRemains } from './role-rules.ts'
 import { deleteAccountSessions, deleteAccountSessionsSlice } from '../db/repositories/sessions-repo.ts'
 import type { SessionRow } from '../db/repositories/sessions-repo.ts'
 import {
@@ -70,7 +71,7 @@ export interface ProfileService {
    * the password, second factor and typed-username checks that only a signed-in user can pass.
    * The caller (an administrator with the data directory) has confirmed with --yes.
    */
-  deleteAccountAsAdmin(accountId: number, origin: 'cli' | 'api'): Promise<{ sessionsEnded: number }>
+  deleteAccountAsAdmin(accountId: number, origin: 'cli' | 'api' | 'app'): Promise<{ sessionsEnded: number }>
   /**
    * ADMIN variant for the local API's PATCH /users/me and the CLI: the same rules as
    * `updateProfile` for the full name and e-mail (the other fields stay); logged with the origin.
@@ -123,7 +124,9 @@ export function createProfileService(deps: {
    * fewer rows; deleting it again finishes the job. Last, a worker thread's connection checkpoints the
    * WAL so the zeroed pages replace the old ones in the main file too.
    */
-  async function removeAccount(account: AccountRow, session: SessionRow | null, origin?: 'cli' | 'api'): Promise<number> {
+  async function removeAccount(account: AccountRow, session: SessionRow | null, origin?: 'cli' | 'api' | 'app'): Promise<number> {
+    // The last administrator stays (checked before the first slice, and again in the final transaction).
+    assertAdministratorRemains(db, accounts.getAccount(account.id), 'delete')
     const endSessions = (sessionIds: string[]): number => {
       if (sessionIds.length > 0) events.emit('sessionsEnded', { sessionIds, reason: 'account-deleted' })
       return sessionIds.length
@@ -133,6 +136,7 @@ export function createProfileService(deps: {
       await repeatInSlices((limit) => writeTransaction(db, () => deleteAccountRowsSlice(db, table, account.id, limit)))
     }
     const lateSessions = writeTransaction(db, () => {
+      assertAdministratorRemains(db, accounts.getAccount(account.id), 'delete')
       // Recorded first, then removed with everything else: the log goes with the account.
       audit.recordSecurityEvent({
         accountId: account.id,

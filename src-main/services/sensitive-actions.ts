@@ -30,6 +30,8 @@ export const SensitiveAction = Object.freeze({
   AccountDeletion: 'account.delete',
   SessionLifetimes: 'sessions.lifetimes',
   BackupKeyCreate: 'backup.keyCreate',
+  /** Issue 15: every administrator's action on an account from the Accounts screen or the /admin API endpoints. */
+  AccountsAdminister: 'accounts.administer',
 } as const)
 export type SensitiveAction = (typeof SensitiveAction)[keyof typeof SensitiveAction]
 
@@ -63,6 +65,8 @@ export const SENSITIVE_ACTION_RULES: Readonly<Record<SensitiveAction, SensitiveA
   'account.delete': { description: 'Delete the account', byCredential: false },
   'sessions.lifetimes': { description: 'Change the session lifetimes', byCredential: false },
   'backup.keyCreate': { description: 'Make a new backup key (scheduled backups are encrypted to it)', byCredential: false },
+  // The /admin API endpoints (lock, unlock) take an administrator's write-scope credential, as the API's other writes do.
+  'accounts.administer': { description: "Act on an account as an administrator (role, lock, resets, delete, create)", byCredential: true },
 })
 
 /** Every sensitive action, in list order. */

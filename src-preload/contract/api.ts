@@ -6,6 +6,8 @@
  * Rules: every method takes at most one plain-JSON argument and resolves to a
  * `Result`. This folder has no runtime imports (types only), no electron, no node.
  */
+import { accountsChannels } from './accounts.ts'
+import type { AccountsApi } from './accounts.ts'
 import { appChannels, authChannels } from './auth.ts'
 import type { AppApi, AuthApi } from './auth.ts'
 import type { AppStatus } from './models.ts'
@@ -42,6 +44,7 @@ export const channels = {
   audit: auditChannels,
   backups: backupsChannels,
   reminders: remindersChannels,
+  accounts: accountsChannels,
 } as const
 
 /** Events pushed from main to a window. */
@@ -51,7 +54,7 @@ export const eventChannels = {
 } as const
 
 export interface SessionEndedEvent {
-  reason: 'signed-out' | 'revoked' | 'expired' | 'account-deleted' | 'password-changed'
+  reason: 'signed-out' | 'revoked' | 'expired' | 'account-deleted' | 'password-changed' | 'locked'
 }
 
 export interface EventsApi {
@@ -73,6 +76,7 @@ export interface KeysteadApi {
   audit: AuditApi
   backups: BackupsApi
   reminders: RemindersApi
+  accounts: AccountsApi
   events: EventsApi
 }
 

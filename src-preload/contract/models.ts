@@ -13,6 +13,10 @@ export interface CurrentAccount extends AccountSummary {
   timezone: string
   createdAt: string
   sessionId: string
+  /** 'administrator' or 'member' (AccountRole). */
+  role: 'administrator' | 'member'
+  /** True: the window shows the change-password screen and nothing else until the password is changed. */
+  mustChangePassword: boolean
 }
 
 export const AppState = Object.freeze({

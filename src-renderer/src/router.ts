@@ -12,6 +12,8 @@ declare module 'vue-router' {
     guestOnly?: boolean
     /** i18n key of the screen title. */
     titleKey?: string
+    /** Administrators only (main refuses the screen's channels to members as well). */
+    requiresAdmin?: boolean
   }
 }
 
@@ -24,6 +26,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/welcome', name: 'create-account', component: () => import('./views/CreateAccountView.vue'), meta: { guestOnly: true } },
   { path: '/add-account', name: 'add-account', component: () => import('./views/CreateAccountView.vue'), meta: { guestOnly: true } },
   { path: '/sign-in', name: 'sign-in', component: loadSignInView, meta: { guestOnly: true } },
+  { path: '/change-password', name: 'change-password', component: () => import('./views/ChangePasswordView.vue'), meta: { requiresAuth: true, titleKey: 'accounts.mustChangeTitle' } },
   {
     path: '/',
     component: () => import('./views/ShellView.vue'),
@@ -37,6 +40,7 @@ export const routes: RouteRecordRaw[] = [
       { path: 'sessions', name: 'sessions', component: () => import('./views/SessionsView.vue'), meta: { requiresAuth: true, titleKey: 'nav.sessions' } },
       { path: 'settings', name: 'settings', component: () => import('./views/SettingsView.vue'), meta: { requiresAuth: true, titleKey: 'settings.title' } },
 
+      { path: 'accounts', name: 'accounts', component: () => import('./views/AccountsView.vue'), meta: { requiresAuth: true, requiresAdmin: true, titleKey: 'nav.accounts' } },
       { path: 'security-log', name: 'security-log', component: () => import('./views/SecurityLogView.vue'), meta: { requiresAuth: true, titleKey: 'nav.securityLog' } },
     ],
   },
@@ -57,6 +61,10 @@ export function createKeysteadRouter(): Router {
     if (!session.isReady) return to.name === 'startup-error' ? true : { name: 'startup-error' }
     if (to.name === 'startup-error') return { name: 'profile' }
     if (to.meta.requiresAuth && !session.isSignedIn) return { name: session.hasAccounts ? 'sign-in' : 'create-account' }
+    // A required password change: that screen and nothing else until it is done.
+    if (session.account?.mustChangePassword) return to.name === 'change-password' ? true : { name: 'change-password' }
+    if (to.name === 'change-password') return { name: 'profile' }
+    if (to.meta.requiresAdmin && session.account?.role !== 'administrator') return { name: 'profile' }
     if (to.meta.guestOnly && session.isSignedIn) return { name: 'profile' }
     if (to.name === 'sign-in' && !session.hasAccounts) return { name: 'create-account' }
     return true
@@ -76,6 +84,15 @@ export function createKeysteadRouter(): Router {
       () => session.isSignedIn,
       (signedIn) => {
         if (!signedIn && router.currentRoute.value.meta.requiresAuth) void router.replace({ name: 'sign-in' })
+      },
+    )
+    // Signed in to an account that must change its password, or lost the administrator role: move on.
+    watch(
+      () => [session.account?.mustChangePassword, session.account?.role] as const,
+      ([mustChange, role]) => {
+        const current = router.currentRoute.value
+        if (mustChange && current.name !== 'change-password') void router.replace({ name: 'change-password' })
+        else if (current.meta.requiresAdmin && role !== 'administrator') void router.replace({ name: 'profile' })
       },
     )
     watch(

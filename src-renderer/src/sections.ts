@@ -6,4 +6,13 @@ export const ACCOUNT_SECTIONS = [
   { name: 'ssh-keys', key: 'nav.sshKeys' },
   { name: 'sessions', key: 'nav.sessions' },
   { name: 'security-log', key: 'nav.securityLog' },
+  /** Administrators only: never listed for a member (and the router refuses the screen too). */
+  { name: 'accounts', key: 'nav.accounts', adminOnly: true },
 ] as const
+
+export type AccountSection = (typeof ACCOUNT_SECTIONS)[number]
+
+/** The sections this role sees. */
+export function sectionsFor(role: 'administrator' | 'member' | undefined): AccountSection[] {
+  return ACCOUNT_SECTIONS.filter((section) => !('adminOnly' in section) || role === 'administrator')
+}

@@ -40,7 +40,10 @@ test.describe('first start, create account, sign out, sign in', () => {
       'SSH keys',
       'Sessions',
       'Security log',
+      // The store's first account is its administrator.
+      'Accounts',
     ])
+    await expect(page.getByTestId('header-role')).toHaveText('Administrator')
     await expectAccessible(page, 'signed-in shell')
 
     // Keyboard: open the profile menu and sign out.

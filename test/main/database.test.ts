@@ -170,9 +170,10 @@ describe('checkDatabaseQuickly', () => {
     expect(checkDatabaseQuickly(db)).toEqual({ ok: true })
     db.pragma('wal_checkpoint(TRUNCATE)')
     db.close()
-    // Scribble over a stretch of pages in the middle of the file.
+    // Scribble over a stretch of pages in the middle of the file (past the schema's pages, which opening reads).
     const bytes = readFileSync(path)
-    bytes.fill(0x5a, 8192, 8192 + 4096 * 8)
+    const middle = Math.floor(bytes.length / 2 / 4096) * 4096
+    bytes.fill(0x5a, middle, middle + 4096 * 8)
     writeFileSync(path, bytes)
     const damaged = openDatabase(path)
     const result = checkDatabaseQuickly(damaged)

@@ -10,7 +10,7 @@ const ROOT = join(import.meta.dirname, '../..')
 const WINDOW_SOURCES = ['src-main/services', 'src-main/ipc']
 const NOT_FOR_THE_WINDOW = new Set(['src-main/services/admin-service.ts'])
 /** Outcomes of session and credential checks: results, not refusals shown to anyone. */
-const CHECK_OUTCOMES = new Set(['unknown', 'expired', 'malformed', 'disabled', 'empty'])
+const CHECK_OUTCOMES = new Set(['unknown', 'expired', 'malformed', 'disabled', 'empty', 'locked'])
 
 function collectReasons(): Map<string, string> {
   const reasons = new Map<string, string>()

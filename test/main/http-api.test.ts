@@ -492,6 +492,9 @@ describe('the OpenAPI document', () => {
     expect(validator.version).toBe('3.1')
     expect(Object.keys(document.paths).sort()).toEqual([
       '/introspect',
+      '/admin/accounts',
+      '/admin/accounts/{username}/lock',
+      '/admin/accounts/{username}/unlock',
       '/openapi.json',
       '/users/me',
       '/users/me/log',

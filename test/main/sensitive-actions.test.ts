@@ -5,6 +5,7 @@ import type { Result } from '../../src-preload/contract/errors.ts'
 import type { Profile } from '../../src-preload/contract/profile.ts'
 import { profileChannels } from '../../src-preload/contract/profile.ts'
 import type { TwoFactorSetupInfo } from '../../src-preload/contract/security.ts'
+import { accountsChannels } from '../../src-preload/contract/accounts.ts'
 import { securityChannels } from '../../src-preload/contract/security.ts'
 import { sessionsChannels } from '../../src-preload/contract/sessions.ts'
 import { settingsChannels } from '../../src-preload/contract/settings.ts'
@@ -148,13 +149,25 @@ const scenarios: Record<SensitiveAction, Scenario[]> = {
       state: () => rows('SELECT idle_timeout_ms, absolute_timeout_ms FROM session_policy'),
     },
   ],
+  // The window's account is the store's first, so an administrator (issue 15).
+  'accounts.administer': [
+    {
+      prepare: async () => (await test.core.services!.accounts.createAccount({ username: 'bob', password: 'builder 22x' })).id,
+      act: (id) => test.call(accountsChannels.lockAccount, { accountId: id as number }),
+      state: () => rows('SELECT username, role, locked_at, must_change_password FROM accounts ORDER BY id'),
+    },
+    {
+      act: () => test.call(accountsChannels.createAccount, { username: 'carol' }),
+      state: () => rows('SELECT username FROM accounts ORDER BY id'),
+    },
+  ],
 }
 
 describe('the one list of sensitive actions', () => {
   it('lists every action the issue names, each with a rule, and every one has a scenario below', () => {
     expect(listSensitiveActions()).toEqual(Object.keys(SENSITIVE_ACTION_RULES))
     for (const action of listSensitiveActions()) expect(scenarios[action]?.length ?? 0, action).toBeGreaterThan(0)
-    expect(listSensitiveActions()).toHaveLength(17) // issue 13's 16 and issue 14's backup key
+    expect(listSensitiveActions()).toHaveLength(18) // issue 13's 16, issue 14's backup key, issue 15's administration
   })
 
   const cases = listSensitiveActions().flatMap((action) => (scenarios[action] ?? []).map((scenario, index) => ({ action, index, scenario })))
@@ -187,6 +200,8 @@ describe('the one list of sensitive actions', () => {
       SensitiveAction.SshKeyAdd,
       SensitiveAction.SshKeyDelete,
       SensitiveAction.EmailChange,
+      // The /admin API endpoints take an administrator's write credential (issue 15).
+      SensitiveAction.AccountsAdminister,
     ])
   })
 

@@ -31,7 +31,7 @@ function mountWith<T>(component: T, props: Record<string, unknown>, locale = 'en
   const pinia = createPinia()
   setActivePinia(pinia)
   // The account's time zone decides how dates read.
-  useSessionStore().account = { id: 1, username: 'alice', fullName: '', email: null, description: '', language: locale, timezone: 'Europe/Berlin', createdAt: '', sessionId: 'x' }
+  useSessionStore().account = { id: 1, username: 'alice', fullName: '', email: null, description: '', language: locale, timezone: 'Europe/Berlin', createdAt: '', sessionId: 'x', role: 'member', mustChangePassword: false }
   return mount(component as never, { props: props as never, global: { plugins: [pinia, createKeysteadI18n(locale, buildMessages())], stubs: stubs as never } })
 }
 

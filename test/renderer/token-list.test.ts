@@ -26,7 +26,7 @@ beforeEach(() => {
   setActivePinia(pinia)
   // The account lives in Istanbul (UTC+3): 23:30 UTC on 23 November is already 24 November there.
   useSessionStore().account = {
-    id: 1, username: 'alice', fullName: '', email: null, description: '', language: 'en', timezone: 'Europe/Istanbul', createdAt: '2026-01-01T00:00:00Z', sessionId: 's',
+    id: 1, username: 'alice', fullName: '', email: null, description: '', language: 'en', timezone: 'Europe/Istanbul', createdAt: '2026-01-01T00:00:00Z', sessionId: 's', role: 'member', mustChangePassword: false,
   }
 })
 

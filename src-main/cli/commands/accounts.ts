@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import type { AccountInfo } from '../../services/admin-service.ts'
 import { validateEmail, validateFullName, validatePasswordRules, validateUsername } from '../../services/account-rules.ts'
+import type { Services } from '../../services/index.ts'
 import type { CliRuntime } from '../runtime.ts'
 import { formatTable } from '../runtime.ts'
 
@@ -75,6 +76,48 @@ export function registerAccountCommands(program: Command, cli: CliRuntime): void
       }, { hashesPasswords: true })
       cli.print(command, { json: result, text: `Password of ${result.account} changed; ${result.sessionsEnded} session(s) signed out.` })
     })
+
+  /** An administration command: resolves the username, acts as the command line, prints the account's new state. */
+  function adminCommand(name: string, description: string, act: (services: Services, accountId: number) => Record<string, unknown>, done: (r: Record<string, unknown> & { account: string }) => string): void {
+    accounts
+      .command(name)
+      .description(description)
+      .argument('<username>', 'the account')
+      .action(async (username: string, _options: object, command: Command) => {
+        const result = await cli.withServices(command, (services) => {
+          const account = services.admin.requireAccountByUsername(username)
+          const outcome = act(services, account.id)
+          const row = services.administration.getAccountRow(account.id)
+          return { account: row.username, role: row.role, locked: row.lockedAt !== null, mustChangePassword: row.mustChangePassword, ...outcome }
+        })
+        cli.print(command, { json: result, text: done(result) })
+      })
+  }
+
+  adminCommand('promote', 'Make the account an administrator', (services, id) => {
+    services.administration.setRole({ kind: 'cli' }, id, 'administrator')
+    return {}
+  }, (r) => `${r.account} is an administrator.`)
+
+  adminCommand('demote', 'Make the account a member (never the last administrator)', (services, id) => {
+    services.administration.setRole({ kind: 'cli' }, id, 'member')
+    return {}
+  }, (r) => `${r.account} is a member.`)
+
+  adminCommand('lock', 'Lock the account: its sessions end now; it cannot sign in and its tokens and API key are refused until unlocked', (services, id) => {
+    const { sessionsEnded } = services.administration.lockAccount({ kind: 'cli' }, id)
+    return { sessionsEnded }
+  }, (r) => `${r.account} is locked; ${String(r.sessionsEnded)} session(s) ended.`)
+
+  adminCommand('unlock', 'Unlock the account', (services, id) => {
+    services.administration.unlockAccount({ kind: 'cli' }, id)
+    return {}
+  }, (r) => `${r.account} is unlocked.`)
+
+  adminCommand('require-password-change', 'Make the account change its password at its next sign-in (nothing else works until then)', (services, id) => {
+    services.administration.requirePasswordChange({ kind: 'cli' }, id)
+    return {}
+  }, (r) => `${r.account} must change the password at the next sign-in.`)
 
   accounts
     .command('delete')

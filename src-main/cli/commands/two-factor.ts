@@ -121,6 +121,19 @@ export function registerTwoFactorCommands(program: Command, cli: CliRuntime): vo
     })
 
   twoFactor
+    .command('reset')
+    .description('For a user who lost the phone and the recovery codes: turn two-factor authentication off (logged in the account\'s security log)')
+    .argument('<username>', 'the account')
+    .action(async (username: string, _options: object, command: Command) => {
+      const result = await cli.withServices(command, (services) => {
+        const account = services.admin.requireAccountByUsername(username)
+        const { wasEnabled } = services.administration.resetTwoFactor({ kind: 'cli' }, account.id)
+        return { account: account.username, enabled: false, wasEnabled }
+      })
+      cli.print(command, { json: result, text: result.wasEnabled ? `Two-factor authentication of ${result.account} was reset (off); the next sign-in needs the password only.` : `Two-factor authentication of ${result.account} was already off (the reset is logged).` })
+    })
+
+  twoFactor
     .command('regenerate-codes')
     .description('Replace the recovery codes (the old ones stop working at once)')
     .argument('<username>', 'the account')

@@ -7,6 +7,7 @@ import { migration0005 } from './0005-ssh-keys.ts'
 import { migration0006 } from './0006-sessions-log.ts'
 import { migration0007 } from './0007-listing-indexes.ts'
 import { migration0008 } from './0008-ids-never-reused.ts'
+import { migration0009 } from './0009-roles.ts'
 import { migration0010 } from './0010-security-log-chain.ts'
 import { migration0012 } from './0012-introspect-scope.ts'
 
@@ -23,6 +24,7 @@ export const migrations: readonly Migration[] = [
   migration0006,
   migration0007,
   migration0008,
+  migration0009,
   migration0010,
   migration0012,
 ]

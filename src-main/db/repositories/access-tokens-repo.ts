@@ -74,3 +74,8 @@ export function deleteAccessToken(db: DB, id: number): boolean {
 export function touchAccessToken(db: DB, id: number, lastUsedAt: number): void {
   prepareCached(db, 'UPDATE access_tokens SET last_used_at = ? WHERE id = ?').run(lastUsedAt, id)
 }
+
+/** Deletes every access token of the account; returns how many there were. */
+export function deleteAccountAccessTokens(db: DB, accountId: number): number {
+  return db.prepare('DELETE FROM access_tokens WHERE account_id = ?').run(accountId).changes
+}

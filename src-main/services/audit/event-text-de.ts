@@ -1,4 +1,8 @@
-import type { SecurityLogTexts } from './event-text-types.ts'
+import type { EventTextTools, SecurityLogTexts } from './event-text-types.ts'
+
+const byAdmin = (t: EventTextTools, text: string): string => (t.text('by') ? `${text} (durch Administrator ${t.quote(t.text('by'))})` : text)
+const onAccount = (t: EventTextTools, own: string, other: (name: string) => string): string => byAdmin(t, t.text('target') ? other(t.quote(t.text('target'))) : own)
+const roleWord = (role: string): string => (role === 'administrator' ? 'Administrator' : 'Mitglied')
 
 const plural = (n: number, one: string, many: string): string => (n === 1 ? one : many.replace('#', String(n)))
 
@@ -76,6 +80,17 @@ export const securityLogTextsDE: SecurityLogTexts = {
       name: 'Aus einer Sicherung wiederhergestellt',
       sentence: (t) => `Der Datenbestand wurde aus einer Sicherung vom ${t.text('backupCreatedAt') ? t.dateTime(t.text('backupCreatedAt')) : 'früher'} wiederhergestellt; alle Sitzungen wurden beendet`,
     },
+    'account.roleChanged': { name: 'Rolle geändert', sentence: (t) => onAccount(t, `Die Rolle des Kontos wurde auf ${roleWord(t.text('role'))} geändert`, (n) => `Die Rolle von ${n} wurde auf ${roleWord(t.text('role'))} geändert`) },
+    'account.locked': { name: 'Konto gesperrt', sentence: (t) => onAccount(t, 'Das Konto wurde gesperrt; seine Sitzungen wurden beendet', (n) => `Das Konto ${n} wurde gesperrt`) },
+    'account.unlocked': { name: 'Konto entsperrt', sentence: (t) => onAccount(t, 'Das Konto wurde entsperrt', (n) => `Das Konto ${n} wurde entsperrt`) },
+    'password.changeRequired': { name: 'Passwortänderung verlangt', sentence: (t) => onAccount(t, 'Bei der nächsten Anmeldung ist ein neues Passwort nötig', (n) => `${n} muss bei der nächsten Anmeldung ein neues Passwort wählen`) },
+    'password.temporarySet': { name: 'Vorläufiges Passwort gesetzt', sentence: (t) => onAccount(t, 'Ein vorläufiges Passwort wurde gesetzt; es muss bei der nächsten Anmeldung geändert werden', (n) => `Für ${n} wurde ein vorläufiges Passwort gesetzt`) },
+    'twofactor.reset': { name: 'Zwei-Faktor-Authentisierung zurückgesetzt', sentence: (t) => onAccount(t, 'Die Zwei-Faktor-Authentisierung wurde zurückgesetzt (ausgeschaltet)', (n) => `Die Zwei-Faktor-Authentisierung von ${n} wurde zurückgesetzt`) },
+    'sessions.endedByAdmin': { name: 'Überall abgemeldet', sentence: (t) => onAccount(t, `Überall abgemeldet (${t.number('count') ?? 0} Sitzungen)`, (n) => `${n} wurde überall abgemeldet (${t.number('count') ?? 0} Sitzungen)`) },
+    'tokens.revokedByAdmin': { name: 'Alle Token widerrufen', sentence: (t) => onAccount(t, `Alle Zugriffstoken wurden widerrufen (${t.number('count') ?? 0})`, (n) => `Alle Zugriffstoken von ${n} wurden widerrufen (${t.number('count') ?? 0})`) },
+    'account.deletedByAdmin': { name: 'Konto von einem Administrator gelöscht', sentence: (t) => onAccount(t, 'Das Konto wurde gelöscht', (n) => `Das Konto ${n} wurde gelöscht`) },
+    'account.createdByAdmin': { name: 'Konto von einem Administrator angelegt', sentence: (t) => onAccount(t, `Das Konto wurde als ${roleWord(t.text('role'))} angelegt`, (n) => `Das Konto ${n} wurde als ${roleWord(t.text('role'))} angelegt`) },
+    'signin.locked': { name: 'Anmeldung trotz Sperre', sentence: () => 'Das Passwort war richtig, aber das Konto ist gesperrt: Anmeldung abgelehnt' },
   },
   groups: {
     signIns: 'Anmeldungen',

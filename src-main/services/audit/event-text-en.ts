@@ -1,4 +1,8 @@
-import type { SecurityLogTexts } from './event-text-types.ts'
+import type { EventTextTools, SecurityLogTexts } from './event-text-types.ts'
+
+const byAdmin = (t: EventTextTools, text: string): string => (t.text('by') ? `${text} by administrator ${t.quote(t.text('by'))}` : text)
+const onAccount = (t: EventTextTools, own: string, other: (name: string) => string): string => byAdmin(t, t.text('target') ? other(t.quote(t.text('target'))) : own)
+const roleWord = (role: string): string => (role === 'administrator' ? 'administrator' : 'member')
 
 const plural = (n: number, one: string, many: string): string => (n === 1 ? one : many.replace('#', String(n)))
 
@@ -76,6 +80,17 @@ export const securityLogTextsEN: SecurityLogTexts = {
       name: 'Restored from a backup',
       sentence: (t) => `The store was restored from a backup made ${t.text('backupCreatedAt') ? t.dateTime(t.text('backupCreatedAt')) : 'earlier'}; every session was ended`,
     },
+    'account.roleChanged': { name: 'Role changed', sentence: (t) => onAccount(t, `The account's role was changed to ${roleWord(t.text('role'))}`, (n) => `The role of ${n} was changed to ${roleWord(t.text('role'))}`) },
+    'account.locked': { name: 'Account locked', sentence: (t) => onAccount(t, 'The account was locked; its sessions were ended', (n) => `Account ${n} was locked`) },
+    'account.unlocked': { name: 'Account unlocked', sentence: (t) => onAccount(t, 'The account was unlocked', (n) => `Account ${n} was unlocked`) },
+    'password.changeRequired': { name: 'Password change required', sentence: (t) => onAccount(t, 'A new password is required at the next sign-in', (n) => `${n} must choose a new password at the next sign-in`) },
+    'password.temporarySet': { name: 'Temporary password set', sentence: (t) => onAccount(t, 'A temporary password was set; it must be changed at the next sign-in', (n) => `A temporary password was set for ${n}`) },
+    'twofactor.reset': { name: 'Two-factor authentication reset', sentence: (t) => onAccount(t, 'Two-factor authentication was reset (switched off)', (n) => `Two-factor authentication of ${n} was reset`) },
+    'sessions.endedByAdmin': { name: 'Signed out everywhere', sentence: (t) => onAccount(t, `Signed out everywhere (${t.number('count') ?? 0} sessions)`, (n) => `${n} was signed out everywhere (${t.number('count') ?? 0} sessions)`) },
+    'tokens.revokedByAdmin': { name: 'All tokens revoked', sentence: (t) => onAccount(t, `Every access token was revoked (${t.number('count') ?? 0})`, (n) => `Every access token of ${n} was revoked (${t.number('count') ?? 0})`) },
+    'account.deletedByAdmin': { name: 'Account deleted by an administrator', sentence: (t) => onAccount(t, 'The account was deleted', (n) => `Account ${n} was deleted`) },
+    'account.createdByAdmin': { name: 'Account created by an administrator', sentence: (t) => onAccount(t, `The account was created as ${roleWord(t.text('role'))}`, (n) => `Account ${n} was created as ${roleWord(t.text('role'))}`) },
+    'signin.locked': { name: 'Sign-in while locked', sentence: () => 'The right password was given, but the account is locked: sign-in refused' },
   },
   groups: {
     signIns: 'Sign-ins',

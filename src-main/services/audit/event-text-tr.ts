@@ -1,4 +1,8 @@
-import type { SecurityLogTexts } from './event-text-types.ts'
+import type { EventTextTools, SecurityLogTexts } from './event-text-types.ts'
+
+const byAdmin = (t: EventTextTools, text: string): string => (t.text('by') ? `${text} (yönetici ${t.quote(t.text('by'))} tarafından)` : text)
+const onAccount = (t: EventTextTools, own: string, other: (name: string) => string): string => byAdmin(t, t.text('target') ? other(t.quote(t.text('target'))) : own)
+const roleWord = (role: string): string => (role === 'administrator' ? 'yönetici' : 'üye')
 
 /** Turkish. Adding a kind: one entry in `kinds` (the type check and the test name the missing ones). */
 export const securityLogTextsTR: SecurityLogTexts = {
@@ -68,6 +72,17 @@ export const securityLogTextsTR: SecurityLogTexts = {
       name: 'Yedekten geri yüklendi',
       sentence: (t) => `Veriler ${t.text('backupCreatedAt') ? t.dateTime(t.text('backupCreatedAt')) : 'daha önce'} alınmış bir yedekten geri yüklendi; tüm oturumlar kapatıldı`,
     },
+    'account.roleChanged': { name: 'Rol değiştirildi', sentence: (t) => onAccount(t, `Hesabın rolü ${roleWord(t.text('role'))} olarak değiştirildi`, (n) => `${n} hesabının rolü ${roleWord(t.text('role'))} olarak değiştirildi`) },
+    'account.locked': { name: 'Hesap kilitlendi', sentence: (t) => onAccount(t, 'Hesap kilitlendi; oturumları kapatıldı', (n) => `${n} hesabı kilitlendi`) },
+    'account.unlocked': { name: 'Hesabın kilidi açıldı', sentence: (t) => onAccount(t, 'Hesabın kilidi açıldı', (n) => `${n} hesabının kilidi açıldı`) },
+    'password.changeRequired': { name: 'Parola değişikliği istendi', sentence: (t) => onAccount(t, 'Bir sonraki oturum açmada yeni parola gerekiyor', (n) => `${n} bir sonraki oturum açmada yeni parola seçmeli`) },
+    'password.temporarySet': { name: 'Geçici parola belirlendi', sentence: (t) => onAccount(t, 'Geçici bir parola belirlendi; bir sonraki oturum açmada değiştirilmeli', (n) => `${n} için geçici bir parola belirlendi`) },
+    'twofactor.reset': { name: 'İki adımlı doğrulama sıfırlandı', sentence: (t) => onAccount(t, 'İki adımlı doğrulama sıfırlandı (kapatıldı)', (n) => `${n} hesabının iki adımlı doğrulaması sıfırlandı`) },
+    'sessions.endedByAdmin': { name: 'Her yerde oturum kapatıldı', sentence: (t) => onAccount(t, `Her yerde oturum kapatıldı (${t.number('count') ?? 0} oturum)`, (n) => `${n} için her yerde oturum kapatıldı (${t.number('count') ?? 0} oturum)`) },
+    'tokens.revokedByAdmin': { name: 'Tüm belirteçler iptal edildi', sentence: (t) => onAccount(t, `Tüm erişim belirteçleri iptal edildi (${t.number('count') ?? 0})`, (n) => `${n} hesabının tüm erişim belirteçleri iptal edildi (${t.number('count') ?? 0})`) },
+    'account.deletedByAdmin': { name: 'Hesap bir yönetici tarafından silindi', sentence: (t) => onAccount(t, 'Hesap silindi', (n) => `${n} hesabı silindi`) },
+    'account.createdByAdmin': { name: 'Hesap bir yönetici tarafından oluşturuldu', sentence: (t) => onAccount(t, `Hesap ${roleWord(t.text('role'))} olarak oluşturuldu`, (n) => `${n} hesabı ${roleWord(t.text('role'))} olarak oluşturuldu`) },
+    'signin.locked': { name: 'Kilitli hesapla oturum açma', sentence: () => 'Parola doğruydu, ancak hesap kilitli: oturum açma reddedildi' },
   },
   groups: {
     signIns: 'Oturum açmalar',

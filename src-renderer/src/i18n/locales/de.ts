@@ -10,6 +10,7 @@ import { sessionsMessages } from '../messages/de/sessions.ts'
 import { auditMessages } from '../messages/de/audit.ts'
 import { backupsMessages } from '../messages/de/backups.ts'
 import { remindersMessages } from '../messages/de/reminders.ts'
+import { accountsMessages } from '../messages/de/accounts.ts'
 
 /** Every German string of the UI, the domains merged into one tree. Loaded only when the UI switches to it (its own chunk). */
-export default mergeMessageTrees([commonMessages, authMessages, securityMessages, tokensMessages, profileMessages, settingsMessages, sshKeysMessages, sessionsMessages, auditMessages, backupsMessages, remindersMessages])
+export default mergeMessageTrees([commonMessages, authMessages, securityMessages, tokensMessages, profileMessages, settingsMessages, sshKeysMessages, sessionsMessages, auditMessages, backupsMessages, remindersMessages, accountsMessages])

@@ -10,6 +10,7 @@ import { sessionsMessages } from '../messages/en/sessions.ts'
 import { auditMessages } from '../messages/en/audit.ts'
 import { backupsMessages } from '../messages/en/backups.ts'
 import { remindersMessages } from '../messages/en/reminders.ts'
+import { accountsMessages } from '../messages/en/accounts.ts'
 
 /** Every English string of the UI, the domains merged into one tree. */
-export default mergeMessageTrees([commonMessages, authMessages, securityMessages, tokensMessages, profileMessages, settingsMessages, sshKeysMessages, sessionsMessages, auditMessages, backupsMessages, remindersMessages])
+export default mergeMessageTrees([commonMessages, authMessages, securityMessages, tokensMessages, profileMessages, settingsMessages, sshKeysMessages, sessionsMessages, auditMessages, backupsMessages, remindersMessages, accountsMessages])

@@ -10,6 +10,7 @@ import { sessionsMessages } from '../messages/tr/sessions.ts'
 import { auditMessages } from '../messages/tr/audit.ts'
 import { backupsMessages } from '../messages/tr/backups.ts'
 import { remindersMessages } from '../messages/tr/reminders.ts'
+import { accountsMessages } from '../messages/tr/accounts.ts'
 
 /** Every Turkish string of the UI, the domains merged into one tree. Loaded only when the UI switches to it (its own chunk). */
-export default mergeMessageTrees([commonMessages, authMessages, securityMessages, tokensMessages, profileMessages, settingsMessages, sshKeysMessages, sessionsMessages, auditMessages, backupsMessages, remindersMessages])
+export default mergeMessageTrees([commonMessages, authMessages, securityMessages, tokensMessages, profileMessages, settingsMessages, sshKeysMessages, sessionsMessages, auditMessages, backupsMessages, remindersMessages, accountsMessages])

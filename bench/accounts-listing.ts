@@ -1,0 +1,133 @@
+/**
+ * The Accounts screen's listing at scale (issue 15), a bench section that runs alone:
+ *
+ *   node bench/accounts-listing.ts [--rounds N] [--json FILE]
+ *
+ * Two stores, 100 and 100,000 accounts (rows written straight in SQL: the KDF is not what is measured).
+ * Usernames start with one of four letters in turn, so the search "b" matches the same share (a quarter)
+ * of either store, spread evenly along the full-name order: a page costs what it takes to walk the index
+ * to 25 matches, the same in both. (A prefix that matches a much smaller share, or matches bunched at the
+ * far end of the sort order, walks further down the index per page: that cost follows the share, not the size.) Measured through the real service (`administration.listAccounts`: search + sort by full
+ * name, 25 rows): the first page, and page 400 of the large store reached by its keyset cursor. The
+ * small store has one full page only (a quarter of 100 accounts), so the deep page is held against that
+ * full page of 25 rows; its partly filled last page is printed in the note. Beside them, the bare indexed lookup
+ * (`findAccountById`) at both sizes: SQLite's own B-tree cost, the floor any listing shares.
+ */
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { openDatabase } from '../src-main/db/database.ts'
+import type { DB } from '../src-main/db/database.ts'
+import { migrateDatabase } from '../src-main/db/migrate.ts'
+import { findAccountById } from '../src-main/db/repositories/accounts-repo.ts'
+import { createServices } from '../src-main/services/index.ts'
+import type { Services } from '../src-main/services/index.ts'
+import { TEST_ONLY_SCRYPT_PARAMS } from '../src-main/services/password-hasher.ts'
+import { createKeyFileSecretBox } from '../src-main/services/secret-box.ts'
+import { makeTempDir } from '../test/fixtures/temp-dir.ts'
+import { formatMarkdownTable, formatTable, makeFigure, median } from './lib/figures.ts'
+import type { Figure } from './lib/figures.ts'
+
+const args = process.argv.slice(2)
+const ROUNDS = Number(args[args.indexOf('--rounds') + 1]) || 31
+const JSON_FILE = args.includes('--json') ? args[args.indexOf('--json') + 1] : undefined
+const PAGE = 25
+const SEARCH = 'b'
+const DEEP_PAGE_LARGE = 400
+const log = (message: string) => process.stderr.write(`bench: ${message}\n`)
+
+async function seedStore(dir: string, count: number): Promise<{ db: DB; services: Services }> {
+  const db = openDatabase(join(dir, 'keystead.db'))
+  await migrateDatabase(db)
+  const insert = db.prepare(
+    `INSERT INTO accounts (username, username_key, full_name, email, email_key, password_hash, created_at, updated_at, role, last_sign_in_at, session_count, token_count)
+     VALUES (?, ?, ?, ?, ?, 'x', ?, ?, ?, ?, ?, ?)`,
+  )
+  const letters = 'abcdefghijklmnopqrstuvwxyz'
+  db.transaction(() => {
+    for (let i = 0; i < count; i++) {
+      const first = letters[i % 4]!
+      const username = `${first}user${i}`
+      // A multiplicative hash spreads the name order independently of i % 4 (of the username's letter).
+      const mixed = Math.imul(i + 1, 0x9e3779b1) >>> 8
+      const fullName = `${letters[mixed % 26]!.toUpperCase()}${letters[(mixed >>> 5) % 26]}name ${i}`
+      const email = `mail${i}@example.org`
+      insert.run(username, username, fullName, email, email, 1_700_000_000_000 + i, 1_700_000_000_000 + i, i === 0 ? 'administrator' : 'member', i % 3 === 0 ? null : 1_760_000_000_000 + i, i % 5, i % 4)
+    }
+  })()
+  db.exec('ANALYZE')
+  const services = createServices({ db, secretBox: createKeyFileSecretBox(join(dir, 'keystead.key')), scryptParams: TEST_ONLY_SCRYPT_PARAMS })
+  return { db, services }
+}
+
+/**
+ * Median time of one call in µs for each function, each sample the mean of `repeat` calls. The functions
+ * take turns within every round, so a burst of load from other processes on this shared machine falls on
+ * all of them alike instead of on one side of a ratio.
+ */
+function timeMicrosInterleaved(runs: ReadonlyArray<() => unknown>, repeat: number): number[] {
+  for (const run of runs) for (let i = 0; i < repeat; i++) run()
+  const samples = runs.map((): number[] => [])
+  for (let round = 0; round < ROUNDS; round++) {
+    runs.forEach((run, index) => {
+      const started = performance.now()
+      for (let i = 0; i < repeat; i++) run()
+      samples[index]!.push(((performance.now() - started) * 1000) / repeat)
+    })
+  }
+  return samples.map(median)
+}
+
+function deepCursor(services: Services, pages: number): { cursor: string | undefined; reached: number } {
+  let cursor: string | undefined
+  let reached = 1
+  for (; reached < pages; reached++) {
+    const page = services.administration.listAccounts({ search: SEARCH, sort: 'fullName', limit: PAGE, ...(cursor ? { cursor } : {}) })
+    if (!page.next) break
+    cursor = page.next
+  }
+  return { cursor, reached }
+}
+
+async function main(): Promise<void> {
+  const small = makeTempDir('keystead-bench-accounts-small-')
+  const large = makeTempDir('keystead-bench-accounts-large-')
+  try {
+    log('seeding 100 and 100,000 accounts')
+    const a = await seedStore(small.path, 100)
+    const b = await seedStore(large.path, 100_000)
+    const list = (services: Services, cursor?: string) => () => {
+      const page = services.administration.listAccounts({ search: SEARCH, sort: 'fullName', limit: PAGE, ...(cursor ? { cursor } : {}) })
+      if (page.rows.length === 0) throw new Error('empty page')
+    }
+    const smallDeep = deepCursor(a.services, 100)
+    const largeDeep = deepCursor(b.services, DEEP_PAGE_LARGE)
+    log(`deep pages: ${smallDeep.reached} of the small store, ${largeDeep.reached} of the large one`)
+    const [firstSmall, firstLarge, deepSmall, deepLarge] = timeMicrosInterleaved(
+      [list(a.services), list(b.services), list(a.services, smallDeep.cursor), list(b.services, largeDeep.cursor)],
+      20,
+    ) as [number, number, number, number]
+    const [lookupSmall, lookupLarge] = timeMicrosInterleaved([() => findAccountById(a.db, 50), () => findAccountById(b.db, 50_000)], 2000) as [number, number]
+    const figures: Figure[] = [
+      makeFigure('accounts.firstPage', `Accounts screen, first page (search "${SEARCH}", sort by full name): 100,000 / 100 accounts`, { label: '100k', value: firstLarge, unit: 'µs' }, { label: '100', value: firstSmall, unit: 'µs' }, { op: '<=', value: 1.5 }),
+      makeFigure(
+        'accounts.deepPage',
+        `Accounts screen, page ${largeDeep.reached} of 100,000 by keyset cursor / the full page of 100 accounts`,
+        { label: '100k', value: deepLarge, unit: 'µs' },
+        { label: '100', value: firstSmall, unit: 'µs' },
+        { op: '<=', value: 1.5 },
+        `the 100-account store's last page (${smallDeep.reached}, partly filled) took ${deepSmall.toFixed(0)} µs`,
+      ),
+      makeFigure('accounts.lookup', 'Bare indexed lookup (account by id): 100,000 / 100 accounts', { label: '100k', value: lookupLarge, unit: 'µs' }, { label: '100', value: lookupSmall, unit: 'µs' }, null, 'SQLite B-tree depth: the floor every listing shares'),
+    ]
+    process.stdout.write(`${formatTable(figures)}\n\n${formatMarkdownTable(figures)}\n`)
+    if (JSON_FILE) writeFileSync(JSON_FILE, `${JSON.stringify({ rounds: ROUNDS, figures }, null, 2)}\n`)
+    a.db.close()
+    b.db.close()
+    if (figures.some((figure) => figure.holds === false)) process.exitCode = 1
+  } finally {
+    small.remove()
+    large.remove()
+  }
+}
+
+await main()

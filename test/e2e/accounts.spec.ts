@@ -1,0 +1,113 @@
+import type { Page } from '@playwright/test'
+import { expectAccessible, SCREENSHOT_DIR } from './a11y.ts'
+import { expect, test } from './bridge.ts'
+import type { KeysteadApp } from './bridge.ts'
+
+async function signInWindow(app: KeysteadApp, username: string, password: string): Promise<Page> {
+  const page = await app.openWindow()
+  await expect(page.getByRole('heading', { name: 'Sign in to Keystead' })).toBeVisible()
+  await page.getByLabel('Username').fill(username)
+  await page.getByLabel('Password').fill(password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  return page
+}
+
+test.describe.configure({ timeout: 120_000 })
+
+test.describe('the Accounts screen', () => {
+  test.beforeEach(async ({ app }) => {
+    const services = app.test.core.services!
+    await services.accounts.createAccount({ username: 'alice', password: 'wonderland 1', fullName: 'Alice Liddell', email: 'alice@example.org' })
+    await services.accounts.createAccount({ username: 'bob', password: 'builder 22x', fullName: 'Bob Builder', email: 'bob@example.org' })
+    const bob = services.accounts.findAccountByUsername('bob')!
+    // 2FA on for bob, straight in the store (the enrollment itself is tested elsewhere).
+    services.twoFactor.beginTwoFactorSetup(bob)
+    services.db.prepare('UPDATE two_factor SET enabled_at = ? WHERE account_id = ?').run(Date.now(), bob.id)
+    for (let i = 0; i < 30; i++) await services.accounts.createAccount({ username: `user${String(i).padStart(2, '0')}`, password: 'longenough 12', fullName: `Person ${i}` })
+  })
+
+  test('an administrator locks, unlocks, resets 2FA and creates an account', async ({ app }) => {
+    const page = await signInWindow(app, 'alice', 'wonderland 1')
+    await expect(page.getByTestId('header-role')).toHaveText('Administrator')
+    await page.getByRole('navigation', { name: 'Account sections' }).getByRole('link', { name: 'Accounts' }).click()
+    await expect(page.getByRole('heading', { level: 1, name: 'Accounts' })).toBeVisible()
+    const table = page.getByTestId('accounts-table')
+    await expect(table.getByTestId('account-row-alice')).toBeVisible()
+    await expect(table.locator('tbody tr')).toHaveCount(25)
+    await page.getByTestId('accounts-next').click()
+    await expect(table.locator('tbody tr')).toHaveCount(7)
+    await page.getByTestId('accounts-previous').click()
+    await expect(table.locator('tbody tr')).toHaveCount(25)
+
+    await page.getByTestId('accounts-search').fill('bo')
+    await expect(table.locator('tbody tr')).toHaveCount(1)
+    await expect(table.getByTestId('account-row-bob')).toContainText('bob@example.org')
+
+    // Lock (confirmed), then unlock.
+    await page.getByTestId('account-actions-bob').click()
+    const dialog = page.getByTestId('account-actions')
+    await dialog.getByTestId('account-action-lock').click()
+    await dialog.getByTestId('account-action-run').click()
+    await expect(dialog.getByTestId('account-action-done')).toHaveText('bob is locked.')
+    await expect(page.getByTestId('account-locked-bob')).toContainText('Locked')
+    expect(app.test.core.services!.accounts.findAccountByUsername('bob')!.locked_at).not.toBeNull()
+    await dialog.getByTestId('account-action-unlock').click()
+    await dialog.getByTestId('account-action-run').click()
+    await expect(dialog.getByTestId('account-action-done')).toHaveText('bob is unlocked.')
+    await expect(page.getByTestId('account-locked-bob')).not.toContainText('Locked')
+
+    // Reset two-factor authentication.
+    await dialog.getByTestId('account-action-resetTwoFactor').click()
+    await dialog.getByTestId('account-action-run').click()
+    await expect(dialog.getByTestId('account-action-done')).toHaveText('Two-factor authentication of bob is off.')
+    expect(app.test.core.services!.twoFactor.isTwoFactorEnabled(app.test.core.services!.accounts.findAccountByUsername('bob')!.id)).toBe(false)
+    await dialog.getByTestId('account-actions-close').click()
+
+    // Create an account: the temporary password is shown once.
+    await page.getByTestId('account-create').click()
+    const form = page.getByTestId('account-create-form')
+    await form.getByLabel('Username').fill('carol')
+    await form.getByLabel('Full name').fill('Carol Danvers')
+    await form.getByTestId('account-create-submit').click()
+    const shown = page.getByTestId('temporary-password-value')
+    await expect(shown).toHaveText(/^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/)
+    const temporary = (await shown.textContent())!
+    await page.getByTestId('account-create-done').click()
+    expect(app.test.core.services!.accounts.findAccountByUsername('carol')!.must_change_password).toBe(1)
+
+    await page.getByTestId('accounts-search').fill('')
+    await page.getByTestId('accounts-sort-fullName').click()
+    await expect(table.locator('tbody tr').first()).toContainText('alice')
+    await page.setViewportSize({ width: 800, height: 600 })
+    // The table scrolls inside its own box: the page is never wider than the window.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(800)
+    await page.setViewportSize({ width: 1100, height: 760 })
+    await expectAccessible(page, 'accounts')
+    await page.locator('.table-scroll').evaluate((box) => box.scrollTo({ left: 0 }))
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/accounts.png`, fullPage: true })
+
+    // Carol's first sign-in goes to the change-password screen and nowhere else.
+    const carol = await signInWindow(app, 'carol', temporary)
+    await expect(carol.getByTestId('change-password-screen')).toBeVisible()
+    await carol.evaluate(() => (location.hash = '#/tokens'))
+    await expect(carol.getByTestId('change-password-screen')).toBeVisible()
+  })
+
+  test("a member's window never shows the Accounts screen", async ({ app }) => {
+    const page = await signInWindow(app, 'user00', 'longenough 12')
+    const nav = page.getByRole('navigation', { name: 'Account sections' })
+    await expect(nav.getByRole('link', { name: 'Security log' })).toBeVisible()
+    await expect(nav.getByRole('link', { name: 'Accounts' })).toHaveCount(0)
+    await expect(page.getByTestId('header-role')).toHaveCount(0)
+    await page.getByTestId('profile-menu').click()
+    await expect(page.getByTestId('menu-role')).toHaveText('Member')
+    await expect(page.getByRole('menuitem', { name: 'Accounts' })).toHaveCount(0)
+    await page.keyboard.press('Escape')
+    // Typing the address: the router sends a member back, and main refuses the channel anyway.
+    await page.evaluate(() => (location.hash = '#/accounts'))
+    await expect(page.getByTestId('profile-username')).toHaveText('user00')
+    await expect(page.getByTestId('accounts-table')).toHaveCount(0)
+    const refused = await page.evaluate(() => (window as unknown as { keystead: { accounts: { listAccounts(input: object): Promise<unknown> } } }).keystead.accounts.listAccounts({}))
+    expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', reason: 'admin.required' } })
+  })
+})

@@ -1,0 +1,69 @@
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { runCli, queryDataDir } from '../fixtures/run-cli.ts'
+import type { CliRun } from '../fixtures/run-cli.ts'
+import { makeTempDir } from '../fixtures/temp-dir.ts'
+
+/** The administration commands of issue 15, run as child processes: --json, exit codes, the security log. */
+vi.setConfig({ testTimeout: 120_000 })
+const PASSWORD = 'wonderland 1'
+let dir: ReturnType<typeof makeTempDir>
+let data: string
+
+const query = <T>(sql: string, ...params: unknown[]): T[] => queryDataDir<T>(data, sql, ...params)
+const cli = (args: string[], stdin?: string): Promise<CliRun> => runCli(data, ['--json', ...args], { stdin })
+const out = <T = Record<string, unknown>>(run: CliRun): T => {
+  expect(run.code, run.stderr).toBe(0)
+  return JSON.parse(run.stdout) as T
+}
+const refusal = (run: CliRun, code = 1): { code: string; reason?: string; message: string } => {
+  expect(run.code, run.stdout + run.stderr).toBe(code)
+  const lines = run.stderr.trim().split('\n')
+  return (JSON.parse(lines[lines.length - 1]!) as { error: { code: string; message: string; reason?: string } }).error
+}
+
+beforeAll(async () => {
+  dir = makeTempDir('keystead-cli-roles-')
+  data = join(dir.path, 'data')
+  for (const name of ['alice', 'bob']) {
+    const created = await runCli(data, ['accounts', 'create', '--username', name, '--password-stdin'], { stdin: `${PASSWORD}\n` })
+    expect(created.code, created.stderr).toBe(0)
+  }
+}, 90_000)
+afterAll(() => dir.remove())
+
+describe('accounts promote / demote', () => {
+  it('the first account is the administrator; the last one cannot be demoted (exit 1, nothing changes)', async () => {
+    expect(query('SELECT username, role FROM accounts ORDER BY id')).toEqual([
+      { username: 'alice', role: 'administrator' },
+      { username: 'bob', role: 'member' },
+    ])
+    expect(refusal(await cli(['accounts', 'demote', 'alice']))).toMatchObject({ code: 'CONFLICT', reason: 'admin.lastDemote' })
+    expect(out(await cli(['accounts', 'promote', 'bob']))).toEqual({ account: 'bob', role: 'administrator', locked: false, mustChangePassword: false })
+    expect(out(await cli(['accounts', 'demote', 'bob']))).toMatchObject({ account: 'bob', role: 'member' })
+    expect(query("SELECT kind, detail FROM security_log WHERE kind = 'account.roleChanged' ORDER BY id")).toEqual([
+      { kind: 'account.roleChanged', detail: JSON.stringify({ role: 'administrator', previousRole: 'member', origin: 'cli' }) },
+      { kind: 'account.roleChanged', detail: JSON.stringify({ role: 'member', previousRole: 'administrator', origin: 'cli' }) },
+    ])
+    expect(refusal(await cli(['accounts', 'promote']), 2).code).toBe('USAGE')
+    expect(refusal(await cli(['accounts', 'promote', 'nobody'])).reason).toBe('account.notFound')
+  })
+})
+
+describe('accounts lock / unlock and tokens verify', () => {
+  it("refuses a locked account's API key in `tokens verify` until it is unlocked", async () => {
+    const key = out<{ apiKey: string }>(await cli(['api-key', 'show', 'bob', '--reveal'])).apiKey
+    expect(out(await cli(['tokens', 'verify', '--token-stdin'], `${key}\n`))).toMatchObject({ valid: true, account: 'bob' })
+    expect(out(await cli(['accounts', 'lock', 'bob']))).toMatchObject({ account: 'bob', locked: true, sessionsEnded: 0 })
+    expect(refusal(await cli(['tokens', 'verify', '--token-stdin'], `${key}\n`))).toMatchObject({ code: 'INVALID_CREDENTIALS', reason: 'credential.locked' })
+    expect(refusal(await cli(['accounts', 'lock', 'alice']))).toMatchObject({ reason: 'admin.lastLock' })
+    expect(out(await cli(['accounts', 'unlock', 'bob']))).toMatchObject({ account: 'bob', locked: false })
+    expect(out(await cli(['tokens', 'verify', '--token-stdin'], `${key}\n`))).toMatchObject({ valid: true })
+  })
+
+  it('require-password-change sets the flag; 2fa reset turns 2FA off and is logged', async () => {
+    expect(out(await cli(['accounts', 'require-password-change', 'bob']))).toMatchObject({ account: 'bob', mustChangePassword: true })
+    expect(out(await cli(['2fa', 'reset', 'bob']))).toEqual({ account: 'bob', enabled: false, wasEnabled: false })
+    expect(query<{ detail: string }>("SELECT detail FROM security_log WHERE kind = 'twofactor.reset'")).toEqual([{ detail: JSON.stringify({ wasEnabled: false, origin: 'cli' }) }])
+  })
+})
