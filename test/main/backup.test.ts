@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DB } from '../../src-main/db/database.ts'
 import { latestSchemaVersion } from '../../src-main/db/migrate.ts'
 import { SecurityEventKind } from '../../src-main/services/audit-service.ts'
+import { deriveSecurityLogMACKey, verifySecurityLogChain } from '../../src-main/services/audit/log-chain.ts'
 import { createEncrypter, formatIdentityFile, generateBackupKey } from '../../src-main/services/backup/age.ts'
 import type { BackupUnlock } from '../../src-main/services/backup/age.ts'
 import { createBackup, restoreBackup, verifyBackup } from '../../src-main/services/backup/backup-service.ts'
@@ -205,6 +206,11 @@ describe('restore on another computer (a different data key)', () => {
       expect(count('sessions')).toBe(0) // sessions belong to a device
       expect(count('security_log')).toBe(manifest.counts.securityLog + manifest.counts.accounts)
       expect(count('security_log', `WHERE kind = '${SecurityEventKind.BackupRestored}'`)).toBe(2)
+      // Every account's log verifies on this computer: heads re-authenticated under its key, the restore entry chained.
+      const macKey = deriveSecurityLogMACKey(newBox)
+      for (const id of rdb.prepare('SELECT id FROM accounts').pluck().all() as number[]) {
+        expect(verifySecurityLogChain(rdb, macKey, id)).toMatchObject({ isIntact: true, breaks: [] })
+      }
 
       const alice = s.accounts.findAccountByUsername('alice')!
       await expect(s.twoFactor.verifySecondFactor(alice, { code: oathtool(fixture.secret, later) })).resolves.toMatchObject({ method: 'totp' })

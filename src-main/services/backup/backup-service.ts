@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
-import { DATABASE_FILE_NAME, openDatabase } from '../../db/database.ts'
+import { DATABASE_FILE_NAME, openDatabase, writeTransaction } from '../../db/database.ts'
+import { insertSecurityLogEntry } from '../../db/repositories/security-log-repo.ts'
+import { deriveSecurityLogMACKey, resealSecurityLogHeads } from '../audit/log-chain.ts'
 import { latestSchemaVersion, migrateDatabase, readSchemaVersion } from '../../db/migrate.ts'
 import { SecurityEventKind } from '../audit-service.ts'
 import { ErrorCode, KeysteadError } from '../errors.ts'
@@ -398,6 +400,35 @@ export interface RestoreOutcome {
 const RESEAL_SLICE = 500
 
 /** Opens each sealed secret with the backup's data key and seals it under this computer's, a slice at a time. */
+/**
+ * The security logs of the restored store: every chain head re-authenticated under this computer's
+ * data key (heads that verified under the backup's key only; a log altered before the backup stays
+ * reported), then a "restored from a backup" entry appended to each account's chain through the one
+ * insert path, a slice of accounts at a time (the event loop runs between slices).
+ */
+async function recordRestoreInLogs(path: string, from: SecretBox, to: SecretBox, entry: { at: number; detail: string }): Promise<void> {
+  const db = openDatabase(path)
+  try {
+    resealSecurityLogHeads(db, to, { oldKey: from })
+    const macKey = deriveSecurityLogMACKey(to)
+    const select = db.prepare(`SELECT id FROM accounts WHERE id > ? ORDER BY id LIMIT ${RESEAL_SLICE}`).pluck()
+    let after = 0
+    for (;;) {
+      const ids = select.all(after) as number[]
+      if (ids.length === 0) break
+      writeTransaction(db, () => {
+        for (const id of ids) {
+          insertSecurityLogEntry(db, { account_id: id, at: entry.at, kind: SecurityEventKind.BackupRestored, session_id: null, device: '', detail: entry.detail }, macKey)
+        }
+      })
+      after = ids[ids.length - 1]!
+      await yieldToLoop()
+    }
+  } finally {
+    db.close()
+  }
+}
+
 async function resealSecrets(path: string, from: SecretBox, to: SecretBox, onProgress: ProgressListener): Promise<void> {
   const db = openDatabase(path)
   try {
@@ -494,18 +525,18 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreOut
     progress({ stage: 'migrate', fraction: 1 })
 
     try {
-      await resealSecrets(staged, createAesGcmSecretBox(unpacked.dataKey, 'key-file'), options.openSecretBox(), progress)
+      const backupBox = createAesGcmSecretBox(unpacked.dataKey, 'key-file')
+      const thisComputerBox = options.openSecretBox()
+      await resealSecrets(staged, backupBox, thisComputerBox, progress)
+      await recordRestoreInLogs(staged, backupBox, thisComputerBox, {
+        at: now().getTime(),
+        detail: JSON.stringify({ origin: options.origin, backupCreatedAt: verified.manifest.createdAt, appVersion: verified.manifest.appVersion }),
+      })
     } finally {
       unpacked.dataKey.fill(0)
     }
 
-    const finished = await runBackupWorkerJob({
-      kind: 'finish-restore',
-      path: staged,
-      at: now().getTime(),
-      kind_: SecurityEventKind.BackupRestored,
-      detail: JSON.stringify({ origin: options.origin, backupCreatedAt: verified.manifest.createdAt, appVersion: verified.manifest.appVersion }),
-    })
+    const finished = await runBackupWorkerJob({ kind: 'finish-restore', path: staged })
 
     progress({ stage: 'swap', fraction: 0 })
     await options.beforeSwap?.()

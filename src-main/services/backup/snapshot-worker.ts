@@ -75,8 +75,8 @@ async function run(job) {
     try {
       db.pragma('foreign_keys = ON')
       db.transaction(() => {
+        // Sessions belong to a device; the restore's log entries were chained by the main thread.
         db.prepare('DELETE FROM sessions').run()
-        db.prepare("INSERT INTO security_log (account_id, at, kind, session_id, device, detail) SELECT id, ?, ?, NULL, '', ? FROM accounts").run(job.at, job.kind_, job.detail)
       })()
       db.pragma('journal_mode = DELETE')
     } finally { db.close() }
@@ -109,7 +109,7 @@ export interface CheckFacts {
 export type WorkerJob =
   | { kind: 'snapshot'; source: string; target: string }
   | { kind: 'check'; path: string }
-  | { kind: 'finish-restore'; path: string; at: number; kind_: string; detail: string }
+  | { kind: 'finish-restore'; path: string }
 
 export class WorkerJobError extends Error {
   readonly code?: string
@@ -123,7 +123,7 @@ export class WorkerJobError extends Error {
 /** Runs one job in a worker thread of its own, which ends with it. */
 export function runBackupWorkerJob(job: { kind: 'snapshot'; source: string; target: string }): Promise<SnapshotFacts>
 export function runBackupWorkerJob(job: { kind: 'check'; path: string }): Promise<CheckFacts>
-export function runBackupWorkerJob(job: { kind: 'finish-restore'; path: string; at: number; kind_: string; detail: string }): Promise<SnapshotFacts>
+export function runBackupWorkerJob(job: { kind: 'finish-restore'; path: string }): Promise<SnapshotFacts>
 export function runBackupWorkerJob(job: WorkerJob): Promise<unknown> {
   // In the packaged app better-sqlite3 is unpacked next to app.asar; workers cannot read asar.
   const betterSqlite3 = toUnpackedPath(createRequire(import.meta.url).resolve('better-sqlite3'), existsSync)
