@@ -12,13 +12,14 @@ import { createServicesCredentialVerifier } from './http/credentials.ts'
 import type { CredentialVerifier } from './http/credentials.ts'
 import { createLocalApiControl } from './http/control.ts'
 import { createInvoker } from './ipc/guard.ts'
-import type { Invoker } from './ipc/guard.ts'
+import type { AppHooks, Invoker } from './ipc/guard.ts'
 import { createHandlerTable } from './ipc/handlers.ts'
 import { WindowSessions } from './ipc/window-sessions.ts'
 import type { Logger } from './log.ts'
 import type { Platform } from './platform/types.ts'
 import { SecurityEventKind } from './services/audit-service.ts'
 import { cleanUpInterruptedRestore } from './services/backup/backup-service.ts'
+import { ErrorCode, KeysteadError } from './services/errors.ts'
 import type { Clock } from './services/clock.ts'
 import { createServices } from './services/index.ts'
 import type { Services } from './services/index.ts'
@@ -112,38 +113,11 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
     createVerifier: options.createCredentialVerifier ?? createServicesCredentialVerifier,
     log: options.log,
   })
-  try {
-    prepareDataFolder(options.dataDir, (message) => options.log.info(message))
-    // What an interrupted backup or restore left (work folders only; never a store).
-    await cleanUpInterruptedRestore(options.dataDir)
-    db = openDatabase(databasePath)
-    await migrateDatabase(db, { backupPath: migrationBackupPathOf(databasePath), path: databasePath })
-    services = createServices({
-      db,
-      secretBox: options.createSecretBox(options.dataDir),
-      clock: options.clock,
-      scryptParams: options.scryptParams,
-      sessionPolicy: options.sessionPolicy,
-      settingsStore: options.settingsStore,
-      localApi,
-    })
-  } catch (error) {
-    db?.close()
-    db = null
-    services = null
-    if (error instanceof DatabaseOpenError) {
-      status = { state: 'error', code: error.code, message: error.message, path: error.path }
-    } else {
-      options.log.error('Could not start the account store', error)
-      status = { state: 'error', code: 'DB_OPEN_FAILED', message: (error as Error).message, path: databasePath }
-    }
-  }
-
-  // A switched-on local API starts with the app; a taken port shows on the Settings screen, not as a crash.
-  if (services) await services.settings.startLocalApiFromSettings()
-
   const windows = new WindowSessions()
   const { keptSession } = options.platform
+  let stopSessionCheck = (): void => {}
+  let stopBackupCheck = (): void => {}
+
   function endWindowSessions(sessionIds: readonly string[], reason: SessionEndedEvent['reason']): number[] {
     const kept = keptSession.keptSessionId()
     if (kept && sessionIds.includes(kept)) keptSession.clear()
@@ -151,7 +125,6 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
     for (const windowId of told) options.notify(windowId, eventChannels.sessionEnded, { reason } satisfies SessionEndedEvent)
     return told
   }
-  services?.events.on('sessionsEnded', ({ sessionIds, reason }) => void endWindowSessions(sessionIds, reason))
 
   function checkWindowSessions(): number[] {
     if (!services) return []
@@ -166,7 +139,6 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
       return []
     }
   }
-  const stopSessionCheck = services ? (options.scheduleSessionCheck ?? intervalScheduler)(checkWindowSessions, SESSION_CHECK_INTERVAL_MS) : () => {}
 
   // Scheduled backups: a missed one runs at start (the catch-up), then the check repeats.
   function runDueBackup(): void {
@@ -177,17 +149,99 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
       (error: unknown) => options.log.error('The scheduled backup failed', error),
     )
   }
-  const stopBackupCheck = services ? (options.scheduleBackupCheck ?? intervalScheduler)(runDueBackup, BACKUP_CHECK_INTERVAL_MS) : () => {}
+
+  /** open db -> migrate -> build services -> local API, session and backup checks. */
+  async function openStore(): Promise<void> {
+    try {
+      prepareDataFolder(options.dataDir, (message) => options.log.info(message))
+      // What an interrupted backup or restore left (work folders only; never a store).
+      await cleanUpInterruptedRestore(options.dataDir)
+      db = openDatabase(databasePath)
+      await migrateDatabase(db, { backupPath: migrationBackupPathOf(databasePath), path: databasePath })
+      services = createServices({
+        db,
+        secretBox: options.createSecretBox(options.dataDir),
+        clock: options.clock,
+        scryptParams: options.scryptParams,
+        sessionPolicy: options.sessionPolicy,
+        settingsStore: options.settingsStore,
+        localApi,
+      })
+    } catch (error) {
+      db?.close()
+      db = null
+      services = null
+      if (error instanceof DatabaseOpenError) {
+        status = { state: 'error', code: error.code, message: error.message, path: error.path }
+      } else {
+        options.log.error('Could not start the account store', error)
+        status = { state: 'error', code: 'DB_OPEN_FAILED', message: (error as Error).message, path: databasePath }
+      }
+      return
+    }
+    // A switched-on local API starts with the app; a taken port shows on the Settings screen, not as a crash.
+    await services.settings.startLocalApiFromSettings()
+    services.events.on('sessionsEnded', ({ sessionIds, reason }) => void endWindowSessions(sessionIds, reason))
+    stopSessionCheck = (options.scheduleSessionCheck ?? intervalScheduler)(checkWindowSessions, SESSION_CHECK_INTERVAL_MS)
+    stopBackupCheck = (options.scheduleBackupCheck ?? intervalScheduler)(runDueBackup, BACKUP_CHECK_INTERVAL_MS)
+  }
+
+  /** Stops the local API and the checks, and closes the database: nothing holds the store afterwards. */
+  async function closeStore(): Promise<void> {
+    stopSessionCheck()
+    stopBackupCheck()
+    stopSessionCheck = () => {}
+    stopBackupCheck = () => {}
+    services = null
+    await localApi.stop()
+    db?.close()
+    db = null
+  }
+
+  await openStore()
   if (services && !options.scheduleBackupCheck) setImmediate(runDueBackup)
 
+  let replacing = false
+  const app: AppHooks = {
+    notify: options.notify,
+    async replaceStore(run) {
+      if (replacing) throw new KeysteadError(ErrorCode.Conflict, 'A restore is already running.', { reason: 'backup.restoreRunning' })
+      replacing = true
+      let closed = false
+      try {
+        return await run({
+          dataDir: options.dataDir,
+          beforeSwap: async () => {
+            closed = true
+            await closeStore()
+          },
+        })
+      } finally {
+        if (closed) {
+          // Whichever store is in place now (the restored one, or the old one after a failure) opens again;
+          // the sessions the windows held belong to the closed store: every window signs in again.
+          const held = [...new Set(windows.entries().map(([, session]) => session.sessionId))]
+          keptSession.clear()
+          endWindowSessions(held, 'revoked')
+          status = { state: 'ready', version: options.platform.appVersion }
+          await openStore()
+          if (!services) options.log.error('The store could not be opened again after a restore')
+        }
+        replacing = false
+      }
+    },
+  }
+
   const handlers = createHandlerTable({ getStatus: () => status })
-  const invoke = createInvoker({ handlers, services, platform: options.platform, windows, isTrustedSender: options.isTrustedSender, log: options.log })
+  const invoke = createInvoker({ handlers, getServices: () => services, app, platform: options.platform, windows, isTrustedSender: options.isTrustedSender, log: options.log })
 
   return {
     dataDir: options.dataDir,
     databasePath,
     status: () => status,
-    services,
+    get services() {
+      return services
+    },
     windows,
     invoke,
     channelNames: listChannels(),
@@ -245,9 +299,9 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
     },
     close() {
       void localApi.stop()
-
       stopSessionCheck()
       stopBackupCheck()
+      services = null
       db?.close()
       db = null
     },

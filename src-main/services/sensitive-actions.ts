@@ -30,6 +30,7 @@ export const SensitiveAction = Object.freeze({
   AccountDeletion: 'account.delete',
   SessionLifetimes: 'sessions.lifetimes',
   BackupKeyCreate: 'backup.keyCreate',
+  BackupRestore: 'backup.restore',
 } as const)
 export type SensitiveAction = (typeof SensitiveAction)[keyof typeof SensitiveAction]
 
@@ -63,6 +64,7 @@ export const SENSITIVE_ACTION_RULES: Readonly<Record<SensitiveAction, SensitiveA
   'account.delete': { description: 'Delete the account', byCredential: false },
   'sessions.lifetimes': { description: 'Change the session lifetimes', byCredential: false },
   'backup.keyCreate': { description: 'Make a new backup key (scheduled backups are encrypted to it)', byCredential: false },
+  'backup.restore': { description: 'Replace all the data with a backup', byCredential: false },
 })
 
 /** Every sensitive action, in list order. */

@@ -101,6 +101,10 @@ export const backupsMessages = {
       dataKeyMismatch: 'Ein Geheimnis in der Sicherung lässt sich mit dem Schlüssel der Sicherung nicht öffnen; die Sicherung ist unbrauchbar.',
       storeInUse: 'Ein anderes Keystead (die App, die Kommandozeile oder die lokale API) verwendet diese Daten. Schließen Sie es und versuchen Sie es erneut. Es wurde nichts geändert.',
       restoreFailed: 'Die wiederhergestellten Daten haben ihre Prüfung nicht bestanden; die vorherigen Daten sind wieder da.',
+      notFirstStart: 'Keystead hat bereits Konten. Eine Sicherung stellt ein Administrator unter Einstellungen → Sicherungen wieder her.',
+      notVerified: 'Wählen und prüfen Sie zuerst die Sicherung.',
+      confirmationMismatch: 'Geben Sie RESTORE ein, um zu bestätigen, dass alle Daten ersetzt werden.',
+      restoreRunning: 'Eine Wiederherstellung läuft bereits.',
     },
   },
 }

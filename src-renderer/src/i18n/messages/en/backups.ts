@@ -101,6 +101,10 @@ export const backupsMessages = {
       dataKeyMismatch: 'A secret inside the backup cannot be opened with the backup’s own key; the backup is unusable.',
       storeInUse: 'Another Keystead (the app, the command line or the local API) is using this data. Close it and try again. Nothing was changed.',
       restoreFailed: 'The restored data failed its checks; the previous data is back in place.',
+      notFirstStart: 'Keystead already has accounts. An administrator restores a backup from Settings → Backups.',
+      notVerified: 'Choose and check the backup first.',
+      confirmationMismatch: 'Type RESTORE to confirm that all the data is replaced.',
+      restoreRunning: 'A restore is already running.',
     },
   },
 }

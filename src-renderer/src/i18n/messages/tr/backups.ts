@@ -101,6 +101,10 @@ export const backupsMessages = {
       dataKeyMismatch: 'Yedekteki bir gizli bilgi yedeğin kendi anahtarıyla açılamıyor; yedek kullanılamaz.',
       storeInUse: 'Bu verileri başka bir Keystead (uygulama, komut satırı ya da yerel API) kullanıyor. Onu kapatıp yeniden deneyin. Hiçbir şey değiştirilmedi.',
       restoreFailed: 'Geri yüklenen veriler denetimden geçemedi; önceki veriler yerine kondu.',
+      notFirstStart: 'Keystead’te zaten hesaplar var. Bir yedeği yönetici Ayarlar → Yedekler’den geri yükler.',
+      notVerified: 'Önce yedeği seçip denetleyin.',
+      confirmationMismatch: 'Tüm verilerin değiştirileceğini onaylamak için RESTORE yazın.',
+      restoreRunning: 'Zaten bir geri yükleme sürüyor.',
     },
   },
 }
