@@ -1,5 +1,9 @@
-import { statSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { authChannels } from '../../src-preload/contract/auth.ts'
+import { backupsChannels } from '../../src-preload/contract/backups.ts'
+import { startTestCore } from '../fixtures/test-core.ts'
 import { expectAccessible, SCREENSHOT_DIR } from './a11y.ts'
 import { expect, test } from './bridge.ts'
 import { openSettingsAsAlice } from './open-settings.ts'
@@ -62,4 +66,41 @@ test('settings -> backups: a backup key shown once, back up now with a passphras
   await expectAccessible(page, 'settings backups')
   await backups.scrollIntoViewIfNeeded()
   await backups.screenshot({ path: `${SCREENSHOT_DIR}/settings-backups.png` })
+})
+
+test('first start: "Restore from a backup" beside "Create your account" brings back the accounts of the old computer', async ({ app }) => {
+  // The old computer: another data folder (another data key) with alice, backed up with a passphrase.
+  const oldDir = mkdtempSync(join(tmpdir(), 'keystead-e2e-old-computer-'))
+  const old = await startTestCore({ dataDir: oldDir })
+  const file = join(app.dataDir, 'moving.age')
+  try {
+    expect((await old.call(authChannels.createAccount, { username: 'alice', password: 'wonderland 1' })).ok).toBe(true)
+    old.platform.nextSavePaths.push(file)
+    expect(await old.call(backupsChannels.createBackup, { protection: { kind: 'passphrase', passphrase: 'a long backup passphrase', confirmPassphrase: 'a long backup passphrase' } })).toMatchObject({ ok: true })
+  } finally {
+    old.core.close()
+    rmSync(oldDir, { recursive: true, force: true })
+  }
+
+  const page = await app.openWindow()
+  await expect(page.getByRole('button', { name: 'Create account' })).toBeVisible()
+  await page.getByRole('button', { name: 'Restore from a backup' }).click()
+  const restore = page.getByTestId('first-start-restore')
+  await restore.getByLabel('Passphrase', { exact: true }).fill('not the passphrase')
+  app.test.platform.nextOpenPaths.push(file)
+  await restore.getByRole('button', { name: 'Choose a backup…' }).click()
+  await expect(restore.getByText('The passphrase does not open this backup.')).toBeVisible({ timeout: 60_000 })
+  await restore.getByLabel('Passphrase', { exact: true }).fill('a long backup passphrase')
+  app.test.platform.nextOpenPaths.push(file)
+  await restore.getByRole('button', { name: 'Choose a backup…' }).click()
+  await expect(restore.getByTestId('backup-manifest')).toContainText('1 accounts', { timeout: 60_000 })
+  await restore.getByRole('button', { name: 'Restore this backup' }).click()
+
+  // Sign-in with the restored account (its password hash came with the backup).
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible({ timeout: 60_000 })
+  await page.getByLabel('Username').fill('alice')
+  await page.getByLabel('Password').fill('wonderland 1')
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await expect(page.getByRole('heading', { name: 'Profile' })).toBeVisible()
+  expect(app.problems).toEqual([])
 })
