@@ -10,7 +10,7 @@ import { openSettingsAsAlice } from './open-settings.ts'
 
 test.setTimeout(180_000)
 
-test('settings -> backups: a backup key shown once, back up now with a passphrase asked twice, verify it', async ({ app }) => {
+test('settings -> backups: a backup key shown once, back up now with a passphrase asked twice, verify it, restore it (RESTORE typed)', async ({ app }) => {
   const page = await openSettingsAsAlice(app)
   const backups = page.getByTestId('settings-backups')
   await expect(backups.getByRole('heading', { name: 'Backups', exact: true })).toBeVisible()
@@ -66,6 +66,16 @@ test('settings -> backups: a backup key shown once, back up now with a passphras
   await expectAccessible(page, 'settings backups')
   await backups.scrollIntoViewIfNeeded()
   await backups.screenshot({ path: `${SCREENSHOT_DIR}/settings-backups.png` })
+
+  // Restore the verified backup over the data: only with RESTORE typed; afterwards every window signs in again.
+  const restore = backups.getByTestId('backup-restore')
+  await restore.getByLabel('Type RESTORE to confirm').fill('restore')
+  await expect(restore.getByRole('button', { name: 'Restore this backup' })).toBeDisabled()
+  await app.test.core.services!.accounts.createAccount({ username: 'bob', password: 'wonderland 1' })
+  await restore.getByLabel('Type RESTORE to confirm').fill('RESTORE')
+  await restore.getByRole('button', { name: 'Restore this backup' }).click()
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible({ timeout: 60_000 })
+  expect(app.test.core.services!.db.prepare('SELECT username FROM accounts ORDER BY id').pluck().all()).toEqual(['alice'])
 })
 
 test('first start: "Restore from a backup" beside "Create your account" brings back the accounts of the old computer', async ({ app }) => {
