@@ -208,24 +208,28 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
       if (replacing) throw new KeysteadError(ErrorCode.Conflict, 'A restore is already running.', { reason: 'backup.restoreRunning' })
       replacing = true
       let closed = false
+      let swapped = false
       try {
-        return await run({
+        const result = await run({
           dataDir: options.dataDir,
           beforeSwap: async () => {
             closed = true
             await closeStore()
           },
         })
+        swapped = closed
+        return result
       } finally {
         if (closed) {
-          // Whichever store is in place now (the restored one, or the old one after a failure) opens again;
-          // the sessions the windows held belong to the closed store: every window signs in again.
-          const held = [...new Set(windows.entries().map(([, session]) => session.sessionId))]
-          keptSession.clear()
-          endWindowSessions(held, 'revoked')
+          // Whichever store is in place now opens again: the restored one, or the old one after a failure.
           status = { state: 'ready', version: options.platform.appVersion }
           await openStore()
           if (!services) options.log.error('The store could not be opened again after a restore')
+          if (swapped || !services) {
+            // The sessions the windows held belong to the replaced store: every window signs in again.
+            keptSession.clear()
+            endWindowSessions([...new Set(windows.entries().map(([, session]) => session.sessionId))], 'revoked')
+          }
         }
         replacing = false
       }

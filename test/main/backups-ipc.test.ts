@@ -152,6 +152,28 @@ describe('backups over IPC', () => {
     expect(await test.call(backupsChannels.restoreBackup, { unlock, confirmation: 'RESTORE' })).toMatchObject({ ok: false, error: { reason: 'backup.notVerified' } })
   }, 120_000)
 
+  it('a restore refused at the swap (another Keystead holds the store) changes nothing and keeps the windows signed in', async () => {
+    const file = await makeBackup()
+    expect((await test.call(authChannels.createAccount, { username: 'carol', password: 'wonderland 1' }, 3)).ok).toBe(true)
+    test.platform.nextOpenPaths.push(file)
+    await value(backupsChannels.verifyBackup, { unlock })
+    const other = await startTestCore({ dataDir: dir.path, clock: () => now, scheduleSessionCheck: () => () => {} })
+    try {
+      test.pushed.length = 0
+      expect(await test.call(backupsChannels.restoreBackup, { unlock, confirmation: 'RESTORE' })).toMatchObject({ ok: false, error: { code: 'CONFLICT', reason: 'backup.storeInUse' } })
+    } finally {
+      other.core.close()
+    }
+    // The old store is open again, whole, and the windows' sessions still work.
+    expect(usernames()).toEqual(['alice', 'bob', 'carol'])
+    expect(test.pushed.filter((event) => event.channel === eventChannels.sessionEnded)).toEqual([])
+    expect((await test.call(backupsChannels.getBackupStatus)).ok).toBe(true)
+    expect(readdirSync(dir.path).filter((name) => name.includes('before-restore') || name.startsWith('.restore-'))).toEqual([])
+    // And the same restore works once the other Keystead is gone.
+    expect(await test.call(backupsChannels.restoreBackup, { unlock, confirmation: 'RESTORE' })).toMatchObject({ ok: true })
+    expect(usernames()).toEqual(['alice', 'bob'])
+  }, 120_000)
+
   it('first start: restore into a Keystead with no account (a new computer); refused once an account exists', async () => {
     const file = await makeBackup()
     // This Keystead has accounts: the first-start path is closed.
