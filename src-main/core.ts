@@ -13,13 +13,14 @@ import { createServicesCredentialVerifier } from './http/credentials.ts'
 import type { CredentialVerifier } from './http/credentials.ts'
 import { createLocalApiControl } from './http/control.ts'
 import { createInvoker } from './ipc/guard.ts'
-import type { Invoker } from './ipc/guard.ts'
+import type { AppHooks, Invoker } from './ipc/guard.ts'
 import { createHandlerTable } from './ipc/handlers.ts'
 import { WindowSessions } from './ipc/window-sessions.ts'
 import type { Logger } from './log.ts'
 import type { Platform } from './platform/types.ts'
 import { SecurityEventKind } from './services/audit-service.ts'
 import { cleanUpInterruptedRestore } from './services/backup/backup-service.ts'
+import { ErrorCode, KeysteadError } from './services/errors.ts'
 import type { Clock } from './services/clock.ts'
 import { createServices } from './services/index.ts'
 import type { Services } from './services/index.ts'
@@ -119,39 +120,11 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
     createVerifier: options.createCredentialVerifier ?? createServicesCredentialVerifier,
     log: options.log,
   })
-  try {
-    prepareDataFolder(options.dataDir, (message) => options.log.info(message))
-    // What an interrupted backup or restore left (work folders only; never a store).
-    await cleanUpInterruptedRestore(options.dataDir)
-    db = openDatabase(databasePath)
-    const migration = await migrateDatabase(db, { backupPath: migrationBackupPathOf(databasePath), path: databasePath })
-    services = createServices({
-      db,
-      secretBox: options.createSecretBox(options.dataDir),
-      sealMigratedSecurityLog: migration.applied.includes(SECURITY_LOG_CHAIN_MIGRATION),
-      clock: options.clock,
-      scryptParams: options.scryptParams,
-      sessionPolicy: options.sessionPolicy,
-      settingsStore: options.settingsStore,
-      localApi,
-    })
-  } catch (error) {
-    db?.close()
-    db = null
-    services = null
-    if (error instanceof DatabaseOpenError) {
-      status = { state: 'error', code: error.code, message: error.message, path: error.path }
-    } else {
-      options.log.error('Could not start the account store', error)
-      status = { state: 'error', code: 'DB_OPEN_FAILED', message: (error as Error).message, path: databasePath }
-    }
-  }
-
-  // A switched-on local API starts with the app; a taken port shows on the Settings screen, not as a crash.
-  if (services) await services.settings.startLocalApiFromSettings()
-
   const windows = new WindowSessions()
   const { keptSession } = options.platform
+  let stopSessionCheck = (): void => {}
+  let stopBackupCheck = (): void => {}
+
   function endWindowSessions(sessionIds: readonly string[], reason: SessionEndedEvent['reason']): number[] {
     const kept = keptSession.keptSessionId()
     if (kept && sessionIds.includes(kept)) keptSession.clear()
@@ -159,7 +132,6 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
     for (const windowId of told) options.notify(windowId, eventChannels.sessionEnded, { reason } satisfies SessionEndedEvent)
     return told
   }
-  services?.events.on('sessionsEnded', ({ sessionIds, reason }) => void endWindowSessions(sessionIds, reason))
 
   function checkWindowSessions(): number[] {
     if (!services) return []
@@ -174,7 +146,6 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
       return []
     }
   }
-  const stopSessionCheck = services ? (options.scheduleSessionCheck ?? intervalScheduler)(checkWindowSessions, SESSION_CHECK_INTERVAL_MS) : () => {}
 
   // Scheduled backups: a missed one runs at start (the catch-up), then the check repeats.
   function runDueBackup(): void {
@@ -185,13 +156,68 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
       (error: unknown) => options.log.error('The scheduled backup failed', error),
     )
   }
-  const stopBackupCheck = services ? (options.scheduleBackupCheck ?? intervalScheduler)(runDueBackup, BACKUP_CHECK_INTERVAL_MS) : () => {}
+
+  /** open db -> migrate -> build services -> local API, session and backup checks. */
+  async function openStore(): Promise<void> {
+    try {
+      prepareDataFolder(options.dataDir, (message) => options.log.info(message))
+      // What an interrupted backup or restore left (work folders only; never a store).
+      await cleanUpInterruptedRestore(options.dataDir)
+      db = openDatabase(databasePath)
+      const migration = await migrateDatabase(db, { backupPath: migrationBackupPathOf(databasePath), path: databasePath })
+      services = createServices({
+        db,
+        secretBox: options.createSecretBox(options.dataDir),
+        sealMigratedSecurityLog: migration.applied.includes(SECURITY_LOG_CHAIN_MIGRATION),
+        clock: options.clock,
+        scryptParams: options.scryptParams,
+        sessionPolicy: options.sessionPolicy,
+        settingsStore: options.settingsStore,
+        localApi,
+      })
+    } catch (error) {
+      db?.close()
+      db = null
+      services = null
+      if (error instanceof DatabaseOpenError) {
+        status = { state: 'error', code: error.code, message: error.message, path: error.path }
+      } else {
+        options.log.error('Could not start the account store', error)
+        status = { state: 'error', code: 'DB_OPEN_FAILED', message: (error as Error).message, path: databasePath }
+      }
+      return
+    }
+    // A switched-on local API starts with the app; a taken port shows on the Settings screen, not as a crash.
+    await services.settings.startLocalApiFromSettings()
+    services.events.on('sessionsEnded', ({ sessionIds, reason }) => void endWindowSessions(sessionIds, reason))
+    stopSessionCheck = (options.scheduleSessionCheck ?? intervalScheduler)(checkWindowSessions, SESSION_CHECK_INTERVAL_MS)
+    stopBackupCheck = (options.scheduleBackupCheck ?? intervalScheduler)(runDueBackup, BACKUP_CHECK_INTERVAL_MS)
+  }
+
+  /** Stops the local API and the checks, and closes the database: nothing holds the store afterwards. */
+  async function closeStore(): Promise<void> {
+    stopSessionCheck()
+    stopBackupCheck()
+    stopSessionCheck = () => {}
+    stopBackupCheck = () => {}
+    services = null
+    await localApi.stop()
+    db?.close()
+    db = null
+  }
+
+  await openStore()
   if (services && !options.scheduleBackupCheck) setImmediate(runDueBackup)
-  const notifier = services
-    ? createReminderNotifier({ reminders: services.reminders, accounts: services.accounts, clock: services.clock, show: (n) => options.platform.notifications.show(n) })
-    : null
+  // The notifier of the store now open (a restore replaces the services, and with them the notifier).
+  let notifier: ReturnType<typeof createReminderNotifier> | null = null
+  let notifierServices: Services | null = null
   function checkReminders(): number {
-    if (!services || !notifier) return 0
+    if (!services) return 0
+    if (notifierServices !== services) {
+      notifierServices = services
+      notifier = createReminderNotifier({ reminders: services.reminders, accounts: services.accounts, clock: services.clock, show: (n) => options.platform.notifications.show(n) })
+    }
+    if (!notifier) return 0
     try {
       const accountIds = windows.entries().flatMap(([, held]) => {
         const session = services!.sessions.findSession(held.sessionId)
@@ -205,14 +231,51 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
   }
   const stopReminderCheck = services ? (options.scheduleReminderCheck ?? intervalScheduler)(checkReminders, REMINDER_CHECK_INTERVAL_MS) : () => {}
 
+  let replacing = false
+  const app: AppHooks = {
+    notify: options.notify,
+    async replaceStore(run) {
+      if (replacing) throw new KeysteadError(ErrorCode.Conflict, 'A restore is already running.', { reason: 'backup.restoreRunning' })
+      replacing = true
+      let closed = false
+      let swapped = false
+      try {
+        const result = await run({
+          dataDir: options.dataDir,
+          beforeSwap: async () => {
+            closed = true
+            await closeStore()
+          },
+        })
+        swapped = closed
+        return result
+      } finally {
+        if (closed) {
+          // Whichever store is in place now opens again: the restored one, or the old one after a failure.
+          status = { state: 'ready', version: options.platform.appVersion }
+          await openStore()
+          if (!services) options.log.error('The store could not be opened again after a restore')
+          if (swapped || !services) {
+            // The sessions the windows held belong to the replaced store: every window signs in again.
+            keptSession.clear()
+            endWindowSessions([...new Set(windows.entries().map(([, session]) => session.sessionId))], 'revoked')
+          }
+        }
+        replacing = false
+      }
+    },
+  }
+
   const handlers = createHandlerTable({ getStatus: () => status })
-  const invoke = createInvoker({ handlers, services, platform: options.platform, windows, isTrustedSender: options.isTrustedSender, log: options.log })
+  const invoke = createInvoker({ handlers, getServices: () => services, app, platform: options.platform, windows, isTrustedSender: options.isTrustedSender, log: options.log })
 
   return {
     dataDir: options.dataDir,
     databasePath,
     status: () => status,
-    services,
+    get services() {
+      return services
+    },
     windows,
     invoke,
     channelNames: listChannels(),
@@ -271,10 +334,10 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
     },
     close() {
       void localApi.stop()
-
       stopSessionCheck()
       stopBackupCheck()
       stopReminderCheck()
+      services = null
       db?.close()
       db = null
     },

@@ -1,19 +1,22 @@
 import { z } from 'zod'
-import type { BackupManifestView, BackupsApi, BackupStatus } from '../../src-preload/contract/backups.ts'
+import { eventChannels } from '../../src-preload/contract/api.ts'
+import { RESTORE_CONFIRMATION } from '../../src-preload/contract/backups.ts'
+import type { BackupManifestView, BackupProgressEvent, BackupsApi, BackupStatus, RestoredBackupView } from '../../src-preload/contract/backups.ts'
 import { requireAdministrator } from '../services/administrator.ts'
-import type { BackupProtection } from '../services/backup/age.ts'
+import type { BackupProtection, BackupUnlock } from '../services/backup/age.ts'
 import { formatIdentityFile, recipientOfIdentity } from '../services/backup/age.ts'
 import { backupFileName } from '../services/backup/backup-format.ts'
 import type { BackupManifest } from '../services/backup/backup-format.ts'
 import { readIdentityText, validateBackupPassphrase } from '../services/backup/backup-inputs.ts'
-import { verifyBackup } from '../services/backup/backup-service.ts'
+import { restoreBackup, verifyBackup } from '../services/backup/backup-service.ts'
+import type { ProgressListener } from '../services/backup/backup-service.ts'
 import { generateBackupKey } from '../services/backup/age.ts'
-import { validationError } from '../services/errors.ts'
+import { ErrorCode, KeysteadError, validationError } from '../services/errors.ts'
 import type { Services } from '../services/index.ts'
 import { writeSecretFile } from '../services/secret-file.ts'
 import { SensitiveAction } from '../services/sensitive-actions.ts'
-import { sensitiveHandler, sessionHandler } from './guard.ts'
-import type { DomainHandlers, SessionHandlerContext } from './guard.ts'
+import { publicHandler, sensitiveHandler, sessionHandler } from './guard.ts'
+import type { DomainHandlers, HandlerContext, SessionHandlerContext } from './guard.ts'
 
 // Shapes only; the rules are the backup services'.
 const secret = z.string().max(1024)
@@ -65,7 +68,58 @@ function adminHandler<S extends z.ZodType, T>(input: S, run: (ctx: SessionHandle
   })
 }
 
+/** Sends the stages of a backup or restore to the window that asked. */
+function progressTo(ctx: HandlerContext): ProgressListener {
+  return ({ stage, fraction }) => ctx.app.notify(ctx.windowId, eventChannels.backupProgress, { stage, fraction } satisfies BackupProgressEvent)
+}
+
+function unlockOf(input: z.output<typeof unlockInput>): BackupUnlock {
+  return input.kind === 'identity' ? { kind: 'identity', identity: readIdentityText(input.identity) } : input
+}
+
+/** The first-start restore is for a Keystead with no account yet (moving to a new computer). */
+function requireNoAccounts(ctx: HandlerContext): void {
+  if (ctx.services.accounts.listAccounts().length > 0) {
+    throw new KeysteadError(ErrorCode.Forbidden, 'Keystead already has accounts: an administrator restores from Settings -> Backups.', { reason: 'backup.notFirstStart' })
+  }
+}
+
 export function createBackupsHandlers(): DomainHandlers<BackupsApi> {
+  // The backup each window verified last (and saw the manifest of): the one a restore uses. Never a path from the window.
+  const verifiedFiles = new Map<number, string>()
+
+  async function chooseAndVerify(ctx: HandlerContext, unlock: BackupUnlock, title: string) {
+    verifiedFiles.delete(ctx.windowId)
+    const file = await ctx.platform.dialogs.showOpenDialog(ctx.windowId, { title, filters: AGE_FILTERS })
+    if (!file) return null
+    const verified = await verifyBackup(file, unlock, { onProgress: progressTo(ctx) })
+    verifiedFiles.set(ctx.windowId, file)
+    return { file, manifest: manifestView(verified.manifest), needsMigration: verified.needsMigration }
+  }
+
+  /** Closes the store, swaps in the verified backup and opens the store again (see AppHooks.replaceStore). */
+  async function restoreVerified(ctx: HandlerContext, unlock: BackupUnlock, checkBeforeSwap: () => void = () => {}): Promise<RestoredBackupView> {
+    const file = verifiedFiles.get(ctx.windowId)
+    if (!file) throw validationError('file', 'backup.notVerified', 'Choose and verify the backup first.')
+    const secretBox = ctx.services.secretBox
+    const outcome = await ctx.app.replaceStore(({ dataDir, beforeSwap }) =>
+      restoreBackup({
+        file,
+        unlock,
+        dataDir,
+        openSecretBox: () => secretBox,
+        beforeSwap: async () => {
+          checkBeforeSwap() // still true after the minutes the checks took?
+          await beforeSwap()
+        },
+        origin: 'app',
+        onProgress: progressTo(ctx),
+      }),
+    )
+    verifiedFiles.delete(ctx.windowId)
+    return { manifest: manifestView(outcome.manifest), migratedFrom: outcome.migratedFrom }
+  }
+
   return {
     getBackupStatus: adminHandler(z.null(), (ctx) => statusOf(ctx.services)),
     createBackup: adminHandler(createBackupInput, async (ctx, input) => {
@@ -81,7 +135,7 @@ export function createBackupsHandlers(): DomainHandlers<BackupsApi> {
       }
       const target = await ctx.platform.dialogs.showSaveDialog(ctx.windowId, { title: 'Save the backup', defaultFileName: backupFileName(new Date(ctx.services.clock())), filters: AGE_FILTERS })
       if (!target) return null
-      const manifest = await ctx.services.backups.createBackupNow({ target, protection, appVersion: ctx.platform.appVersion })
+      const manifest = await ctx.services.backups.createBackupNow({ target, protection, appVersion: ctx.platform.appVersion, onProgress: progressTo(ctx) })
       return { file: target, manifest: manifestView(manifest) }
     }),
     createBackupKey: sensitiveHandler(SensitiveAction.BackupKeyCreate, z.null(), async (ctx) => {
@@ -106,12 +160,21 @@ export function createBackupsHandlers(): DomainHandlers<BackupsApi> {
       ctx.services.backups.setSchedule(input as Parameters<typeof ctx.services.backups.setSchedule>[0])
       return statusOf(ctx.services)
     }),
-    verifyBackup: adminHandler(z.strictObject({ unlock: unlockInput }), async (ctx, input) => {
-      const unlock = input.unlock.kind === 'identity' ? { kind: 'identity' as const, identity: readIdentityText(input.unlock.identity) } : input.unlock
-      const file = await ctx.platform.dialogs.showOpenDialog(ctx.windowId, { title: 'Choose a backup to verify', filters: AGE_FILTERS })
-      if (!file) return null
-      const verified = await verifyBackup(file, unlock)
-      return { file, manifest: manifestView(verified.manifest), needsMigration: verified.needsMigration }
+    verifyBackup: adminHandler(z.strictObject({ unlock: unlockInput }), (ctx, input) => chooseAndVerify(ctx, unlockOf(input.unlock), 'Choose a backup')),
+    restoreBackup: sensitiveHandler(SensitiveAction.BackupRestore, z.strictObject({ unlock: unlockInput, confirmation: z.string().max(100) }), (ctx, input) => {
+      requireAdministrator(ctx.services.db, ctx.session.account_id)
+      if (input.confirmation.trim() !== RESTORE_CONFIRMATION) {
+        throw validationError('confirmation', 'backup.confirmationMismatch', `Type ${RESTORE_CONFIRMATION} to confirm that all the data is replaced.`)
+      }
+      return restoreVerified(ctx, unlockOf(input.unlock))
+    }),
+    verifyFirstStartBackup: publicHandler(z.strictObject({ unlock: unlockInput }), (ctx, input) => {
+      requireNoAccounts(ctx)
+      return chooseAndVerify(ctx, unlockOf(input.unlock), 'Choose a backup to restore')
+    }),
+    restoreFirstStartBackup: publicHandler(z.strictObject({ unlock: unlockInput }), (ctx, input) => {
+      requireNoAccounts(ctx)
+      return restoreVerified(ctx, unlockOf(input.unlock), () => requireNoAccounts(ctx))
     }),
   }
 }

@@ -21,8 +21,21 @@ export interface CallContext {
   senderUrl: string
 }
 
+/** What a handler may ask of the app core beyond the services. */
+export interface AppHooks {
+  /** Sends an event to one window (see `eventChannels`). */
+  notify(windowId: number, channel: string, payload: unknown): void
+  /**
+   * Replaces the store (a restore): `run` gets the data folder and `beforeSwap`, which closes the
+   * database and the services; afterwards, whatever happened, the store is opened again and, when it was swapped,
+   * every window is sent to sign-in. One at a time (CONFLICT `backup.restoreRunning`).
+   */
+  replaceStore<T>(run: (store: { dataDir: string; beforeSwap(): Promise<void> }) => Promise<T>): Promise<T>
+}
+
 export interface HandlerContext {
   services: Services
+  app: AppHooks
   platform: Platform
   windows: WindowSessions
   windowId: number
@@ -128,7 +141,9 @@ export function toValidationFailure(error: z.ZodError): Result<never> {
 
 export interface InvokerOptions {
   handlers: HandlerTable
-  services: Services | null
+  /** The services of the moment (null while the store is closed: not opened, or being replaced). */
+  getServices(): Services | null
+  app: AppHooks
   platform: Platform
   windows: WindowSessions
   isTrustedSender(url: string): boolean
@@ -168,8 +183,9 @@ export type Invoker = (call: CallContext, channel: string, payload: unknown) => 
  * and internal errors are logged (without payloads) and answered generically.
  */
 export function createInvoker(options: InvokerOptions): Invoker {
-  const { handlers, services, platform, windows, log } = options
+  const { handlers, app, platform, windows, log } = options
   return async function invoke(call, channel, payload) {
+    const services = options.getServices()
     if (!options.isTrustedSender(call.senderUrl)) {
       log.error('Refused a request from an untrusted frame', { channel })
       return failure(ErrorCode.Forbidden, 'This request did not come from the Keystead window.', { reason: 'ipc.untrustedSender' })
@@ -191,7 +207,7 @@ export function createInvoker(options: InvokerOptions): Invoker {
         const checked = caller ?? checkCaller(services!, windows, call.windowId, channel, 'session')
         if (!checked.ok) return checked.failure
         const { session, account } = checked
-        const ctx: SessionHandlerContext = { services: services!, platform, windows, windowId: call.windowId, session, account }
+        const ctx: SessionHandlerContext = { services: services!, app, platform, windows, windowId: call.windowId, session, account }
         for (const action of handler.sensitive?.(parsed.data, ctx) ?? []) {
           if (action) requireSensitiveAction(services!, session, action)
         }
@@ -199,7 +215,7 @@ export function createInvoker(options: InvokerOptions): Invoker {
         return { ok: true, value: value ?? null }
       }
       const open = handler as Extract<HandlerDefinition, { access: 'public' }>
-      const value = await open.run({ services: services!, platform, windows, windowId: call.windowId, session: null }, parsed.data)
+      const value = await open.run({ services: services!, app, platform, windows, windowId: call.windowId, session: null }, parsed.data)
       return { ok: true, value: value ?? null }
     } catch (error) {
       if (error instanceof KeysteadError) return { ok: false, error: error.toApiError() }

@@ -32,6 +32,7 @@ export const SensitiveAction = Object.freeze({
   BackupKeyCreate: 'backup.keyCreate',
   /** Issue 15: every administrator's action on an account from the Accounts screen or the /admin API endpoints. */
   AccountsAdminister: 'accounts.administer',
+  BackupRestore: 'backup.restore',
 } as const)
 export type SensitiveAction = (typeof SensitiveAction)[keyof typeof SensitiveAction]
 
@@ -67,6 +68,7 @@ export const SENSITIVE_ACTION_RULES: Readonly<Record<SensitiveAction, SensitiveA
   'backup.keyCreate': { description: 'Make a new backup key (scheduled backups are encrypted to it)', byCredential: false },
   // The /admin API endpoints (lock, unlock) take an administrator's write-scope credential, as the API's other writes do.
   'accounts.administer': { description: "Act on an account as an administrator (role, lock, resets, delete, create)", byCredential: true },
+  'backup.restore': { description: 'Replace all the data with a backup', byCredential: false },
 })
 
 /** Every sensitive action, in list order. */

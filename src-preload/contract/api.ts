@@ -28,7 +28,7 @@ import type { RemindersApi } from './reminders.ts'
 import { sessionsChannels } from './sessions.ts'
 import type { SessionsApi } from './sessions.ts'
 import { backupsChannels } from './backups.ts'
-import type { BackupsApi } from './backups.ts'
+import type { BackupProgressEvent, BackupsApi } from './backups.ts'
 
 export const CHANNEL_PREFIX = 'keystead:'
 
@@ -51,6 +51,7 @@ export const channels = {
 export const eventChannels = {
   sessionEnded: 'keystead:event.sessionEnded',
   appStatusChanged: 'keystead:event.appStatusChanged',
+  backupProgress: 'keystead:event.backupProgress',
 } as const
 
 export interface SessionEndedEvent {
@@ -62,6 +63,8 @@ export interface EventsApi {
   onSessionEnded(listener: (event: SessionEndedEvent) => void): () => void
   /** For example: the database failed its integrity check after start-up. */
   onAppStatusChanged(listener: (status: AppStatus) => void): () => void
+  /** The stage of the backup or restore this window asked for (Settings -> Backups, first start). */
+  onBackupProgress(listener: (event: BackupProgressEvent) => void): () => void
 }
 
 export interface KeysteadApi {

@@ -76,6 +76,24 @@ export interface CreatedBackupKey {
   recipient: string
 }
 
+/** What a restore did (the store was replaced; every window signs in again). */
+export interface RestoredBackupView {
+  manifest: BackupManifestView
+  /** The schema the backup had when it was migrated forward, else null. */
+  migratedFrom: number | null
+}
+
+/** What must be typed (exactly) to restore over the current data. */
+export const RESTORE_CONFIRMATION = 'RESTORE'
+
+/** The stages of a backup or restore, sent as `eventChannels.backupProgress` to the window that asked. */
+export type BackupStageName = 'snapshot' | 'encrypt' | 'write' | 'decrypt' | 'check' | 'migrate' | 'reseal' | 'swap'
+export interface BackupProgressEvent {
+  stage: BackupStageName
+  /** 0..1 within the stage. */
+  fraction: number
+}
+
 export interface BackupsApi {
   getBackupStatus(): Promise<Result<BackupStatus>>
   /** Asks where to save (a save dialog); null when cancelled. */
@@ -88,6 +106,15 @@ export interface BackupsApi {
   setSchedule(input: Partial<BackupSchedule>): Promise<Result<BackupStatus>>
   /** Asks for the backup file (an open dialog) and checks it fully; null when cancelled. */
   verifyBackup(input: { unlock: BackupUnlockInput }): Promise<Result<VerifiedBackupView | null>>
+  /**
+   * Restores the backup this window verified last over the current data (needs a recent password
+   * confirmation and `RESTORE_CONFIRMATION` typed). Every window is sent to sign-in afterwards.
+   */
+  restoreBackup(input: { unlock: BackupUnlockInput; confirmation: string }): Promise<Result<RestoredBackupView>>
+  /** First start (no account yet, no session): asks for the backup file and checks it; null when cancelled. */
+  verifyFirstStartBackup(input: { unlock: BackupUnlockInput }): Promise<Result<VerifiedBackupView | null>>
+  /** First start: restores the backup verified by `verifyFirstStartBackup`; refused once an account exists. */
+  restoreFirstStartBackup(input: { unlock: BackupUnlockInput }): Promise<Result<RestoredBackupView>>
 }
 
 export const backupsChannels = {
@@ -98,4 +125,7 @@ export const backupsChannels = {
   setRecipient: 'keystead:backups.setRecipient',
   setSchedule: 'keystead:backups.setSchedule',
   verifyBackup: 'keystead:backups.verifyBackup',
+  restoreBackup: 'keystead:backups.restoreBackup',
+  verifyFirstStartBackup: 'keystead:backups.verifyFirstStartBackup',
+  restoreFirstStartBackup: 'keystead:backups.restoreFirstStartBackup',
 } as const satisfies Record<keyof BackupsApi, `keystead:${string}`>

@@ -1,12 +1,16 @@
-import { statSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { authChannels } from '../../src-preload/contract/auth.ts'
+import { backupsChannels } from '../../src-preload/contract/backups.ts'
+import { startTestCore } from '../fixtures/test-core.ts'
 import { expectAccessible, SCREENSHOT_DIR } from './a11y.ts'
 import { expect, test } from './bridge.ts'
 import { openSettingsAsAlice } from './open-settings.ts'
 
 test.setTimeout(180_000)
 
-test('settings -> backups: a backup key shown once, back up now with a passphrase asked twice, verify it', async ({ app }) => {
+test('settings -> backups: a backup key shown once, back up now with a passphrase asked twice, verify it, restore it (RESTORE typed)', async ({ app }) => {
   const page = await openSettingsAsAlice(app)
   const backups = page.getByTestId('settings-backups')
   await expect(backups.getByRole('heading', { name: 'Backups', exact: true })).toBeVisible()
@@ -62,4 +66,51 @@ test('settings -> backups: a backup key shown once, back up now with a passphras
   await expectAccessible(page, 'settings backups')
   await backups.scrollIntoViewIfNeeded()
   await backups.screenshot({ path: `${SCREENSHOT_DIR}/settings-backups.png` })
+
+  // Restore the verified backup over the data: only with RESTORE typed; afterwards every window signs in again.
+  const restore = backups.getByTestId('backup-restore')
+  await restore.getByLabel('Type RESTORE to confirm').fill('restore')
+  await expect(restore.getByRole('button', { name: 'Restore this backup' })).toBeDisabled()
+  await app.test.core.services!.accounts.createAccount({ username: 'bob', password: 'wonderland 1' })
+  await restore.getByLabel('Type RESTORE to confirm').fill('RESTORE')
+  await restore.getByRole('button', { name: 'Restore this backup' }).click()
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible({ timeout: 60_000 })
+  expect(app.test.core.services!.db.prepare('SELECT username FROM accounts ORDER BY id').pluck().all()).toEqual(['alice'])
+})
+
+test('first start: "Restore from a backup" beside "Create your account" brings back the accounts of the old computer', async ({ app }) => {
+  // The old computer: another data folder (another data key) with alice, backed up with a passphrase.
+  const oldDir = mkdtempSync(join(tmpdir(), 'keystead-e2e-old-computer-'))
+  const old = await startTestCore({ dataDir: oldDir })
+  const file = join(app.dataDir, 'moving.age')
+  try {
+    expect((await old.call(authChannels.createAccount, { username: 'alice', password: 'wonderland 1' })).ok).toBe(true)
+    old.platform.nextSavePaths.push(file)
+    expect(await old.call(backupsChannels.createBackup, { protection: { kind: 'passphrase', passphrase: 'a long backup passphrase', confirmPassphrase: 'a long backup passphrase' } })).toMatchObject({ ok: true })
+  } finally {
+    old.core.close()
+    rmSync(oldDir, { recursive: true, force: true })
+  }
+
+  const page = await app.openWindow()
+  await expect(page.getByRole('button', { name: 'Create account' })).toBeVisible()
+  await page.getByRole('button', { name: 'Restore from a backup' }).click()
+  const restore = page.getByTestId('first-start-restore')
+  await restore.getByLabel('Passphrase', { exact: true }).fill('not the passphrase')
+  app.test.platform.nextOpenPaths.push(file)
+  await restore.getByRole('button', { name: 'Choose a backup…' }).click()
+  await expect(restore.getByText('The passphrase does not open this backup.')).toBeVisible({ timeout: 60_000 })
+  await restore.getByLabel('Passphrase', { exact: true }).fill('a long backup passphrase')
+  app.test.platform.nextOpenPaths.push(file)
+  await restore.getByRole('button', { name: 'Choose a backup…' }).click()
+  await expect(restore.getByTestId('backup-manifest')).toContainText('1 accounts', { timeout: 60_000 })
+  await restore.getByRole('button', { name: 'Restore this backup' }).click()
+
+  // Sign-in with the restored account (its password hash came with the backup).
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible({ timeout: 60_000 })
+  await page.getByLabel('Username').fill('alice')
+  await page.getByLabel('Password').fill('wonderland 1')
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await expect(page.getByRole('heading', { name: 'Profile' })).toBeVisible()
+  expect(app.problems).toEqual([])
 })

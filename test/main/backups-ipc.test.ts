@@ -3,7 +3,8 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { authChannels } from '../../src-preload/contract/auth.ts'
 import { backupsChannels } from '../../src-preload/contract/backups.ts'
-import type { BackupStatus, CreatedBackup, CreatedBackupKey, VerifiedBackupView } from '../../src-preload/contract/backups.ts'
+import type { BackupStatus, CreatedBackup, CreatedBackupKey, RestoredBackupView, VerifiedBackupView } from '../../src-preload/contract/backups.ts'
+import { eventChannels } from '../../src-preload/contract/api.ts'
 import { makeTempDir } from '../fixtures/temp-dir.ts'
 import { startTestCore } from '../fixtures/test-core.ts'
 import type { TestCore } from '../fixtures/test-core.ts'
@@ -104,4 +105,104 @@ describe('backups over IPC', () => {
     expect(backups.isOverdue()).toBe(true)
     expect(existsSync(join(scheduled, 'keystead-backup-2026-12-01T13-00-00Z.age'))).toBe(false)
   }, 60_000)
+
+  async function makeBackup(): Promise<string> {
+    const file = join(out.path, `backup-${readdirSync(out.path).length}.age`)
+    test.platform.nextSavePaths.push(file)
+    await value(backupsChannels.createBackup, { protection: { kind: 'passphrase', passphrase: PASSPHRASE, confirmPassphrase: PASSPHRASE } })
+    return file
+  }
+  const usernames = (core: TestCore = test): string[] => (core.core.services!.db.prepare('SELECT username FROM accounts ORDER BY id').pluck().all() as string[])
+  const signIn = (core: TestCore, username: string, windowId: number) => core.call(authChannels.signIn, { username, password: 'wonderland 1' }, windowId)
+  const unlock = { kind: 'passphrase', passphrase: PASSPHRASE } as const
+
+  it('restore over the data: administrator only, the verified file, a typed confirmation; then every window signs in again', async () => {
+    const file = await makeBackup()
+    expect(test.pushed.filter((event) => event.channel === eventChannels.backupProgress).map((event) => (event.payload as { stage: string }).stage)).toEqual(
+      expect.arrayContaining(['snapshot', 'encrypt', 'write']),
+    )
+    expect((await test.call(authChannels.createAccount, { username: 'carol', password: 'wonderland 1' }, 3)).ok).toBe(true)
+    // A member: FORBIDDEN, even with the right confirmation.
+    expect(await test.call(backupsChannels.restoreBackup, { unlock, confirmation: 'RESTORE' }, 2)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', reason: 'admin.required' } })
+    // Nothing verified by this window yet: refused (the window never names the file).
+    expect(await test.call(backupsChannels.restoreBackup, { unlock, confirmation: 'RESTORE' })).toMatchObject({ ok: false, error: { reason: 'backup.notVerified' } })
+    test.platform.nextOpenPaths.push(file)
+    expect(await value<VerifiedBackupView>(backupsChannels.verifyBackup, { unlock })).toMatchObject({ file, manifest: { counts: { accounts: 2 } } })
+    expect(await test.call(backupsChannels.restoreBackup, { unlock, confirmation: 'restore please' })).toMatchObject({ ok: false, error: { field: 'confirmation', reason: 'backup.confirmationMismatch' } })
+    expect(await test.call(backupsChannels.restoreBackup, { unlock: { kind: 'passphrase', passphrase: 'not the passphrase' }, confirmation: 'RESTORE' })).toMatchObject({ ok: false, error: { reason: 'backup.wrongPassphrase' } })
+    // Nothing changed: the same accounts, the sessions still work.
+    expect(usernames()).toEqual(['alice', 'bob', 'carol'])
+    expect((await test.call(backupsChannels.getBackupStatus)).ok).toBe(true)
+
+    test.pushed.length = 0
+    const restored = await value<RestoredBackupView>(backupsChannels.restoreBackup, { unlock, confirmation: 'RESTORE' })
+    expect(restored).toMatchObject({ manifest: { counts: { accounts: 2 } }, migratedFrom: null })
+    const stages = test.pushed.filter((event) => event.channel === eventChannels.backupProgress && event.windowId === 1).map((event) => (event.payload as { stage: string }).stage)
+    expect([...new Set(stages)]).toEqual(['decrypt', 'check', 'migrate', 'reseal', 'swap'])
+    // Every window was told and holds no session any more; the store is the backup's.
+    expect(test.pushed.filter((event) => event.channel === eventChannels.sessionEnded).map((event) => event.windowId).sort()).toEqual([1, 2, 3])
+    expect(await test.call(backupsChannels.getBackupStatus)).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } })
+    expect(usernames()).toEqual(['alice', 'bob'])
+    expect(test.core.services!.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(0)
+    expect(await signIn(test, 'carol', 3)).toMatchObject({ ok: false })
+    expect(await signIn(test, 'alice', 1)).toMatchObject({ ok: true, value: { status: 'signed-in' } })
+    expect((await test.call(backupsChannels.getBackupStatus)).ok).toBe(true)
+    expect(test.core.services!.db.prepare("SELECT count(*) FROM security_log WHERE kind = 'backup.restored'").pluck().get()).toBeGreaterThan(0)
+    // The next restore needs a new verification.
+    expect(await test.call(backupsChannels.restoreBackup, { unlock, confirmation: 'RESTORE' })).toMatchObject({ ok: false, error: { reason: 'backup.notVerified' } })
+  }, 120_000)
+
+  it('a restore refused at the swap (another Keystead holds the store) changes nothing and keeps the windows signed in', async () => {
+    const file = await makeBackup()
+    expect((await test.call(authChannels.createAccount, { username: 'carol', password: 'wonderland 1' }, 3)).ok).toBe(true)
+    test.platform.nextOpenPaths.push(file)
+    await value(backupsChannels.verifyBackup, { unlock })
+    const other = await startTestCore({ dataDir: dir.path, clock: () => now, scheduleSessionCheck: () => () => {} })
+    try {
+      test.pushed.length = 0
+      expect(await test.call(backupsChannels.restoreBackup, { unlock, confirmation: 'RESTORE' })).toMatchObject({ ok: false, error: { code: 'CONFLICT', reason: 'backup.storeInUse' } })
+    } finally {
+      other.core.close()
+    }
+    // The old store is open again, whole, and the windows' sessions still work.
+    expect(usernames()).toEqual(['alice', 'bob', 'carol'])
+    expect(test.pushed.filter((event) => event.channel === eventChannels.sessionEnded)).toEqual([])
+    expect((await test.call(backupsChannels.getBackupStatus)).ok).toBe(true)
+    expect(readdirSync(dir.path).filter((name) => name.includes('before-restore') || name.startsWith('.restore-'))).toEqual([])
+    // And the same restore works once the other Keystead is gone.
+    expect(await test.call(backupsChannels.restoreBackup, { unlock, confirmation: 'RESTORE' })).toMatchObject({ ok: true })
+    expect(usernames()).toEqual(['alice', 'bob'])
+  }, 120_000)
+
+  it('first start: restore into a Keystead with no account (a new computer); refused once an account exists', async () => {
+    const file = await makeBackup()
+    // This Keystead has accounts: the first-start path is closed.
+    test.platform.nextOpenPaths.push(file)
+    expect(await test.call(backupsChannels.verifyFirstStartBackup, { unlock }, 9)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', reason: 'backup.notFirstStart' } })
+    expect(await test.call(backupsChannels.restoreFirstStartBackup, { unlock }, 9)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', reason: 'backup.notFirstStart' } })
+    expect(usernames()).toEqual(['alice', 'bob'])
+
+    // Another computer: another data folder, another data key, no account.
+    const other = makeTempDir('keystead-backups-new-computer-')
+    const fresh = await startTestCore({ dataDir: other.path, clock: () => now })
+    try {
+      expect(await fresh.call(backupsChannels.restoreFirstStartBackup, { unlock })).toMatchObject({ ok: false, error: { reason: 'backup.notVerified' } })
+      expect(await fresh.call(backupsChannels.verifyFirstStartBackup, { unlock })).toEqual({ ok: true, value: null }) // dialog cancelled
+      fresh.platform.nextOpenPaths.push(file)
+      expect(await fresh.call(backupsChannels.verifyFirstStartBackup, { unlock: { kind: 'passphrase', passphrase: 'not the passphrase' } })).toMatchObject({ ok: false, error: { reason: 'backup.wrongPassphrase' } })
+      expect(await fresh.call(backupsChannels.restoreFirstStartBackup, { unlock })).toMatchObject({ ok: false, error: { reason: 'backup.notVerified' } })
+      fresh.platform.nextOpenPaths.push(file)
+      expect(await fresh.call<VerifiedBackupView>(backupsChannels.verifyFirstStartBackup, { unlock })).toMatchObject({ ok: true, value: { file, manifest: { counts: { accounts: 2 } } } })
+      expect(await fresh.call(backupsChannels.restoreFirstStartBackup, { unlock })).toMatchObject({ ok: true, value: { manifest: { counts: { accounts: 2 } } } })
+      expect(usernames(fresh)).toEqual(['alice', 'bob'])
+      expect(fresh.core.services!.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(0)
+      expect(await signIn(fresh, 'bob', 1)).toMatchObject({ ok: true, value: { status: 'signed-in' } })
+      // Now it has accounts: a second first-start restore is refused.
+      fresh.platform.nextOpenPaths.push(file)
+      expect(await fresh.call(backupsChannels.verifyFirstStartBackup, { unlock }, 2)).toMatchObject({ ok: false, error: { reason: 'backup.notFirstStart' } })
+    } finally {
+      fresh.core.close()
+      other.remove()
+    }
+  }, 120_000)
 })

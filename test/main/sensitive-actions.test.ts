@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { authChannels } from '../../src-preload/contract/auth.ts'
 import { backupsChannels } from '../../src-preload/contract/backups.ts'
@@ -26,6 +27,7 @@ import { startTestCore } from '../fixtures/test-core.ts'
 import type { TestCore } from '../fixtures/test-core.ts'
 
 const PASSWORD = 'wonderland 1'
+const BACKUP_PASSPHRASE = 'a long backup passphrase'
 const MINUTE = 60_000
 
 let dir: ReturnType<typeof makeTempDir>
@@ -139,6 +141,21 @@ const scenarios: Record<SensitiveAction, Scenario[]> = {
     { act: () => test.call(profileChannels.deleteAccount, { password: PASSWORD, confirmUsername: 'alice' }), state: () => rows('SELECT id FROM accounts') },
   ],
   'backup.keyCreate': [{ act: () => test.call(backupsChannels.createBackupKey), state: () => test.core.services!.backups.getRecipient() }],
+  'backup.restore': [
+    {
+      // A backup holding alice only, then bob joins; the restore (of the backup this window verified) drops bob.
+      prepare: async () => {
+        const file = join(dir.path, 'scenario-backup.age')
+        test.platform.nextSavePaths.push(file)
+        await ok(test.call(backupsChannels.createBackup, { protection: { kind: 'passphrase', passphrase: BACKUP_PASSPHRASE, confirmPassphrase: BACKUP_PASSPHRASE } }))
+        await ok(test.call(authChannels.createAccount, { username: 'bob', password: PASSWORD }, 2))
+        test.platform.nextOpenPaths.push(file)
+        await ok(test.call(backupsChannels.verifyBackup, { unlock: { kind: 'passphrase', passphrase: BACKUP_PASSPHRASE } }))
+      },
+      act: () => test.call(backupsChannels.restoreBackup, { unlock: { kind: 'passphrase', passphrase: BACKUP_PASSPHRASE }, confirmation: 'RESTORE' }),
+      state: () => rows('SELECT username FROM accounts ORDER BY id'),
+    },
+  ],
   'sessions.lifetimes': [
     {
       act: () => test.call(sessionsChannels.setLifetimes, { idleTimeoutMinutes: 60, absoluteTimeoutMinutes: 24 * 60 }),
@@ -167,7 +184,7 @@ describe('the one list of sensitive actions', () => {
   it('lists every action the issue names, each with a rule, and every one has a scenario below', () => {
     expect(listSensitiveActions()).toEqual(Object.keys(SENSITIVE_ACTION_RULES))
     for (const action of listSensitiveActions()) expect(scenarios[action]?.length ?? 0, action).toBeGreaterThan(0)
-    expect(listSensitiveActions()).toHaveLength(18) // issue 13's 16, issue 14's backup key, issue 15's administration
+    expect(listSensitiveActions()).toHaveLength(19) // issue 13's 16, issue 14's backup key and restore, issue 15's administration
   })
 
   const cases = listSensitiveActions().flatMap((action) => (scenarios[action] ?? []).map((scenario, index) => ({ action, index, scenario })))

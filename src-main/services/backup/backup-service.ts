@@ -31,7 +31,7 @@ import type { BackupManifest } from './backup-format.ts'
 import { runBackupWorkerJob } from './snapshot-worker.ts'
 import { ChunkReader, parseTarHeader, TAR_BLOCK, tarEnd, tarHeader, tarPadding, TarFormatError } from './tar.ts'
 
-export type BackupStage = 'snapshot' | 'encrypt' | 'decrypt' | 'check' | 'migrate' | 'reseal' | 'swap'
+export type BackupStage = 'snapshot' | 'encrypt' | 'write' | 'decrypt' | 'check' | 'migrate' | 'reseal' | 'swap'
 export interface BackupProgress {
   stage: BackupStage
   /** 0..1 within the stage. */
@@ -175,8 +175,9 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
     progress({ stage: 'encrypt', fraction: 0 })
     const encrypted = await createEncrypter(options.protection).encrypt(archive)
     for await (const chunk of encrypted as unknown as AsyncIterable<Uint8Array>) await writer.write(chunk)
+    progress({ stage: 'write', fraction: 0 })
     await writer.commit()
-    progress({ stage: 'encrypt', fraction: 1 })
+    progress({ stage: 'write', fraction: 1 })
     return manifest
   } catch (error) {
     await writer.abort()

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { BackupProtectionInput, BackupSchedule, BackupStatus, BackupUnlockInput, CreatedBackup, CreatedBackupKey, VerifiedBackupView } from '../../../src-preload/contract/backups.ts'
+import type { BackupProtectionInput, BackupSchedule, BackupStatus, BackupUnlockInput, CreatedBackup, CreatedBackupKey, RestoredBackupView, VerifiedBackupView } from '../../../src-preload/contract/backups.ts'
 import { getApi, unwrap } from '../api.ts'
 
 /** Settings -> Backups: the status (schedule, backup key, last scheduled result) and the actions. */
@@ -27,5 +27,11 @@ export const useBackupsStore = defineStore('backups', () => {
   }
   const verifyBackup = (unlock: BackupUnlockInput): Promise<VerifiedBackupView | null> => unwrap(api().verifyBackup({ unlock }))
 
-  return { status, load, createBackup, createBackupKey, saveBackupKey, setRecipient, setSchedule, verifyBackup }
+  /** Replaces all data with the backup verified last; every window is sent to sign-in afterwards. */
+  const restoreBackup = (unlock: BackupUnlockInput, confirmation: string): Promise<RestoredBackupView> => unwrap(api().restoreBackup({ unlock, confirmation }))
+  /** First start (no account yet): choose and check a backup, then restore it. */
+  const verifyFirstStartBackup = (unlock: BackupUnlockInput): Promise<VerifiedBackupView | null> => unwrap(api().verifyFirstStartBackup({ unlock }))
+  const restoreFirstStartBackup = (unlock: BackupUnlockInput): Promise<RestoredBackupView> => unwrap(api().restoreFirstStartBackup({ unlock }))
+
+  return { status, load, createBackup, createBackupKey, saveBackupKey, setRecipient, setSchedule, verifyBackup, restoreBackup, verifyFirstStartBackup, restoreFirstStartBackup }
 })
