@@ -491,10 +491,10 @@ describe('the OpenAPI document', () => {
     expect(result.valid).toBe(true)
     expect(validator.version).toBe('3.1')
     expect(Object.keys(document.paths).sort()).toEqual([
-      '/introspect',
       '/admin/accounts',
       '/admin/accounts/{username}/lock',
       '/admin/accounts/{username}/unlock',
+      '/introspect',
       '/openapi.json',
       '/users/me',
       '/users/me/log',

@@ -58,12 +58,14 @@ function tableNames(): string[] {
   return (prepareCached(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name)
 }
 
-/** Every row of every table, except failed-attempt entries in the security log and the throttle's counters (counted apart). */
+/** Every row of every table, except failed-attempt entries in the security log, the chain heads they move and the throttle's counters (counted apart). */
 function fingerprintRows(): { digest: string; failedAttempts: number } {
   const hash = createHash('sha256')
   const names = tableNames()
   for (const table of names) {
     if (table === THROTTLE_TABLE) continue
+    // The log chain's heads move with every entry, failed attempts included (those entries are counted apart).
+    if (table === 'security_log_heads') continue
     const rows =
       table === 'security_log'
         ? prepareCached(db, `SELECT * FROM security_log WHERE kind NOT IN (${PLACEHOLDERS}) ORDER BY id`).all(...FAILED_ATTEMPT_KINDS)
