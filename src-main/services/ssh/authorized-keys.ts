@@ -28,7 +28,7 @@ const KEY_BASE64_MAX_LENGTH = 16 * 1024
 
 const ROWS_SQL = `SELECT a.timezone, k.key_type, k.key_blob, k.comment, k.title, k.options, k.expires_on
   FROM accounts a JOIN ssh_keys k ON k.account_id = a.id
-  WHERE a.username_key = ?`
+  WHERE a.username_key = ? AND a.locked_at IS NULL`
 
 export function lookupAuthorizedKeys(db: DB, request: AuthorizedKeysRequest): string[] {
   const username = resolveKeysteadUsername(request.systemUser, request.map)

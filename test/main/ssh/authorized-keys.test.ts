@@ -82,6 +82,15 @@ describe('keystead ssh authorized-keys', () => {
     db.prepare("UPDATE ssh_keys SET expires_on = NULL WHERE title = 'bob'").run()
   })
 
+  it('prints nothing for a locked account (every key, or the offered one), and its keys again once unlocked', async () => {
+    const bob = services.accounts.findAccountByUsername('bob')!
+    services.administration.lockAccount({ kind: 'cli' }, bob.id)
+    expect(await lookup(dir.path, ['bob'])).toEqual({ code: 0, stdout: '', stderr: '' })
+    expect(await lookup(dir.path, ['bob', ...typeAndBase64(keys.bob)])).toEqual({ code: 0, stdout: '', stderr: '' })
+    services.administration.unlockAccount({ kind: 'cli' }, bob.id)
+    expect((await lookup(dir.path, ['bob'])).stdout).toBe(`${keys.bob}\n`)
+  })
+
   it('opens read-only: works while another connection holds the write lock, and changes no byte of the files', async () => {
     // Hashed by another process: closing a file this process has open would drop its connection's POSIX locks.
     const digest = () =>

@@ -191,8 +191,15 @@ describe.skipIf(reason !== null)('SSH logins through sshd with Keystead as Autho
     await expectLogin(users.main, 'expiring', false)
   })
 
+  it('refuses every key of an account while it is locked, and again once unlocked', { timeout: 180_000 }, async () => {
+    services.administration.lockAccount({ kind: 'cli' }, accountIds.other!)
+    await expectLogin(users.other, 'other', false)
+    services.administration.unlockAccount({ kind: 'cli' }, accountIds.other!)
+    await expectLogin(users.other, 'other', true)
+  })
+
   it('refuses every key of an account once the account is deleted', { timeout: 180_000 }, async () => {
-    services.profile.deleteAccountAsAdmin(accountIds.other!, 'cli')
+    await services.profile.deleteAccountAsAdmin(accountIds.other!, 'cli')
     await expectLogin(users.other, 'other', false)
   })
 })
