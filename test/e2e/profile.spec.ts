@@ -76,7 +76,7 @@ test('edits every field, switches to Turkish and back, moves the time zone, and 
   // The whole UI is Turkish at once, dates follow the language and the zone.
   await expect(page.getByRole('heading', { name: 'Profil ayarları' })).toBeVisible()
   await expect(page.getByRole('status').filter({ hasText: 'Profiliniz kaydedildi.' })).toBeVisible()
-  await expect(page.getByRole('navigation', { name: 'Hesap bölümleri' }).getByRole('link')).toHaveText(['Profil', 'Güvenlik', 'Erişim belirteçleri', 'SSH anahtarları', 'Oturumlar', 'Güvenlik kaydı'])
+  await expect(page.getByRole('navigation', { name: 'Hesap bölümleri' }).getByRole('link')).toHaveText(['Profil', 'Güvenlik', 'Erişim belirteçleri', 'SSH anahtarları', 'Oturumlar', 'Güvenlik kaydı', 'Hesaplar'])
   expect(await page.evaluate(() => document.documentElement.lang)).toBe('tr')
   await expect(memberSince).toHaveText(await inZone('Asia/Tokyo', 'tr'))
   expect(await inZone('Asia/Tokyo', 'tr')).not.toBe(await inZone('UTC', 'tr'))
@@ -92,7 +92,7 @@ test('edits every field, switches to Turkish and back, moves the time zone, and 
 
   // The profile menu: picture and name; the name leads to the profile page.
   await page.getByTestId('profile-menu').click()
-  await expect(page.getByRole('menuitem')).toHaveText([/Alice Liddell/, 'Profil ayarları', 'Güvenlik', 'Erişim belirteçleri', 'SSH anahtarları', 'Oturumlar', 'Güvenlik kaydı', 'Ayarlar', 'Oturumu kapat'])
+  await expect(page.getByRole('menuitem')).toHaveText([/Alice Liddell/, 'Profil ayarları', 'Güvenlik', 'Erişim belirteçleri', 'SSH anahtarları', 'Oturumlar', 'Güvenlik kaydı', 'Hesaplar', 'Ayarlar', 'Oturumu kapat'])
   await page.getByTestId('menu-profile-page').click()
   await expect(page.getByTestId('public-username')).toHaveText('Alicia')
   await expect(page.getByTestId('public-full-name')).toHaveText('Alice Liddell')
@@ -243,7 +243,9 @@ test('uploads, refuses, drops and removes a picture', async ({ app }) => {
 test('deletes an account: every row gone, every window of it back at sign-in', async ({ app, context }) => {
   const services = app.test.core.services!
   await services.accounts.createAccount({ username: 'alice', password: 'wonderland 1' })
-  await services.accounts.createAccount({ username: 'bob', password: 'builder 12' })
+  const bob = await services.accounts.createAccount({ username: 'bob', password: 'builder 12' })
+  // alice, the first account, is an administrator: another one must remain when she deletes her account.
+  services.administration.setRole({ kind: 'cli' }, bob.id, 'administrator')
   const page = await app.openWindow()
   await signIn(page, 'alice')
   const second = await app.openWindow({ context })
