@@ -62,5 +62,6 @@ export const SCREEN_STATES: ScreenState[] = [
   { name: 'sessions: close session dialog', path: '/sessions', open: click('session-close') },
   { name: 'sessions: sign out others dialog', path: '/sessions', open: click('close-other-sessions') },
   { name: 'security log', path: '/security-log' },
-  { name: 'settings', path: '/settings' },
+  { name: 'settings (with Backups: the first account is an administrator)', path: '/settings' },
+  { name: 'accounts', path: '/accounts' },
 ]
