@@ -13,8 +13,11 @@ import {
   updateMustChangePassword,
 } from '../db/repositories/accounts-repo.ts'
 import type { AccountRow } from '../db/repositories/accounts-repo.ts'
-import { deleteTwoFactor } from '../db/repositories/two-factor-repo.ts'
+import { listSecurityLogRows } from '../db/repositories/security-log-repo.ts'
+import type { SecurityLogRow } from '../db/repositories/security-log-repo.ts'
+import { listSessionRowsForAccount } from '../db/repositories/sessions-repo.ts'
 import type { SessionRow } from '../db/repositories/sessions-repo.ts'
+import { deleteTwoFactor } from '../db/repositories/two-factor-repo.ts'
 import type { AccountService } from './account-service.ts'
 import type { AuditService, SecurityEventDetail } from './audit-service.ts'
 import { SecurityEventKind } from './audit-service.ts'
@@ -26,6 +29,137 @@ import { validateNewPassword } from './password-policy.ts'
 import type { ProfileService } from './profile-service.ts'
 import { assertAdministratorRemains } from './role-rules.ts'
 import type { SessionService } from './session-service.ts'
+
+/**
+ * Administration of accounts, for every face: the app's Accounts screen (administrators only), the
+ * `keystead` command line (acting with the rights of whoever can open the data folder) and the local
+ * REST API. One service: roles, locking, resets and the keyset-paged listing, plus what the CLI and
+ * the API show and do to one account (its facts, contact, sessions, security log, export).
+ */
+
+/**
+ * What the administration faces (the `keystead` command line and the local REST API)
+ * do to an account beyond the app's own screens. Each function records a
+ * security-log entry naming the face (`origin`). Shapes here are public promises:
+ * the CLI's `--json` output and the API's responses use them as they are.
+ */
+export type AdminOrigin = 'cli' | 'api'
+
+/** An account as the CLI and the API show it (never the password hash). */
+export interface AccountInfo {
+  id: number
+  username: string
+  fullName: string
+  email: string | null
+  description: string
+  language: string
+  timezone: string
+  createdAt: string
+  updatedAt: string
+}
+
+export interface SessionInfo {
+  id: string
+  origin: string
+  createdAt: string
+  lastUsedAt: string
+  expiresAt: string
+  keepSignedIn: boolean
+  device: { browser: string; os: string; model: string; ip: string; engine: string; arch: string }
+}
+
+export interface SecurityLogEntry {
+  id: number
+  at: string
+  kind: string
+  sessionId: string | null
+  device: string
+  detail: Record<string, string | number | boolean | null>
+}
+
+export interface AccountExport {
+  format: 'keystead-account-export'
+  version: 1
+  exportedAt: string
+  account: AccountInfo
+  sessions: SessionInfo[]
+  securityLog: SecurityLogEntry[]
+  /** One entry per contributing domain (ssh keys, tokens, ...); never a secret. */
+  [domain: string]: unknown
+}
+
+/** A domain that adds its own part to `export` (phase 2: ssh keys, token summaries, 2FA status). */
+export interface AccountExportContributor {
+  /** The key in the export document, e.g. `sshKeys`. */
+  readonly key: string
+  collect(accountId: number): unknown
+}
+
+export interface ContactChange {
+  fullName?: string
+  /** An empty string or null removes the address. */
+  email?: string | null
+}
+
+export const LOG_PAGE_MAX = 1000
+
+export interface AdministrationService {
+  toAccountInfo(row: AccountRow): AccountInfo
+  /** Resolves a username (any case) or throws NOT_FOUND `account.notFound`. */
+  requireAccountByUsername(username: string): AccountRow
+  /** Sets a new password chosen by an administrator and signs out every session of the account. */
+  setAccountPassword(accountId: number, password: string, origin: AdminOrigin): Promise<{ sessionsEnded: number }>
+  updateAccountContact(accountId: number, change: ContactChange, origin: AdminOrigin): AccountInfo
+  listAccountSessions(accountId: number): SessionInfo[]
+  revokeAccountSession(accountId: number, sessionId: string, origin: AdminOrigin): void
+  revokeOtherAccountSessions(accountId: number, keepSessionId: string, origin: AdminOrigin): { sessionsEnded: number }
+  listAccountSecurityLog(accountId: number, options?: { limit?: number; offset?: number }): SecurityLogEntry[]
+  /** The export document; records nothing (the caller records the export once its file is written). */
+  exportAccountData(accountId: number, origin?: AdminOrigin): AccountExport
+  /** Records "exported" in the account's security log: call it only after the export reached its file. */
+  recordAccountExported(accountId: number, origin: AdminOrigin): void
+  /** Registers a domain's part of the export; later domains call this from createServices. */
+  addExportContributor(contributor: AccountExportContributor): void
+  listAccounts(query: AccountListQuery): AccountPage
+  getAccountRow(accountId: number): AdminAccountRow
+  createAccount(actor: AdminActor, request: CreateAccountByAdminRequest): Promise<{ account: AdminAccountRow; temporaryPassword: string }>
+  setRole(actor: AdminActor, accountId: number, role: AccountRole): AdminAccountRow
+  lockAccount(actor: AdminActor, accountId: number): AdminAccountRow & { sessionsEnded: number }
+  unlockAccount(actor: AdminActor, accountId: number): AdminAccountRow
+  requirePasswordChange(actor: AdminActor, accountId: number): AdminAccountRow
+  setTemporaryPassword(actor: AdminActor, accountId: number, password?: string): Promise<{ account: AdminAccountRow; temporaryPassword: string; sessionsEnded: number }>
+  resetTwoFactor(actor: AdminActor, accountId: number): AdminAccountRow & { wasEnabled: boolean }
+  signOutEverywhere(actor: AdminActor, accountId: number): { sessionsEnded: number }
+  revokeAllTokens(actor: AdminActor, accountId: number): { tokensRevoked: number }
+  deleteAccount(actor: AdminActor, accountId: number, confirmUsername: string | null): Promise<{ sessionsEnded: number }>
+}
+
+export function toSessionInfo(row: SessionRow): SessionInfo {
+  return {
+    id: row.id,
+    origin: row.origin,
+    createdAt: toISO(row.created_at),
+    lastUsedAt: toISO(row.last_used_at),
+    expiresAt: toISO(row.expires_at),
+    keepSignedIn: row.keep_signed_in === 1,
+    device: { browser: row.browser, os: row.os, model: row.model, ip: row.ip, engine: row.engine, arch: row.arch },
+  }
+}
+
+export function toSecurityLogEntry(row: SecurityLogRow): SecurityLogEntry {
+  let detail: SecurityLogEntry['detail'] = {}
+  try {
+    const parsed: unknown = JSON.parse(row.detail)
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) detail = parsed as SecurityLogEntry['detail']
+  } catch {
+    detail = {}
+  }
+  return { id: row.id, at: toISO(row.at), kind: row.kind, sessionId: row.session_id, device: row.device, detail }
+}
+
+function sessionNotFound(): KeysteadError {
+  return notFoundError('This account has no such session.', 'session.notFound')
+}
 
 /**
  * Who acts on an account: an administrator signed in to the app, or the command line (which acts
@@ -53,21 +187,6 @@ export interface CreateAccountByAdminRequest {
   email?: string
   role?: AccountRole
   password?: string
-}
-
-export interface AdministrationService {
-  listAccounts(query: AccountListQuery): AccountPage
-  getAccountRow(accountId: number): AdminAccountRow
-  createAccount(actor: AdminActor, request: CreateAccountByAdminRequest): Promise<{ account: AdminAccountRow; temporaryPassword: string }>
-  setRole(actor: AdminActor, accountId: number, role: AccountRole): AdminAccountRow
-  lockAccount(actor: AdminActor, accountId: number): AdminAccountRow & { sessionsEnded: number }
-  unlockAccount(actor: AdminActor, accountId: number): AdminAccountRow
-  requirePasswordChange(actor: AdminActor, accountId: number): AdminAccountRow
-  setTemporaryPassword(actor: AdminActor, accountId: number, password?: string): Promise<{ account: AdminAccountRow; temporaryPassword: string; sessionsEnded: number }>
-  resetTwoFactor(actor: AdminActor, accountId: number): AdminAccountRow & { wasEnabled: boolean }
-  signOutEverywhere(actor: AdminActor, accountId: number): { sessionsEnded: number }
-  revokeAllTokens(actor: AdminActor, accountId: number): { tokensRevoked: number }
-  deleteAccount(actor: AdminActor, accountId: number, confirmUsername: string | null): Promise<{ sessionsEnded: number }>
 }
 
 export const ACCOUNT_PAGE_DEFAULT = 50
@@ -168,6 +287,39 @@ export function createAdministrationService(deps: {
   profile: ProfileService
 }): AdministrationService {
   const { db, clock, hasher, audit, accounts, sessions, profile } = deps
+  const contributors: AccountExportContributor[] = []
+
+  function toAccountInfo(row: AccountRow): AccountInfo {
+    return {
+      id: row.id,
+      username: row.username,
+      fullName: row.full_name,
+      email: row.email,
+      description: row.description,
+      language: row.language,
+      timezone: row.timezone,
+      createdAt: toISO(row.created_at),
+      updatedAt: toISO(row.updated_at),
+    }
+  }
+
+  function ownSession(accountId: number, sessionId: string): SessionRow {
+    const session = sessions.findSession(sessionId)
+    if (!session || session.account_id !== accountId || sessions.isSessionExpired(session)) throw sessionNotFound()
+    return session
+  }
+
+  function listAccountSessions(accountId: number): SessionInfo[] {
+    return listSessionRowsForAccount(db, accountId)
+      .filter((row) => !sessions.isSessionExpired(row))
+      .map(toSessionInfo)
+  }
+
+  function listAccountSecurityLog(accountId: number, options: { limit?: number; offset?: number } = {}): SecurityLogEntry[] {
+    const limit = Math.min(Math.max(options.limit ?? 100, 1), LOG_PAGE_MAX)
+    const offset = Math.max(options.offset ?? 0, 0)
+    return listSecurityLogRows(db, accountId, { limit, offset }).map(toSecurityLogEntry)
+  }
 
   function requireTarget(accountId: number): AccountRow {
     const row = findAccountById(db, accountId)
@@ -212,6 +364,74 @@ export function createAdministrationService(deps: {
   }
 
   return {
+    toAccountInfo,
+    requireAccountByUsername(username) {
+      const row = username.length <= 200 ? accounts.findAccountByUsername(username) : undefined
+      if (!row) throw notFoundError(`There is no account named "${username.slice(0, 64)}".`, 'account.notFound')
+      return row
+    },
+    async setAccountPassword(accountId, password, origin) {
+      const account = accounts.getAccount(accountId)
+      // The same rules as a password change in the app (base rules, not the username, not a common password).
+      await validateNewPassword(password, account.username, 'password')
+      const passwordHash = await hasher.hashPassword(password)
+      const ended = writeTransaction(db, () => {
+          updateAccountPasswordHash(db, accountId, passwordHash, clock())
+          audit.recordSecurityEvent({ accountId, kind: SecurityEventKind.PasswordReset, detail: { origin } })
+          return sessions.invalidateAccountSessions(accountId, 'password-changed')
+        })
+      return { sessionsEnded: ended.length }
+    },
+    updateAccountContact(accountId, change, origin) {
+      // One set of rules: the profile service's (trimmed full name, a valid and unused e-mail).
+      profile.updateContactAsAdmin(accountId, change, origin)
+      return toAccountInfo(accounts.getAccount(accountId))
+    },
+    listAccountSessions,
+    revokeAccountSession(accountId, sessionId, origin) {
+      writeTransaction(db, () => {
+        const session = ownSession(accountId, sessionId)
+        audit.recordSecurityEvent({ accountId, kind: SecurityEventKind.SessionRevoked, sessionId: session.id, detail: { origin } })
+        sessions.invalidateSession(session.id, 'revoked')
+      })
+    },
+    revokeOtherAccountSessions(accountId, keepSessionId, origin) {
+      const ended = writeTransaction(db, () => {
+          ownSession(accountId, keepSessionId)
+          const ids = sessions.invalidateAccountSessions(accountId, 'revoked', keepSessionId)
+          audit.recordSecurityEvent({
+            accountId,
+            kind: SecurityEventKind.OtherSessionsRevoked,
+            sessionId: keepSessionId,
+            detail: { origin, count: ids.length },
+          })
+          return ids
+        })
+      return { sessionsEnded: ended.length }
+    },
+    listAccountSecurityLog,
+    exportAccountData(accountId) {
+      const account = accounts.getAccount(accountId)
+      const document: AccountExport = {
+        format: 'keystead-account-export',
+        version: 1,
+        exportedAt: toISO(clock()),
+        account: toAccountInfo(account),
+        sessions: listAccountSessions(accountId),
+        securityLog: listAccountSecurityLog(accountId, { limit: LOG_PAGE_MAX }),
+      }
+      for (const contributor of contributors) document[contributor.key] = contributor.collect(accountId)
+      return document
+    },
+    recordAccountExported(accountId, origin) {
+      audit.recordSecurityEvent({ accountId, kind: SecurityEventKind.AccountExported, detail: { origin } })
+    },
+    addExportContributor(contributor) {
+      if (['format', 'version', 'exportedAt', 'account', 'sessions', 'securityLog'].includes(contributor.key) || contributors.some((c) => c.key === contributor.key)) {
+        throw new Error(`Export key ${contributor.key} is taken`)
+      }
+      contributors.push(contributor)
+    },
     listAccounts(query) {
       const normalized = normalizeAccountQuery(query)
       const rows = listAccountPage(db, {

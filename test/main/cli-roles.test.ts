@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { runCli, queryDataDir } from '../fixtures/run-cli.ts'
-import type { CliRun } from '../fixtures/run-cli.ts'
+import { cliOutput, cliRefusal, createCliJsonHarness } from '../fixtures/cli-json.ts'
+import { runCli } from '../fixtures/run-cli.ts'
 import { makeTempDir } from '../fixtures/temp-dir.ts'
 
 /** The administration commands of issue 15, run as child processes: --json, exit codes, the security log. */
@@ -10,17 +10,9 @@ const PASSWORD = 'wonderland 1'
 let dir: ReturnType<typeof makeTempDir>
 let data: string
 
-const query = <T>(sql: string, ...params: unknown[]): T[] => queryDataDir<T>(data, sql, ...params)
-const cli = (args: string[], stdin?: string): Promise<CliRun> => runCli(data, ['--json', ...args], { stdin })
-const out = <T = Record<string, unknown>>(run: CliRun): T => {
-  expect(run.code, run.stderr).toBe(0)
-  return JSON.parse(run.stdout) as T
-}
-const refusal = (run: CliRun, code = 1): { code: string; reason?: string; message: string } => {
-  expect(run.code, run.stdout + run.stderr).toBe(code)
-  const lines = run.stderr.trim().split('\n')
-  return (JSON.parse(lines[lines.length - 1]!) as { error: { code: string; message: string; reason?: string } }).error
-}
+const { cli, query } = createCliJsonHarness(() => data)
+const out = cliOutput
+const refusal = cliRefusal
 
 beforeAll(async () => {
   dir = makeTempDir('keystead-cli-roles-')
