@@ -6,6 +6,7 @@ import { writeTransaction } from '../db/database.ts'
 import { deleteAccountAccessTokens } from '../db/repositories/access-tokens-repo.ts'
 import {
   findAccountById,
+  isSameSortValue,
   listAccountPage,
   updateAccountLocked,
   updateAccountPasswordHash,
@@ -228,6 +229,11 @@ interface Cursor {
   search: string
   value: string | number
   id: number
+  /**
+   * Whether the row after the last one (the page read one more) had the same sort value: only then can
+   * the next page start inside that tie. Absent (a cursor of an older version) = maybe.
+   */
+  tied?: boolean
 }
 
 function cursorInvalidError(): KeysteadError {
@@ -235,7 +241,7 @@ function cursorInvalidError(): KeysteadError {
 }
 
 function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify([cursor.sort, cursor.descending, cursor.search, cursor.value, cursor.id]), 'utf8').toString('base64url')
+  return Buffer.from(JSON.stringify([cursor.sort, cursor.descending, cursor.search, cursor.value, cursor.id, cursor.tied ?? true]), 'utf8').toString('base64url')
 }
 
 function decodeCursor(text: string): Cursor {
@@ -245,18 +251,19 @@ function decodeCursor(text: string): Cursor {
   } catch {
     throw cursorInvalidError()
   }
-  if (!Array.isArray(parsed) || parsed.length !== 5) throw cursorInvalidError()
-  const [sort, descending, search, value, id] = parsed as unknown[]
+  if (!Array.isArray(parsed) || parsed.length < 5 || parsed.length > 6) throw cursorInvalidError()
+  const [sort, descending, search, value, id, tied = true] = parsed as unknown[]
   if (
     !(ACCOUNT_SORT_COLUMNS as readonly unknown[]).includes(sort) ||
     typeof descending !== 'boolean' ||
     typeof search !== 'string' ||
     !(typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) ||
-    !Number.isSafeInteger(id)
+    !Number.isSafeInteger(id) ||
+    typeof tied !== 'boolean'
   ) {
     throw cursorInvalidError()
   }
-  return { sort: sort as AccountSortColumn, descending, search, value: value as string | number, id: id as number }
+  return { sort: sort as AccountSortColumn, descending, search, value: value as string | number, id: id as number, tied }
 }
 
 export function normalizeAccountQuery(query: AccountListQuery): { sort: AccountSortColumn; descending: boolean; search: string; limit: number; after?: Cursor } {
@@ -438,7 +445,7 @@ export function createAdministrationService(deps: {
         sort: normalized.sort,
         descending: normalized.descending,
         search: normalized.search,
-        after: normalized.after ? { value: normalized.after.value, id: normalized.after.id } : undefined,
+        after: normalized.after ? { value: normalized.after.value, id: normalized.after.id, tied: normalized.after.tied ?? true } : undefined,
         limit: normalized.limit + 1,
       })
       const more = rows.length > normalized.limit
@@ -448,7 +455,14 @@ export function createAdministrationService(deps: {
         rows: page.map(toAdminAccountRow),
         next:
           more && last
-            ? encodeCursor({ sort: normalized.sort, descending: normalized.descending, search: normalized.search, value: last.sort_value, id: last.id })
+            ? encodeCursor({
+                sort: normalized.sort,
+                descending: normalized.descending,
+                search: normalized.search,
+                value: last.sort_value,
+                id: last.id,
+                tied: isSameSortValue(normalized.sort, last.sort_value, rows[normalized.limit]!.sort_value),
+              })
             : null,
       }
     },
