@@ -46,8 +46,8 @@ async function seedStore(dir: string, count: number): Promise<{ db: DB; services
   const db = openDatabase(join(dir, 'keystead.db'))
   await migrateDatabase(db)
   const insert = db.prepare(
-    `INSERT INTO accounts (username, username_key, full_name, email, email_key, password_hash, created_at, updated_at, role, last_sign_in_at, session_count, token_count)
-     VALUES (?, ?, ?, ?, ?, 'x', ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO accounts (username, username_key, full_name, email, email_key, password_hash, created_at, updated_at, role, last_sign_in_at, token_count)
+     VALUES (?, ?, ?, ?, ?, 'x', ?, ?, ?, ?, ?)`,
   )
   const letters = 'abcdefghijklmnopqrstuvwxyz'
   db.transaction(() => {
@@ -60,7 +60,7 @@ async function seedStore(dir: string, count: number): Promise<{ db: DB; services
       // (names starting with it would all match, bunched in one stretch of the name order).
       const fullName = `${NAME_LETTERS[mixed % NAME_LETTERS.length]!.toUpperCase()}${letters[(mixed >>> 5) % 26]}name ${i}`
       const email = `mail${i}@example.org`
-      insert.run(username, username, fullName, email, email, 1_700_000_000_000 + i, 1_700_000_000_000 + i, i === 0 ? 'administrator' : 'member', i % 3 === 0 ? null : 1_760_000_000_000 + i, i % 5, i % 4)
+      insert.run(username, username, fullName, email, email, 1_700_000_000_000 + i, 1_700_000_000_000 + i, i === 0 ? 'administrator' : 'member', i % 3 === 0 ? null : 1_760_000_000_000 + i, i % 4)
     }
   })()
   db.exec('ANALYZE')

@@ -6,6 +6,7 @@ import { writeTransaction } from '../db/database.ts'
 import { deleteAccountAccessTokens } from '../db/repositories/access-tokens-repo.ts'
 import {
   findAccountById,
+  countLiveSessions,
   isSameSortValue,
   listAccountPage,
   updateAccountLocked,
@@ -13,7 +14,7 @@ import {
   updateAccountRole,
   updateMustChangePassword,
 } from '../db/repositories/accounts-repo.ts'
-import type { AccountRow } from '../db/repositories/accounts-repo.ts'
+import type { AccountRow, LiveSessionWindow } from '../db/repositories/accounts-repo.ts'
 import { listSecurityLogRows } from '../db/repositories/security-log-repo.ts'
 import type { SecurityLogRow } from '../db/repositories/security-log-repo.ts'
 import { listSessionRowsForAccount } from '../db/repositories/sessions-repo.ts'
@@ -205,7 +206,8 @@ export function generateTemporaryPassword(): string {
   }
 }
 
-export function toAdminAccountRow(row: AccountRow): AdminAccountRow {
+/** `activeSessions`: live sessions only (`countLiveSessions`), never the stored count that includes expired ones. */
+export function toAdminAccountRow(row: AccountRow, activeSessions: number): AdminAccountRow {
   return {
     id: row.id,
     username: row.username,
@@ -217,7 +219,7 @@ export function toAdminAccountRow(row: AccountRow): AdminAccountRow {
     mustChangePassword: row.must_change_password === 1,
     lastSignInAt: row.last_sign_in_at === null ? null : toISO(row.last_sign_in_at),
     createdAt: toISO(row.created_at),
-    activeSessions: row.session_count,
+    activeSessions,
     tokens: row.token_count,
     sshKeys: row.ssh_key_count,
   }
@@ -361,8 +363,23 @@ export function createAdministrationService(deps: {
     }
   }
 
+  function liveSessionWindow(): LiveSessionWindow {
+    const policy = sessions.getSessionPolicy()
+    const now = clock()
+    return { createdAfter: now - policy.absoluteTimeoutMs, usedAfter: now - policy.idleTimeoutMs }
+  }
+
+  /**
+   * The row as the screen shows it. Sessions that expired without being ended are ended here (as the Sessions
+   * screen does), so the stored count the screen sorts by comes back in step with what it shows.
+   */
+  function present(row: AccountRow, liveSessions = countLiveSessions(db, row.id, liveSessionWindow())): AdminAccountRow {
+    if (liveSessions < row.session_count) sessions.listAccountSessions(row.id)
+    return toAdminAccountRow(row, liveSessions)
+  }
+
   function current(accountId: number): AdminAccountRow {
-    return toAdminAccountRow(requireTarget(accountId))
+    return present(requireTarget(accountId))
   }
 
   async function checkTemporaryPassword(password: string | undefined, username: string): Promise<string> {
@@ -447,12 +464,13 @@ export function createAdministrationService(deps: {
         search: normalized.search,
         after: normalized.after ? { value: normalized.after.value, id: normalized.after.id, tied: normalized.after.tied ?? true } : undefined,
         limit: normalized.limit + 1,
+        liveSessions: liveSessionWindow(),
       })
       const more = rows.length > normalized.limit
       const page = more ? rows.slice(0, normalized.limit) : rows
       const last = page.at(-1)
       return {
-        rows: page.map(toAdminAccountRow),
+        rows: page.map((row) => present(row, row.live_session_count)),
         next:
           more && last
             ? encodeCursor({
@@ -478,12 +496,12 @@ export function createAdministrationService(deps: {
         mustChangePassword: true,
       })
       record(actor, row, SecurityEventKind.AccountCreatedByAdmin, { role: row.role })
-      return { account: toAdminAccountRow(row), temporaryPassword }
+      return { account: present(row), temporaryPassword }
     },
     setRole(actor, accountId, role) {
       return writeTransaction(db, () => {
         const target = requireTarget(accountId)
-        if (target.role === role) return toAdminAccountRow(target)
+        if (target.role === role) return present(target)
         if (role === AccountRole.Member) assertAdministratorRemains(db, target, 'demote')
         updateAccountRole(db, accountId, role, clock())
         record(actor, target, SecurityEventKind.RoleChanged, { role, previousRole: target.role })
@@ -494,7 +512,7 @@ export function createAdministrationService(deps: {
       refuseSelf(actor, accountId)
       return writeTransaction(db, () => {
         const target = requireTarget(accountId)
-        if (target.locked_at !== null) return { ...toAdminAccountRow(target), sessionsEnded: 0 }
+        if (target.locked_at !== null) return { ...present(target), sessionsEnded: 0 }
         assertAdministratorRemains(db, target, 'lock')
         updateAccountLocked(db, accountId, clock(), clock())
         // At once: every session ends (windows are told), and credentials are refused while locked.
@@ -506,7 +524,7 @@ export function createAdministrationService(deps: {
     unlockAccount(actor, accountId) {
       return writeTransaction(db, () => {
         const target = requireTarget(accountId)
-        if (target.locked_at === null) return toAdminAccountRow(target)
+        if (target.locked_at === null) return present(target)
         updateAccountLocked(db, accountId, null, clock())
         record(actor, target, SecurityEventKind.AccountUnlocked)
         return current(accountId)

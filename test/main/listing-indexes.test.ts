@@ -69,6 +69,9 @@ describe('listing and verification queries', () => {
 
 describe('the Accounts screen page (keyset)', () => {
   const SORTS = Object.keys(ACCOUNT_SORT_EXPRESSIONS) as AccountSortColumn[]
+  const LIVE = { createdAfter: 0, usedAfter: 0 }
+  /** The live-session count of each row: an index search of that account's sessions. */
+  const LIVE_COUNT_PLAN = /^CORRELATED SCALAR SUBQUERY \d+ \| SEARCH s USING (COVERING )?INDEX sessions_by_account_newest \(account_id=\? AND created_at>\?\)$/
 
   /** 40 accounts whose sort values tie a lot (role, 2FA, counts, sign-in): a cursor must continue inside a tie. */
   function seedTiedAccounts(): void {
@@ -93,7 +96,7 @@ describe('the Accounts screen page (keyset)', () => {
       const seen: number[] = []
       let after: { value: string | number; id: number; tied: boolean } | undefined
       for (let page = 0; page < 20; page++) {
-        const rows = listAccountPage(db, { sort, descending, search: 'b', after, limit: 4 })
+        const rows = listAccountPage(db, { sort, descending, search: 'b', after, limit: 4, liveSessions: LIVE })
         seen.push(...rows.slice(0, 3).map((row) => row.id))
         if (rows.length < 4) break
         after = { value: rows[2]!.sort_value, id: rows[2]!.id, tied: alwaysTied || isSameSortValue(sort, rows[2]!.sort_value, rows[3]!.sort_value) }
@@ -105,12 +108,16 @@ describe('the Accounts screen page (keyset)', () => {
   it.each(SORTS)('by %s: after a cursor, two exact index ranges (the tie after the id, then past the value), no scan, no sort', (sort) => {
     for (const descending of [false, true]) {
       // No tie at the previous page's end: the one range past the value.
-      const beyondStatements = sqlOf(() => listAccountPage(db, { sort, descending, search: 'b', after: { value: 1, id: 1, tied: false }, limit: 5 }))
+      const beyondStatements = sqlOf(() => listAccountPage(db, { sort, descending, search: 'b', after: { value: 1, id: 1, tied: false }, limit: 5, liveSessions: LIVE }))
       expect(beyondStatements).toHaveLength(1)
       // A tie: its rows after the id first; a limit the tie cannot fill, so that the range past the value runs too.
-      const tiedStatements = sqlOf(() => listAccountPage(db, { sort, descending, search: 'b', after: { value: 1, id: 1, tied: true }, limit: 5 })).filter((sql) => sql !== beyondStatements[0])
+      const tiedStatements = sqlOf(() => listAccountPage(db, { sort, descending, search: 'b', after: { value: 1, id: 1, tied: true }, limit: 5, liveSessions: LIVE })).filter((sql) => sql !== beyondStatements[0])
       expect(tiedStatements).toHaveLength(1)
-      const [tied, beyond] = [tiedStatements[0]!, beyondStatements[0]!].map((sql) => planOf(sql).join(' | '))
+      const [tied, beyond] = [tiedStatements[0]!, beyondStatements[0]!].map((sql) => {
+        const [page, ...count] = planOf(sql)
+        expect(count.join(' | ')).toMatch(LIVE_COUNT_PLAN)
+        return page!
+      })
       const beyondSign = descending ? '<' : '>'
       expect(tied).toMatch(new RegExp(`^SEARCH accounts USING (COVERING )?INDEX \\w+ \\((.+)=\\? AND (rowid|id)${beyondSign}\\?\\)$`))
       expect(beyond).toMatch(new RegExp(`^SEARCH accounts USING (COVERING )?INDEX \\w+ \\((.+)${beyondSign}\\?\\)$`))

@@ -258,6 +258,34 @@ describe('the accounts listing', () => {
     expect(await value<AdminAccountRow>(accountsChannels.getAccount, { accountId: bob })).toMatchObject({ activeSessions: 0, tokens: 0 })
   })
 
+  it('counts live sessions only: expired ones (idle or absolute lifetime over) are not counted and are ended on the way', async () => {
+    const bob = idOf('bob')
+    const HOUR = 3_600_000
+    // Beside bob's live session (window MEMBER): one idle for 13 hours (limit 12), one created 31 days ago (limit 30).
+    const copy = db().prepare(
+      `INSERT INTO sessions (id, account_id, token_hash, origin, created_at, last_used_at, last_auth_at, expires_at, keep_signed_in)
+       VALUES (?, ?, randomblob(32), 'cli', ?, ?, ?, ?, 0)`,
+    )
+    copy.run('idle-session', bob, now - 13 * HOUR, now - 13 * HOUR, now - 13 * HOUR, now + 700 * HOUR)
+    copy.run('old-session', bob, now - 31 * 24 * HOUR, now - HOUR, now - HOUR, now - 24 * HOUR)
+    expect(db().prepare('SELECT session_count FROM accounts WHERE id = ?').get(bob)).toEqual({ session_count: 3 })
+
+    const page: AccountPage = await value(accountsChannels.listAccounts, { search: 'bob' })
+    expect(page.rows.map((row) => [row.username, row.activeSessions])).toEqual([['bob', 1]])
+    // Ended (as the Sessions screen ends them), so the stored count the screen sorts by is in step again.
+    expect(db().prepare('SELECT id FROM sessions WHERE account_id = ? AND id IN (?, ?)').all(bob, 'idle-session', 'old-session')).toEqual([])
+    expect(db().prepare('SELECT session_count FROM accounts WHERE id = ?').get(bob)).toEqual({ session_count: 1 })
+    const bySessions: AccountPage = await value(accountsChannels.listAccounts, { sort: 'sessions', descending: true })
+    expect(bySessions.rows.map((row) => [row.username, row.activeSessions])).toEqual([['bob', 1], ['alice', 1]])
+
+    // One more that expires while nothing touches it: a single row (getAccount) counts it out too.
+    copy.run('later-idle', bob, now, now, now, now + 700 * HOUR)
+    now += 12 * HOUR + 1
+    db().prepare('UPDATE sessions SET last_used_at = ? WHERE id <> ?').run(now, 'later-idle')
+    expect(await value<AdminAccountRow>(accountsChannels.getAccount, { accountId: bob })).toMatchObject({ activeSessions: 1 })
+    expect(db().prepare('SELECT count(*) AS n FROM sessions WHERE account_id = ?').get(bob)).toEqual({ n: 1 })
+  })
+
   it('deletes an account only with its username typed', async () => {
     const bob = idOf('bob')
     expect(await test.call(accountsChannels.deleteAccount, { accountId: bob, confirmUsername: 'Bob' })).toMatchObject({ ok: false, error: { reason: 'profile.confirmUsernameMismatch' } })

@@ -208,6 +208,29 @@ const ACCOUNT_SORT_INDEXES: Readonly<Record<AccountSortColumn, string>> = Object
   sshKeys: 'accounts_by_ssh_key_count',
 })
 
+/**
+ * Which sessions are alive (the session service's rule: neither the absolute nor the idle lifetime has run
+ * out): created after `createdAfter` and last used after `usedAfter` (ms).
+ */
+export interface LiveSessionWindow {
+  createdAfter: number
+  usedAfter: number
+}
+
+/**
+ * The account's live sessions, counted with index sessions_by_account_newest (account_id, created_at):
+ * `session_count` (kept by the triggers of migration 0009) also counts sessions that expired but were not
+ * ended yet, since time passing changes no row.
+ */
+const LIVE_SESSION_COUNT = '(SELECT count(*) FROM sessions s WHERE s.account_id = accounts.id AND s.created_at > ? AND s.last_used_at > ?)'
+
+export function countLiveSessions(db: DB, accountId: number, window: LiveSessionWindow): number {
+  return (prepareCached(db, `SELECT ${LIVE_SESSION_COUNT} AS n FROM accounts WHERE id = ?`).get(window.createdAfter, window.usedAfter, accountId) as { n: number } | undefined)?.n ?? 0
+}
+
+/** A row of the Accounts screen's page: the sort value its cursor continues from, and the live session count. */
+export type AccountPageRow = AccountRow & { sort_value: string | number; live_session_count: number }
+
 export interface AccountPageQuery {
   sort: AccountSortColumn
   descending: boolean
@@ -219,6 +242,7 @@ export interface AccountPageQuery {
    */
   after?: { value: string | number; id: number; tied: boolean }
   limit: number
+  liveSessions: LiveSessionWindow
 }
 
 /** Whether two sort values are equal as the column's index compares them (full names: NOCASE, ASCII letters only). */
@@ -245,7 +269,7 @@ function prefixPattern(search: string): string {
  * value with a higher id between two pages is then missed by this pass, as keyset paging misses a row that
  * moves behind the cursor: a fresh listing shows it.)
  */
-export function listAccountPage(db: DB, query: AccountPageQuery): Array<AccountRow & { sort_value: string | number }> {
+export function listAccountPage(db: DB, query: AccountPageQuery): AccountPageRow[] {
   const expression = ACCOUNT_SORT_EXPRESSIONS[query.sort]
   const direction = query.descending ? 'DESC' : 'ASC'
   const search: string[] = []
@@ -255,11 +279,13 @@ export function listAccountPage(db: DB, query: AccountPageQuery): Array<AccountR
     const pattern = prefixPattern(query.search)
     searchParameters.push(pattern, pattern, pattern)
   }
-  const select = (conditions: string[], parameters: Array<string | number>, limit: number, order = `${expression} ${direction}, id ${direction}`): Array<AccountRow & { sort_value: string | number }> => {
+  const select = (conditions: string[], parameters: Array<string | number>, limit: number, order = `${expression} ${direction}, id ${direction}`): AccountPageRow[] => {
     const where = [...search, ...conditions]
-    const sql = `SELECT *, ${expression} AS sort_value FROM accounts INDEXED BY ${ACCOUNT_SORT_INDEXES[query.sort]} ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+    // The count's subquery runs for the rows of the page only (those that pass the WHERE).
+    const sql = `SELECT *, ${expression} AS sort_value, ${LIVE_SESSION_COUNT} AS live_session_count FROM accounts INDEXED BY ${ACCOUNT_SORT_INDEXES[query.sort]} ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
                  ORDER BY ${order} LIMIT ?`
-    return prepareCached(db, sql).all(...searchParameters, ...parameters, limit) as Array<AccountRow & { sort_value: string | number }>
+    const live = [query.liveSessions.createdAfter, query.liveSessions.usedAfter]
+    return prepareCached(db, sql).all(...live, ...searchParameters, ...parameters, limit) as AccountPageRow[]
   }
   if (!query.after) return select([], [], query.limit)
   const beyond = query.descending ? '<' : '>'
