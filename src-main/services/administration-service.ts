@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto'
 import { ACCOUNT_PAGE_MAX, ACCOUNT_SORT_COLUMNS, AccountRole } from '../../src-preload/contract/accounts.ts'
 import type { AccountPage, AccountSortColumn, AdminAccountRow } from '../../src-preload/contract/accounts.ts'
+import type { AccountSummary } from '../../src-preload/contract/models.ts'
 import type { DB } from '../db/database.ts'
 import { writeTransaction } from '../db/database.ts'
 import { deleteAccountAccessTokens } from '../db/repositories/access-tokens-repo.ts'
@@ -9,6 +10,7 @@ import {
   countLiveSessions,
   isSameSortValue,
   listAccountPage,
+  listAccountRows,
   updateAccountLocked,
   updateAccountPasswordHash,
   updateAccountRole,
@@ -21,6 +23,7 @@ import { listSessionRowsForAccount } from '../db/repositories/sessions-repo.ts'
 import type { SessionRow } from '../db/repositories/sessions-repo.ts'
 import { deleteTwoFactor } from '../db/repositories/two-factor-repo.ts'
 import type { AccountService } from './account-service.ts'
+import { toAccountSummary } from './account-service.ts'
 import type { AuditService, SecurityEventDetail } from './audit-service.ts'
 import { SecurityEventKind } from './audit-service.ts'
 import { toISO } from './clock.ts'
@@ -58,6 +61,17 @@ export interface AccountInfo {
   timezone: string
   createdAt: string
   updatedAt: string
+}
+
+/** What `accounts show` and `accounts list` add to an account: its role and whether it can sign in as usual. */
+export interface AccountStanding {
+  role: AccountRole
+  locked: boolean
+  mustChangePassword: boolean
+}
+
+export function toAccountStanding(row: AccountRow): AccountStanding {
+  return { role: row.role === AccountRole.Administrator ? AccountRole.Administrator : AccountRole.Member, locked: row.locked_at !== null, mustChangePassword: row.must_change_password === 1 }
 }
 
 export interface SessionInfo {
@@ -107,6 +121,8 @@ export const LOG_PAGE_MAX = 1000
 
 export interface AdministrationService {
   toAccountInfo(row: AccountRow): AccountInfo
+  /** Every account by username (`keystead accounts list`): the summary, the role, locked, must change the password. */
+  listEveryAccount(): Array<AccountSummary & AccountStanding>
   /** Resolves a username (any case) or throws NOT_FOUND `account.notFound`. */
   requireAccountByUsername(username: string): AccountRow
   /** Sets a new password chosen by an administrator and signs out every session of the account. */
@@ -389,6 +405,7 @@ export function createAdministrationService(deps: {
 
   return {
     toAccountInfo,
+    listEveryAccount: () => listAccountRows(db).map((row) => ({ ...toAccountSummary(row), ...toAccountStanding(row) })),
     requireAccountByUsername(username) {
       const row = username.length <= 200 ? accounts.findAccountByUsername(username) : undefined
       if (!row) throw notFoundError(`There is no account named "${username.slice(0, 64)}".`, 'account.notFound')

@@ -55,6 +55,23 @@ describe('accounts lock / unlock and tokens verify', () => {
 
   it('require-password-change sets the flag; 2fa reset turns 2FA off and is logged', async () => {
     expect(out(await cli(['accounts', 'require-password-change', 'bob']))).toMatchObject({ account: 'bob', mustChangePassword: true })
+    // show and list print the role, locked and the required change (text and --json).
+    const [show, list, text, table] = await Promise.all([
+      cli(['accounts', 'show', 'bob']),
+      cli(['accounts', 'list']),
+      runCli(data, ['accounts', 'show', 'alice']),
+      runCli(data, ['accounts', 'list']),
+    ])
+    expect(out(show)).toMatchObject({ username: 'bob', role: 'member', locked: false, mustChangePassword: true })
+    expect(out<{ accounts: unknown[] }>(list).accounts).toEqual([
+      { id: 1, username: 'alice', fullName: '', role: 'administrator', locked: false, mustChangePassword: false },
+      { id: 2, username: 'bob', fullName: '', role: 'member', locked: false, mustChangePassword: true },
+    ])
+    expect(text.stdout).toMatch(/^Role: {7}administrator$/m)
+    expect(text.stdout).toMatch(/^Locked: {5}no$/m)
+    expect(text.stdout).toMatch(/^Must change password: no$/m)
+    expect(table.stdout.split('\n')[0]).toMatch(/^USERNAME\s+FULL NAME\s+ID\s+ROLE\s+LOCKED$/)
+    expect(table.stdout).toMatch(/^bob\s+2\s+member\s+no$/m)
     expect(out(await cli(['2fa', 'reset', 'bob']))).toEqual({ account: 'bob', enabled: false, wasEnabled: false })
     expect(query<{ detail: string }>("SELECT detail FROM security_log WHERE kind = 'twofactor.reset'")).toEqual([{ detail: JSON.stringify({ wasEnabled: false, origin: 'cli' }) }])
   })

@@ -1,15 +1,21 @@
 import type { Command } from 'commander'
-import type { AccountInfo } from '../../services/administration-service.ts'
+import type { AccountInfo, AccountStanding } from '../../services/administration-service.ts'
+import { toAccountStanding } from '../../services/administration-service.ts'
 import { validateEmail, validateFullName, validatePasswordRules, validateUsername } from '../../services/account-rules.ts'
 import type { Services } from '../../services/index.ts'
 import type { CliRuntime } from '../runtime.ts'
 import { formatTable } from '../runtime.ts'
 
-function describeAccount(account: AccountInfo): string {
+const yesNo = (value: boolean): string => (value ? 'yes' : 'no')
+
+function describeAccount(account: AccountInfo & AccountStanding): string {
   return [
     `Username:   ${account.username}`,
     `Full name:  ${account.fullName || '-'}`,
     `E-mail:     ${account.email ?? '-'}`,
+    `Role:       ${account.role}`,
+    `Locked:     ${yesNo(account.locked)}`,
+    `Must change password: ${yesNo(account.mustChangePassword)}`,
     `Language:   ${account.language}`,
     `Time zone:  ${account.timezone}`,
     `Created:    ${account.createdAt}`,
@@ -47,10 +53,13 @@ export function registerAccountCommands(program: Command, cli: CliRuntime): void
     .command('list')
     .description('List every account')
     .action(async (_options: object, command: Command) => {
-      const rows = await cli.withServices(command, (services) => services.accounts.listAccounts())
+      const rows = await cli.withServices(command, (services) => services.administration.listEveryAccount())
       cli.print(command, {
         json: { accounts: rows },
-        text: rows.length === 0 ? 'No accounts.' : formatTable(['USERNAME', 'FULL NAME', 'ID'], rows.map((a) => [a.username, a.fullName, String(a.id)])),
+        text:
+          rows.length === 0
+            ? 'No accounts.'
+            : formatTable(['USERNAME', 'FULL NAME', 'ID', 'ROLE', 'LOCKED'], rows.map((a) => [a.username, a.fullName, String(a.id), a.role, yesNo(a.locked)])),
       })
     })
 
@@ -59,7 +68,10 @@ export function registerAccountCommands(program: Command, cli: CliRuntime): void
     .description('Show one account')
     .argument('<username>', 'the account (upper and lower case are the same)')
     .action(async (username: string, _options: object, command: Command) => {
-      const account = await cli.withServices(command, (services) => services.administration.toAccountInfo(services.administration.requireAccountByUsername(username)))
+      const account = await cli.withServices(command, (services) => {
+        const row = services.administration.requireAccountByUsername(username)
+        return { ...services.administration.toAccountInfo(row), ...toAccountStanding(row) }
+      })
       cli.print(command, { json: account, text: describeAccount(account) })
     })
 
