@@ -503,7 +503,8 @@ export function createAdministrationService(deps: {
     },
     getAccountRow: current,
     async createAccount(actor, request) {
-      const temporaryPassword = await checkTemporaryPassword(request.password, request.username)
+      // A chosen password is checked by the account service with every other field, so the form shows all refusals at once.
+      const temporaryPassword = request.password === undefined || request.password === '' ? generateTemporaryPassword() : request.password
       const row = await accounts.createAccount({
         username: request.username,
         password: temporaryPassword,
