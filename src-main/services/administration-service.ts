@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto'
 import { ACCOUNT_PAGE_MAX, ACCOUNT_SORT_COLUMNS, AccountRole } from '../../src-preload/contract/accounts.ts'
-import type { AccountPage, AccountSortColumn, AdminAccountRow } from '../../src-preload/contract/accounts.ts'
+import type { AccountPage, AccountSortColumn, AdminAccountProfile, AdminAccountRow } from '../../src-preload/contract/accounts.ts'
 import type { AccountSummary } from '../../src-preload/contract/models.ts'
 import type { DB } from '../db/database.ts'
 import { writeTransaction } from '../db/database.ts'
@@ -140,6 +140,8 @@ export interface AdministrationService {
   addExportContributor(contributor: AccountExportContributor): void
   listAccounts(query: AccountListQuery): AccountPage
   getAccountRow(accountId: number): AdminAccountRow
+  /** The account's profile page for an administrator: read-only, records nothing. */
+  getAccountProfile(accountId: number): AdminAccountProfile
   createAccount(actor: AdminActor, request: CreateAccountByAdminRequest): Promise<{ account: AdminAccountRow; temporaryPassword: string }>
   setRole(actor: AdminActor, accountId: number, role: AccountRole): AdminAccountRow
   lockAccount(actor: AdminActor, accountId: number): AdminAccountRow & { sessionsEnded: number }
@@ -502,6 +504,10 @@ export function createAdministrationService(deps: {
       }
     },
     getAccountRow: current,
+    getAccountProfile(accountId) {
+      const row = requireTarget(accountId)
+      return { ...present(row), description: row.description, language: row.language, timezone: row.timezone, pictureUrl: profile.getPublicProfile(accountId).pictureUrl }
+    },
     async createAccount(actor, request) {
       // A chosen password is checked by the account service with every other field, so the form shows all refusals at once.
       const temporaryPassword = request.password === undefined || request.password === '' ? generateTemporaryPassword() : request.password
