@@ -149,6 +149,19 @@ test.describe('the Accounts screen', () => {
     await expect(form.getByLabel('E-mail')).toHaveAttribute('aria-invalid', 'true')
     await expect(form.getByLabel('Temporary password (optional)')).toHaveAttribute('aria-invalid', 'true')
     expect(services.accounts.findAccountByUsername('1bad')).toBeUndefined()
+    await form.getByRole('button', { name: 'Cancel' }).click()
+
+    // Set a temporary password: a common one is refused at its field, and nothing changes.
+    const hashBefore = services.accounts.findAccountByUsername('bob')!.password_hash
+    await page.getByTestId('account-actions-bob').click()
+    const actions = page.getByTestId('account-actions')
+    await actions.getByTestId('account-action-temporaryPassword').click()
+    await actions.getByLabel('Temporary password (optional)').fill('password1')
+    await actions.getByTestId('account-action-run').click()
+    await expect(actions.locator('.field__error')).toHaveCount(1)
+    await expect(actions.getByLabel('Temporary password (optional)')).toHaveAttribute('aria-invalid', 'true')
+    await expect(actions.locator('.form-error')).toHaveCount(0)
+    expect(services.accounts.findAccountByUsername('bob')!.password_hash).toBe(hashBefore)
   })
 
   test("a member's window never shows the Accounts screen", async ({ app }) => {
