@@ -99,6 +99,8 @@ for (const { theme, width, height, language } of COMBINATIONS) {
     const report: string[] = []
     const ordered = [...SCREEN_STATES.filter((s) => s.guest), ...SCREEN_STATES.filter((s) => !s.guest)]
     let signedIn = false
+    /** The sidebar's width on each signed-in screen: one width everywhere. */
+    const sidebarWidths = new Map<number, string[]>()
     for (const state of ordered) {
       if (!state.guest && !signedIn) {
         await visit(page, { name: 'sign-in', path: '/sign-in' }, app)
@@ -114,11 +116,17 @@ for (const { theme, width, height, language } of COMBINATIONS) {
       for (const violation of await runAxe(page)) report.push(`${state.name}: ${violation}`)
       if (process.env.KEYSTEAD_MATRIX_TIMES) console.log(state.name, Date.now() - started)
       for (const problem of await findOverflow(page)) report.push(`${state.name}: ${problem}`)
+      if (!state.guest) {
+        const sidebar = Math.round(await page.evaluate(() => document.querySelector('.app-nav')?.getBoundingClientRect().width ?? 0))
+        sidebarWidths.set(sidebar, [...(sidebarWidths.get(sidebar) ?? []), state.name])
+      }
       if (state.open) {
         await page.keyboard.press('Escape')
         await expect(page.locator('dialog[open], [role="menu"]')).toHaveCount(0)
       }
     }
+    if (sidebarWidths.size > 1) report.push(`the sidebar's width changes between screens: ${JSON.stringify(Object.fromEntries(sidebarWidths))}`)
+    expect(sidebarWidths.size, 'the signed-in screens show the sidebar').toBeGreaterThan(0)
     expect(report, `problems in ${theme} at ${width}x${height} in ${language}`).toEqual([])
     expect(app.problems).toEqual([])
   })
