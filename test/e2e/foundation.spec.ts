@@ -37,8 +37,9 @@ test.describe('first start, create account, sign out, sign in', () => {
     await page.getByLabel(/Full name/).fill('Alice Liddell')
     await page.getByRole('button', { name: 'Create account' }).click()
 
-    // Signed in: header with the name, navigation, profile data.
+    // Signed in: header with the name, navigation, profile data; the new screen's heading has the focus.
     await expect(page.getByRole('heading', { name: 'Profile' })).toBeVisible()
+    await expect(page.getByRole('heading', { level: 1, name: 'Profile settings' })).toBeFocused()
     await expect(page.getByTestId('profile-username')).toHaveText('alice')
     await expect(page.getByTestId('profile-menu')).toContainText('Alice Liddell')
     await expect(page.getByRole('navigation', { name: 'Account sections' }).getByRole('link')).toHaveText([

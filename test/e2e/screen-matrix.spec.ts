@@ -87,6 +87,18 @@ async function findOverflow(page: Page): Promise<string[]> {
   })
 }
 
+/** An open dialog has the focus inside it, and never on a destructive button (Enter must not delete or close anything). */
+async function findDialogFocusProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const dialog = document.querySelector('dialog[open]')
+    if (!dialog) return []
+    const active = document.activeElement
+    if (!active || !dialog.contains(active)) return [`the open dialog does not hold the focus (it is on <${active?.tagName.toLowerCase()}>)`]
+    if (active.matches('.button--danger')) return [`the dialog opens with the focus on its destructive button "${active.textContent?.trim()}"`]
+    return []
+  })
+}
+
 // About 25 states x 4 combinations of axe runs on a shared machine.
 test.describe.configure({ timeout: 240_000 })
 
@@ -108,6 +120,7 @@ for (const { theme, width, height, language } of COMBINATIONS) {
         signedIn = true
       }
       await visit(page, state, app)
+      for (const problem of await findDialogFocusProblems(page)) report.push(`${state.name}: ${problem}`)
       const started = Date.now()
       // The narrow window's stacked tables, for the README.
       if (width === 800 && theme === 'light' && ['access tokens', 'security log'].includes(state.name)) {
