@@ -48,32 +48,17 @@ describe('loading languages', () => {
   })
 })
 
-describe('the remembered language', () => {
-  it('keeps the language main asked for and fetches its messages at the next start before any switch', async () => {
-    const stored = new Map<string, string>()
-    const storage = { getItem: (key: string) => stored.get(key) ?? null, setItem: (key: string, value: string) => void stored.set(key, value) }
-    const holder = globalThis as { localStorage?: unknown }
-    const before = holder.localStorage
-    holder.localStorage = storage
-    try {
-      const { createKeysteadI18n, prefetchRememberedLocale, rememberLocale, REMEMBERED_LOCALE_KEY } = await import('../../src-renderer/src/i18n/index.ts')
-      rememberLocale('de')
-      expect(stored.get(REMEMBERED_LOCALE_KEY)).toBe('de')
+describe('the start-up language in the address', () => {
+  it('fetches the messages of ?lang= before the start-up call answers, without switching; ignores anything else', async () => {
+    const { createKeysteadI18n, prefetchStartupLocale } = await import('../../src-renderer/src/i18n/index.ts')
+    const i18n = createKeysteadI18n('en')
+    const global = i18n.global as unknown as { locale: { value: string }; availableLocales: string[] }
+    await prefetchStartupLocale('?lang=de')
+    expect(global.availableLocales.sort()).toEqual(['de', 'en'])
+    expect(global.locale.value).toBe('en') // loaded, not shown: the start-up call decides
 
-      // The next start: English on screen, German's messages loading before the start-up call answers.
-      const i18n = createKeysteadI18n('en')
-      const global = i18n.global as unknown as { locale: { value: string }; availableLocales: string[] }
-      await prefetchRememberedLocale()
-      expect(global.availableLocales.sort()).toEqual(['de', 'en'])
-      expect(global.locale.value).toBe('en') // loaded, not shown: main's answer decides
-
-      // A hint that is no language: nothing is fetched.
-      stored.set(REMEMBERED_LOCALE_KEY, '<script>')
-      const other = createKeysteadI18n('en')
-      await prefetchRememberedLocale()
-      expect((other.global as unknown as { availableLocales: string[] }).availableLocales).toEqual(['en'])
-    } finally {
-      holder.localStorage = before
-    }
+    const other = createKeysteadI18n('en')
+    for (const search of ['', '?lang=', '?lang=xx', '?lang=__proto__', '?language=tr']) await prefetchStartupLocale(search)
+    expect((other.global as unknown as { availableLocales: string[] }).availableLocales).toEqual(['en'])
   })
 })

@@ -58,44 +58,17 @@ export function createKeysteadI18n(locale: string = 'en', preloaded: Partial<Rec
 let loadLocale: ((locale: SupportedLocale) => Promise<void>) | null = null
 let setGlobalLocale: ((locale: SupportedLocale) => void) | null = null
 
-/** Where the page keeps the language it last showed (a hint for the next start; main's answer decides). */
-export const REMEMBERED_LOCALE_KEY = 'keystead.locale'
-
-type HintStorage = { getItem(key: string): string | null; setItem(key: string, value: string): void }
-
-function hintStorage(): HintStorage | null {
-  try {
-    // globalThis: Node tests have no localStorage; a page may refuse it (then there is no hint, nothing else changes).
-    return (globalThis as { localStorage?: HintStorage }).localStorage ?? null
-  } catch {
-    return null
-  }
-}
-
 /**
- * Starts fetching the messages of the language the last start showed, before the start-up call answers: a
- * Turkish or German first screen then waits for one round trip, not for the call and then its language's chunk.
- * It only loads them; the UI switches when applyLocale is called with main's answer.
+ * Starts fetching the messages of the start-up language the main process put in the page's address
+ * (`index.html?lang=de`) before the start-up call answers: a Turkish or German first screen then waits for one
+ * round trip, not for the call and then its language's chunk. It only loads them; the UI switches when
+ * applyLocale is called with the call's answer (which decides).
  */
-export function prefetchRememberedLocale(): Promise<void> {
-  let remembered: string | null = null
-  try {
-    remembered = hintStorage()?.getItem(REMEMBERED_LOCALE_KEY) ?? null
-  } catch {
-    return Promise.resolve()
-  }
-  if (!remembered || !loadLocale) return Promise.resolve()
+export function prefetchStartupLocale(search: string): Promise<void> {
+  const wanted = new URLSearchParams(search).get('lang')
+  if (!wanted || !loadLocale || !(SUPPORTED_LOCALES as readonly string[]).includes(wanted)) return Promise.resolve()
   // A failed fetch is tried again when the UI switches to that language.
-  return loadLocale(toSupportedLocale(remembered)).catch(() => {})
-}
-
-/** Keeps the language main asked for (the start-up language, then the signed-in account's) for the next start. */
-export function rememberLocale(locale: SupportedLocale): void {
-  try {
-    hintStorage()?.setItem(REMEMBERED_LOCALE_KEY, locale)
-  } catch {
-    // No room or no storage: the next start fetches the language after the start-up call, as without a hint.
-  }
+  return loadLocale(wanted as SupportedLocale).catch(() => {})
 }
 
 /** The latest locale asked for: a slower, earlier request never wins over a later one. */
