@@ -115,6 +115,7 @@ export function createBackupsHandlers(): DomainHandlers<BackupsApi> {
         origin: 'app',
         onProgress: progressTo(ctx),
       }),
+      ctx.windowId,
     )
     verifiedFiles.delete(ctx.windowId)
     return { manifest: manifestView(outcome.manifest), migratedFrom: outcome.migratedFrom }

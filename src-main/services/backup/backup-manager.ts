@@ -22,8 +22,6 @@ const PERIOD_MS: Record<BackupFrequency, number> = { daily: 86_400_000, weekly: 
 const OVERDUE_GRACE_MS = 6 * 3_600_000
 const STORE_KEY = 'backups'
 const SCHEDULED_NAME = /^keystead-backup-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z\.age$/
-/** The temporary file of a scheduled backup a crash cut short (secret-file.ts names it so). */
-const ABANDONED_NAME = /^\.keystead-backup-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z\.age\.[0-9a-f]{12}\.tmp$/
 
 export interface BackupSchedule {
   enabled: boolean
@@ -61,11 +59,18 @@ export interface BackupManager {
   createBackupNow(input: { target: string; protection: BackupProtection; appVersion: string; onProgress?: ProgressListener }): Promise<BackupManifest>
   /** Runs the scheduled backup when one is due (at start: the catch-up; then from a timer). */
   runDueBackup(appVersion: string): Promise<BackupResult | null>
+  /** Whether a backup (made by hand or scheduled) or a restore is running. */
+  isBusy(): boolean
+  /**
+   * Runs a restore while no backup runs: refused (CONFLICT `backup.backupRunning`, nothing changes)
+   * when one does, and no backup starts until it is done (`backup.restoreRunning`).
+   */
+  whileRestoring<T>(work: () => Promise<T>): Promise<T>
 }
 
 export function createBackupManager(deps: { db: DB; secretBox: SecretBox; store: SettingsStore; clock: Clock }): BackupManager {
   const { db, secretBox, store, clock } = deps
-  let running: Promise<unknown> | null = null
+  let running: 'backup' | 'restore' | null = null
 
   const read = (): StoredBackupSettings => {
     const stored = store.get(STORE_KEY) as Partial<StoredBackupSettings> | undefined
@@ -73,28 +78,34 @@ export function createBackupManager(deps: { db: DB; secretBox: SecretBox; store:
   }
   const write = (value: StoredBackupSettings): void => store.set(STORE_KEY, value)
 
-  async function exclusive<T>(work: () => Promise<T>): Promise<T> {
-    if (running) throw new KeysteadError(ErrorCode.Conflict, 'A backup is already being made; wait for it to finish.', { reason: 'backup.busy' })
-    const pending = work()
-    running = pending
+  function refuseWhileRunning(kind: 'backup' | 'restore'): void {
+    if (running === 'restore') throw new KeysteadError(ErrorCode.Conflict, 'A restore is running; wait for it to finish. Nothing was changed.', { reason: 'backup.restoreRunning' })
+    if (running === 'backup' && kind === 'restore') {
+      throw new KeysteadError(ErrorCode.Conflict, 'A backup is being made; restore once it has finished. Nothing was changed.', { reason: 'backup.backupRunning' })
+    }
+    if (running === 'backup') throw new KeysteadError(ErrorCode.Conflict, 'A backup is already being made; wait for it to finish.', { reason: 'backup.busy' })
+  }
+
+  /** One backup or restore at a time; the claim is taken before anything awaits. */
+  async function exclusive<T>(kind: 'backup' | 'restore', work: () => Promise<T>): Promise<T> {
+    refuseWhileRunning(kind)
+    running = kind
     try {
-      return await pending
+      return await work()
     } finally {
       running = null
     }
   }
 
-  function make(target: string, protection: BackupProtection, appVersion: string, onProgress?: ProgressListener): Promise<BackupManifest> {
+  function make(target: string, protection: BackupProtection, appVersion: string, onProgress?: ProgressListener, staleTargetNames?: RegExp): Promise<BackupManifest> {
     const databasePath = db.name
-    return createBackup({ databasePath, workDir: dirname(databasePath), secretBox, appVersion, target, protection, onProgress })
+    return createBackup({ databasePath, workDir: dirname(databasePath), secretBox, appVersion, target, protection, onProgress, staleTargetNames })
   }
 
   async function prune(folder: string, keep: number): Promise<void> {
     const names = readdirSync(folder)
     const ours = names.filter((name) => SCHEDULED_NAME.test(name)).sort()
     for (const name of ours.slice(0, Math.max(0, ours.length - keep))) await unlink(join(folder, name)).catch(() => {})
-    // Only one scheduled backup runs at a time (and it just finished): any such temporary file is abandoned.
-    for (const name of names.filter((entry) => ABANDONED_NAME.test(entry))) await unlink(join(folder, name)).catch(() => {})
   }
 
   return {
@@ -135,7 +146,9 @@ export function createBackupManager(deps: { db: DB; secretBox: SecretBox; store:
       const lastOk = lastScheduled?.ok ? lastScheduled.at : null
       return lastOk === null ? false : clock() - lastOk > PERIOD_MS[schedule.frequency] + OVERDUE_GRACE_MS
     },
-    createBackupNow: (input) => exclusive(() => make(input.target, input.protection, input.appVersion, input.onProgress)),
+    createBackupNow: (input) => exclusive('backup', () => make(input.target, input.protection, input.appVersion, input.onProgress)),
+    isBusy: () => running !== null,
+    whileRestoring: (work) => exclusive('restore', work),
     async runDueBackup(appVersion) {
       const settings = read()
       const { schedule, recipient, lastScheduled } = settings
@@ -145,7 +158,8 @@ export function createBackupManager(deps: { db: DB; secretBox: SecretBox; store:
       const target = join(schedule.folder, backupFileName(new Date(at)))
       let result: BackupResult
       try {
-        await exclusive(() => make(target, { kind: 'recipients', recipients: [recipient] }, appVersion))
+        // What a crash left of earlier scheduled backups in this folder goes first (see removeStaleTemporaryFiles).
+        await exclusive('backup', () => make(target, { kind: 'recipients', recipients: [recipient] }, appVersion, undefined, SCHEDULED_NAME))
         await prune(schedule.folder, schedule.keep)
         result = { at, ok: true, file: target, reason: null, message: null }
       } catch (error) {

@@ -126,6 +126,7 @@ export const backupsMessages = {
       notFirstStart: 'Keystead hat bereits Konten. Eine Sicherung stellt ein Administrator unter Einstellungen → Sicherungen wieder her.',
       notVerified: 'Wählen und prüfen Sie zuerst die Sicherung.',
       confirmationMismatch: 'Geben Sie RESTORE ein, um zu bestätigen, dass alle Daten ersetzt werden.',
+      backupRunning: 'Gerade wird eine Sicherung erstellt; stellen Sie wieder her, sobald sie fertig ist. Es wurde nichts geändert.',
       restoreRunning: 'Eine Wiederherstellung läuft bereits.',
     },
   },

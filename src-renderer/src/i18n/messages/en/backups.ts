@@ -126,6 +126,7 @@ export const backupsMessages = {
       notFirstStart: 'Keystead already has accounts. An administrator restores a backup from Settings → Backups.',
       notVerified: 'Choose and check the backup first.',
       confirmationMismatch: 'Type RESTORE to confirm that all the data is replaced.',
+      backupRunning: 'A backup is being made; restore once it has finished. Nothing was changed.',
       restoreRunning: 'A restore is already running.',
     },
   },

@@ -126,6 +126,7 @@ export const backupsMessages = {
       notFirstStart: 'Keystead’te zaten hesaplar var. Bir yedeği yönetici Ayarlar → Yedekler’den geri yükler.',
       notVerified: 'Önce yedeği seçip denetleyin.',
       confirmationMismatch: 'Tüm verilerin değiştirileceğini onaylamak için RESTORE yazın.',
+      backupRunning: 'Şu anda bir yedek alınıyor; bittikten sonra geri yükleyin. Hiçbir şey değiştirilmedi.',
       restoreRunning: 'Zaten bir geri yükleme sürüyor.',
     },
   },
