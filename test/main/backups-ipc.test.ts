@@ -71,6 +71,62 @@ describe('backups over IPC', () => {
     expect(verified.manifest).toEqual(made.manifest)
   }, 60_000)
 
+  it('every refused field of a form comes back at once, each at its field, and nothing is saved', async () => {
+    // Back up now: too short and not the same twice; common and not the same twice.
+    expect(await test.call(backupsChannels.createBackup, { protection: { kind: 'passphrase', passphrase: 'short', confirmPassphrase: 'other' } })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', fields: { passphrase: { reason: 'backup.passphraseTooShort', params: { min: 10 } }, confirmPassphrase: { reason: 'backup.passphraseMismatch' } } },
+    })
+    expect(await test.call(backupsChannels.createBackup, { protection: { kind: 'passphrase', passphrase: '1234567890', confirmPassphrase: '1234567891' } })).toMatchObject({
+      ok: false,
+      error: { fields: { passphrase: { reason: 'backup.passphraseCommon' }, confirmPassphrase: { reason: 'backup.passphraseMismatch' } } },
+    })
+    expect(test.platform.saveRequests).toEqual([]) // refused before the save dialog
+    // Scheduled backups: no folder, a bad keep count, an unknown frequency and no backup key, all at once.
+    const before = (await value<BackupStatus>(backupsChannels.getBackupStatus)).schedule
+    const refused = await test.call(backupsChannels.setSchedule, { enabled: true, folder: null, frequency: 'hourly', keep: 0 })
+    expect(refused).toMatchObject({ ok: false, error: { code: 'VALIDATION' } })
+    const fields = (refused as { error: { fields: Record<string, { reason: string }> } }).error.fields
+    expect(Object.fromEntries(Object.entries(fields).map(([field, refusal]) => [field, refusal.reason]))).toEqual({
+      folder: 'backup.folderRequired',
+      frequency: 'backup.frequencyInvalid',
+      keep: 'backup.keepRange',
+      recipient: 'backup.keyRequired',
+    })
+    expect(await test.call(backupsChannels.setSchedule, { folder: 'relative/folder', keep: 101 })).toMatchObject({
+      ok: false,
+      error: { fields: { folder: { reason: 'backup.folderInvalid' }, keep: { reason: 'backup.keepRange' } } },
+    })
+    expect((await value<BackupStatus>(backupsChannels.getBackupStatus)).schedule).toEqual(before)
+    // The recipient form has one field: its refusal is at it.
+    expect(await test.call(backupsChannels.setRecipient, { recipient: 'age1nope' })).toMatchObject({ ok: false, error: { field: 'recipient', reason: 'backup.recipientInvalid' } })
+  })
+
+  it('the backup key shown once is copied by main (cleared later) and only that key; the folder is chosen in a dialog, and checked', async () => {
+    const key = await value<CreatedBackupKey>(backupsChannels.createBackupKey)
+    test.platform.clipboardText = 'before'
+    const other = await generateBackupKey()
+    expect(await test.call(backupsChannels.copyBackupKey, { identity: other.identity })).toMatchObject({ ok: false, error: { field: 'identity', reason: 'backup.identityInvalid' } })
+    expect(await test.call(backupsChannels.copyBackupKey, { identity: 'not a key' })).toMatchObject({ ok: false, error: { reason: 'backup.identityInvalid' } })
+    expect(test.platform.clipboardText).toBe('before')
+    expect(await value(backupsChannels.copyBackupKey, { identity: key.identity })).toEqual({ clearAfterSeconds: 60 })
+    expect(test.platform.clipboardText).toBe(key.identity)
+
+    // Choose folder…: cancelled, a folder, one that is gone by the time it is checked.
+    expect(await value(backupsChannels.chooseBackupFolder)).toBeNull()
+    const folder = join(out.path, 'chosen')
+    mkdirSync(folder)
+    test.platform.nextFolderPaths.push(folder)
+    expect(await value(backupsChannels.chooseBackupFolder)).toEqual({ folder })
+    test.platform.nextFolderPaths.push(join(out.path, 'gone'))
+    expect(await test.call(backupsChannels.chooseBackupFolder)).toMatchObject({ ok: false, error: { field: 'folder', reason: 'backup.folderInvalid' } })
+    // Choosing does not save; the schedule takes the folder when saved, and the next dialog opens there.
+    expect((await value<BackupStatus>(backupsChannels.getBackupStatus)).schedule.folder).toBeNull()
+    await value(backupsChannels.setSchedule, { enabled: true, folder })
+    expect(await value(backupsChannels.chooseBackupFolder)).toBeNull()
+    expect(test.platform.folderRequests.map((request) => request.defaultDirectory)).toEqual([undefined, undefined, undefined, folder])
+  })
+
   it('backup key: behind re-authentication, the identity saved 0600, and scheduled backups with catch-up and keep N', async () => {
     // Behind the re-authentication gate: a sign-in older than the recent-auth window must confirm the password.
     now += 60 * 60_000

@@ -3,7 +3,7 @@ import { unlink } from 'node:fs/promises'
 import { dirname, isAbsolute, join } from 'node:path'
 import type { DB } from '../../db/database.ts'
 import type { Clock } from '../clock.ts'
-import { ErrorCode, KeysteadError, validationError } from '../errors.ts'
+import { checkFields, ErrorCode, KeysteadError, validationError } from '../errors.ts'
 import type { SecretBox } from '../secret-box.ts'
 import type { SettingsStore } from '../settings-service.ts'
 import type { BackupProtection } from './age.ts'
@@ -22,6 +22,19 @@ const PERIOD_MS: Record<BackupFrequency, number> = { daily: 86_400_000, weekly: 
 const OVERDUE_GRACE_MS = 6 * 3_600_000
 const STORE_KEY = 'backups'
 const SCHEDULED_NAME = /^keystead-backup-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z\.age$/
+
+/** A folder for scheduled backups: a full path to an existing folder (typed or chosen in a dialog). */
+export function validateBackupFolder(folder: string): string {
+  if (!isAbsolute(folder)) throw validationError('folder', 'backup.folderInvalid', 'Choose a folder by its full path.')
+  let isFolder = false
+  try {
+    isFolder = statSync(folder).isDirectory()
+  } catch {
+    isFolder = false
+  }
+  if (!isFolder) throw validationError('folder', 'backup.folderInvalid', 'This folder does not exist.')
+  return folder
+}
 
 export interface BackupSchedule {
   enabled: boolean
@@ -113,22 +126,28 @@ export function createBackupManager(deps: { db: DB; secretBox: SecretBox; store:
     setSchedule(patch) {
       const current = read()
       const next: BackupSchedule = { ...current.schedule, ...patch }
-      if (next.folder !== null) {
-        if (!isAbsolute(next.folder)) throw validationError('folder', 'backup.folderInvalid', 'Choose a folder by its full path.')
-        let isFolder = false
-        try {
-          isFolder = statSync(next.folder).isDirectory()
-        } catch {
-          isFolder = false
-        }
-        if (!isFolder) throw validationError('folder', 'backup.folderInvalid', 'This folder does not exist.')
-      }
-      if (next.frequency !== 'daily' && next.frequency !== 'weekly') throw validationError('frequency', 'backup.frequencyInvalid', 'Choose daily or weekly.')
-      if (!Number.isInteger(next.keep) || next.keep < KEEP_MIN || next.keep > KEEP_MAX) {
-        throw validationError('keep', 'backup.keepRange', `Keep from ${KEEP_MIN} to ${KEEP_MAX} backups.`, { min: KEEP_MIN, max: KEEP_MAX })
-      }
-      if (next.enabled && !next.folder) throw validationError('folder', 'backup.folderRequired', 'Choose the folder for scheduled backups.')
-      if (next.enabled && !current.recipient) throw validationError('recipient', 'backup.keyRequired', 'Scheduled backups need a backup key: create one first.')
+      // Every refused field at once (the form shows each at its field); nothing is saved unless all pass.
+      checkFields({
+        folder: () => {
+          if (next.folder !== null) return validateBackupFolder(next.folder)
+          if (next.enabled) throw validationError('folder', 'backup.folderRequired', 'Choose the folder for scheduled backups.')
+          return null
+        },
+        frequency: () => {
+          if (next.frequency !== 'daily' && next.frequency !== 'weekly') throw validationError('frequency', 'backup.frequencyInvalid', 'Choose daily or weekly.')
+          return next.frequency
+        },
+        keep: () => {
+          if (!Number.isInteger(next.keep) || next.keep < KEEP_MIN || next.keep > KEEP_MAX) {
+            throw validationError('keep', 'backup.keepRange', `Keep from ${KEEP_MIN} to ${KEEP_MAX} backups.`, { min: KEEP_MIN, max: KEEP_MAX })
+          }
+          return next.keep
+        },
+        recipient: () => {
+          if (next.enabled && !current.recipient) throw validationError('recipient', 'backup.keyRequired', 'Scheduled backups need a backup key: create one first.')
+          return current.recipient
+        },
+      })
       write({ ...current, schedule: next })
       return next
     },

@@ -108,6 +108,26 @@ function wrapperOf(protection: BackupProtection): ((fileKey: Uint8Array) => Prom
   return async (fileKey) => (await recipient.wrapFileKey(fileKey)).map((stanza) => ({ args: stanza.args, body: stanza.body }))
 }
 
+/** The tar head: the manifest, the data key (the only copy outside the keyring, inside the encryption), the database's header. */
+function archiveHead(manifest: BackupManifest, secretBox: SecretBox, createdAt: Date): Buffer {
+  const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8')
+  const dataKey = secretBox.exportDataKey()
+  const dataKeyBytes = Buffer.from(`${dataKey.toString('base64')}\n`, 'utf8')
+  dataKey.fill(0)
+  const mtimeSeconds = createdAt.getTime() / 1000
+  const head = Buffer.concat([
+    tarHeader(MANIFEST_ENTRY, manifestBytes.length, mtimeSeconds),
+    manifestBytes,
+    tarPadding(manifestBytes.length),
+    tarHeader(DATA_KEY_ENTRY, dataKeyBytes.length, mtimeSeconds),
+    dataKeyBytes,
+    tarPadding(dataKeyBytes.length),
+    tarHeader(DATABASE_ENTRY, manifest.database.bytes, mtimeSeconds),
+  ])
+  dataKeyBytes.fill(0)
+  return head
+}
+
 /**
  * Writes an encrypted backup of the live store to `target` (0600, through a temporary file renamed
  * at the end: a crash never leaves a half file under the final name). Returns its manifest.
@@ -124,51 +144,31 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
     progress({ stage: 'snapshot', fraction: 0 })
     const snapshotPath = join(workDir, DATABASE_ENTRY)
     await writeFile(snapshotPath, '', { mode: 0o600 }) // SQLite fills the empty 0600 file
-    const facts = await runBackupWorkerJob({ kind: 'snapshot', source: options.databasePath, target: snapshotPath })
-    progress({ stage: 'snapshot', fraction: 1 })
-    const createdAt = now()
-    const manifest: BackupManifest = {
-      format: BACKUP_FORMAT,
-      formatVersion: BACKUP_FORMAT_VERSION,
-      appVersion: options.appVersion,
-      schemaVersion: facts.schemaVersion,
-      createdAt: createdAt.toISOString(),
-      counts: facts.counts,
-      database: { file: DATABASE_ENTRY, bytes: facts.bytes, sha256: facts.sha256 },
-      dataKey: { file: DATA_KEY_ENTRY, algorithm: 'aes-256-gcm' },
-    }
-    const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8')
-    const dataKey = options.secretBox.exportDataKey()
-    const dataKeyBytes = Buffer.from(`${dataKey.toString('base64')}\n`, 'utf8')
-    dataKey.fill(0)
-    const mtimeSeconds = createdAt.getTime() / 1000
-    const head = Buffer.concat([
-      tarHeader(MANIFEST_ENTRY, manifestBytes.length, mtimeSeconds),
-      manifestBytes,
-      tarPadding(manifestBytes.length),
-      tarHeader(DATA_KEY_ENTRY, dataKeyBytes.length, mtimeSeconds),
-      dataKeyBytes,
-      tarPadding(dataKeyBytes.length),
-      tarHeader(DATABASE_ENTRY, facts.bytes, mtimeSeconds),
-    ])
-    dataKeyBytes.fill(0)
-    progress({ stage: 'encrypt', fraction: 0 })
-    try {
-      await runBackupWorkerJob(
-        {
-          kind: 'encrypt',
-          head,
-          database: snapshotPath,
-          databaseBytes: facts.bytes,
-          tail: Buffer.concat([tarPadding(facts.bytes), tarEnd()]),
-          target: writer.tempPath,
-          recipients: options.protection.kind === 'recipients' ? options.protection.recipients : null,
+    let manifest: BackupManifest | null = null
+    const result = await runBackupWorkerJob(
+      { kind: 'backup', source: options.databasePath, snapshot: snapshotPath, target: writer.tempPath, recipients: options.protection.kind === 'recipients' ? options.protection.recipients : null },
+      {
+        onProgress: (stage, fraction) => progress({ stage: stage as BackupStage, fraction }),
+        wrapFileKey: wrapperOf(options.protection),
+        async frameArchive(facts) {
+          progress({ stage: 'snapshot', fraction: 1 })
+          const createdAt = now()
+          manifest = {
+            format: BACKUP_FORMAT,
+            formatVersion: BACKUP_FORMAT_VERSION,
+            appVersion: options.appVersion,
+            schemaVersion: facts.schemaVersion,
+            createdAt: createdAt.toISOString(),
+            counts: facts.counts,
+            database: { file: DATABASE_ENTRY, bytes: facts.bytes, sha256: facts.sha256 },
+            dataKey: { file: DATA_KEY_ENTRY, algorithm: 'aes-256-gcm' },
+          }
+          progress({ stage: 'encrypt', fraction: 0 })
+          return { head: archiveHead(manifest, options.secretBox, createdAt), tail: Buffer.concat([tarPadding(facts.bytes), tarEnd()]) }
         },
-        { onProgress: (stage, fraction) => progress({ stage: stage as BackupStage, fraction }), wrapFileKey: wrapperOf(options.protection) },
-      )
-    } finally {
-      head.fill(0)
-    }
+      },
+    )
+    if (!manifest || 'stopped' in result) throw new Error('The backup worker stopped before the archive was written')
     progress({ stage: 'write', fraction: 0 })
     await writer.commit()
     progress({ stage: 'write', fraction: 1 })

@@ -20,7 +20,7 @@ const { createDecipheriv, createHash, hkdfSync } = require('node:crypto')
 const { closeSync, constants, fsyncSync, openSync, readSync, writeSync } = require('node:fs')
 const Database = require(workerData.betterSqlite3)
 const TABLES = { accounts: 'accounts', sessions: 'sessions', accessTokens: 'access_tokens', apiKeys: 'api_keys', sshKeys: 'ssh_keys', pictures: 'account_pictures', securityLog: 'security_log', twoFactorEnabled: 'two_factor' }
-const READ_CHUNK = 1 << 20
+const READ_CHUNK = 1 << 18
 function countRows(db) {
   const present = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all())
   const counts = {}
@@ -63,6 +63,8 @@ function failure(code, message) { const error = new Error(message); error.code =
 async function snapshot(job) {
   const source = new Database(job.source, { readonly: true, fileMustExist: true, timeout: 10000 })
   try {
+    // The copy streams page by page: a small cache is enough (the driver's default is 16 MB).
+    source.pragma('cache_size = -2000')
     await source.backup(job.target, { progress: () => 1e9 })
   } finally { source.close() }
   const db = new Database(job.target)
@@ -73,6 +75,15 @@ async function snapshot(job) {
   } finally { db.close() }
   syncFile(job.target)
   return { ...facts, ...hashFile(job.target) }
+}
+
+/** Backup: the snapshot, then (once the main thread framed the archive around its facts) its encryption. One thread. */
+async function backup(job) {
+  const facts = await snapshot({ source: job.source, target: job.snapshot })
+  const frame = await ask({ type: 'facts', facts })
+  if (frame.stop) return { stopped: true }
+  await encrypt({ head: frame.head, tail: frame.tail, database: job.snapshot, databaseBytes: facts.bytes, target: job.target, recipients: job.recipients })
+  return facts
 }
 
 /**
@@ -245,8 +256,7 @@ function endSessions(path) {
 }
 
 function run(job) {
-  if (job.kind === 'snapshot') return snapshot(job)
-  if (job.kind === 'encrypt') return encrypt(job)
+  if (job.kind === 'backup') return backup(job)
   if (job.kind === 'unpack') return unpack(job)
   throw new Error('unknown job ' + job.kind)
 }
@@ -295,14 +305,15 @@ export interface DatabasePlace {
 }
 
 export type WorkerJob =
-  | { kind: 'snapshot'; source: string; target: string }
-  | { kind: 'encrypt'; head: Uint8Array; database: string; databaseBytes: number; tail: Uint8Array; target: string; recipients: readonly string[] | null }
+  | { kind: 'backup'; source: string; snapshot: string; target: string; recipients: readonly string[] | null }
   | { kind: 'unpack'; file: string; fileKey: Uint8Array; payloadStart: number; payloadBytes: number; out: string; endSessions: boolean }
 
 /** What the worker asks of the main thread while it runs a job. */
 export interface WorkerQuestions {
   onProgress?(stage: 'encrypt' | 'decrypt' | 'check', fraction: number): void
-  /** encrypt with a passphrase: the stanzas that wrap this file key. */
+  /** backup: the tar head (manifest, data key, the database's header) and tail around the snapshot of these facts. */
+  frameArchive?(facts: SnapshotFacts): Promise<{ head: Uint8Array; tail: Uint8Array }>
+  /** backup with a passphrase: the stanzas that wrap this file key. */
   wrapFileKey?(fileKey: Uint8Array): Promise<Array<{ args: string[]; body: Uint8Array }>>
   /** unpack: the first 64 KiB of the archive; where the database is (a throw stops the worker). */
   placeDatabase?(head: Uint8Array): Promise<DatabasePlace>
@@ -320,6 +331,7 @@ export class WorkerJobError extends Error {
 type WorkerMessage =
   | { type: 'progress'; stage: 'encrypt' | 'decrypt' | 'check'; fraction: number }
   | { type: 'wrap'; fileKey: Uint8Array }
+  | { type: 'facts'; facts: SnapshotFacts }
   | { type: 'head'; bytes: Uint8Array }
   | { type: 'done'; ok: true; value: unknown }
   | { type: 'done'; ok: false; message: string; code?: string }
@@ -336,11 +348,10 @@ function resolveModules(): { betterSqlite3: string; ageEncryption: string } {
 }
 
 /** Runs one job in a worker thread of its own, which ends with it; answers its questions meanwhile. */
-export function runBackupWorkerJob(job: { kind: 'snapshot'; source: string; target: string }, questions?: WorkerQuestions): Promise<SnapshotFacts>
-export function runBackupWorkerJob(job: Extract<WorkerJob, { kind: 'encrypt' }>, questions?: WorkerQuestions): Promise<{ ok: true }>
+export function runBackupWorkerJob(job: Extract<WorkerJob, { kind: 'backup' }>, questions?: WorkerQuestions): Promise<SnapshotFacts | { stopped: true }>
 export function runBackupWorkerJob(job: Extract<WorkerJob, { kind: 'unpack' }>, questions?: WorkerQuestions): Promise<UnpackFacts | { stopped: true }>
 export function runBackupWorkerJob(job: WorkerJob, questions: WorkerQuestions = {}): Promise<unknown> {
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: resolveModules() })
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: resolveModules(), resourceLimits: { maxYoungGenerationSizeMb: 4 } })
   return new Promise((resolve, reject) => {
     let settled = false
     const finish = (error: Error | null, value?: unknown): void => {
@@ -363,6 +374,7 @@ export function runBackupWorkerJob(job: WorkerJob, questions: WorkerQuestions = 
       if (message.type === 'progress') questions.onProgress?.(message.stage, message.fraction)
       else if (message.type === 'wrap') answer(async () => ({ stanzas: await questions.wrapFileKey!(message.fileKey) }))
       else if (message.type === 'head') answer(() => questions.placeDatabase!(message.bytes))
+      else if (message.type === 'facts') answer(() => questions.frameArchive!(message.facts))
       else if (message.ok) finish(null, message.value)
       else finish(new WorkerJobError(message.message, message.code))
     })
