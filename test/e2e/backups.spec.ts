@@ -25,6 +25,18 @@ test('settings -> backups: a backup key shown once, back up now with a passphras
   await expect(backups.getByText(`Saved to ${keyFile} (readable by you only).`)).toBeVisible()
   expect(statSync(keyFile).mode & 0o777).toBe(0o600)
   await expect(backups.getByTestId('backup-recipient')).toHaveText(app.test.core.services!.backups.getRecipient()!)
+  // Copy: by the main process (cleared from the clipboard later), never by the window.
+  const identity = (await backups.getByTestId('backup-identity').textContent())!
+  await backups.getByRole('button', { name: 'Copy', exact: true }).click()
+  await expect(backups.getByTestId('backup-key-copied')).toHaveText('Copied. Keystead clears it from the clipboard in 60 seconds if it is still there.')
+  expect(app.test.platform.clipboardText).toBe(identity)
+  // Print: only the key's print-only block is visible on paper.
+  await page.emulateMedia({ media: 'print' })
+  await expect(backups.getByTestId('backup-key-print')).toBeVisible()
+  await expect(backups.getByTestId('backup-key-print').locator('pre')).toHaveText(identity)
+  await expect(backups.getByRole('button', { name: 'Create a new backup key' })).toBeHidden()
+  await page.emulateMedia({ media: 'screen' })
+  await expect(backups.getByTestId('backup-key-print')).toBeHidden()
   await backups.getByRole('button', { name: 'Done' }).click()
   await expect(backups.getByTestId('backup-identity')).toHaveCount(0)
 
@@ -58,7 +70,10 @@ test('settings -> backups: a backup key shown once, back up now with a passphras
   await schedule.getByLabel('Folder').fill('/no/such/folder')
   await schedule.getByRole('button', { name: 'Save' }).click()
   await expect(schedule.getByText('This folder does not exist (give its full path).')).toBeVisible()
-  await schedule.getByLabel('Folder').fill(app.dataDir)
+  // Choose folder…: the main process's folder dialog fills the field (the typed path stays possible and checked in main).
+  app.test.platform.nextFolderPaths.push(app.dataDir)
+  await schedule.getByRole('button', { name: 'Choose folder…' }).click()
+  await expect(schedule.getByLabel('Folder')).toHaveValue(app.dataDir)
   await schedule.getByRole('button', { name: 'Save' }).click()
   await expect(schedule.getByText('Saved.')).toBeVisible()
   expect(app.test.core.services!.backups.getSchedule()).toMatchObject({ enabled: true, folder: app.dataDir, frequency: 'daily', keep: 7 })
