@@ -145,6 +145,7 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
     const snapshotPath = join(workDir, DATABASE_ENTRY)
     await writeFile(snapshotPath, '', { mode: 0o600 }) // SQLite fills the empty 0600 file
     let manifest: BackupManifest | null = null
+    let head: Buffer | null = null
     const result = await runBackupWorkerJob(
       { kind: 'backup', source: options.databasePath, snapshot: snapshotPath, target: writer.tempPath, recipients: options.protection.kind === 'recipients' ? options.protection.recipients : null },
       {
@@ -164,10 +165,11 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
             dataKey: { file: DATA_KEY_ENTRY, algorithm: 'aes-256-gcm' },
           }
           progress({ stage: 'encrypt', fraction: 0 })
-          return { head: archiveHead(manifest, options.secretBox, createdAt), tail: Buffer.concat([tarPadding(facts.bytes), tarEnd()]) }
+          head = archiveHead(manifest, options.secretBox, createdAt)
+          return { head, tail: Buffer.concat([tarPadding(facts.bytes), tarEnd()]) }
         },
       },
-    )
+    ).finally(() => (head as Buffer | null)?.fill(0)) // the worker has its copy; this one holds the data key
     if (!manifest || 'stopped' in result) throw new Error('The backup worker stopped before the archive was written')
     progress({ stage: 'write', fraction: 0 })
     await writer.commit()

@@ -82,7 +82,9 @@ async function backup(job) {
   const facts = await snapshot({ source: job.source, target: job.snapshot })
   const frame = await ask({ type: 'facts', facts })
   if (frame.stop) return { stopped: true }
-  await encrypt({ head: frame.head, tail: frame.tail, database: job.snapshot, databaseBytes: facts.bytes, target: job.target, recipients: job.recipients })
+  try {
+    await encrypt({ head: frame.head, tail: frame.tail, database: job.snapshot, databaseBytes: facts.bytes, target: job.target, recipients: job.recipients })
+  } finally { frame.head.fill(0) } // it holds the data key
   return facts
 }
 
