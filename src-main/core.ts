@@ -258,16 +258,17 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
           // Whichever store is in place now opens again: the restored one, or the old one after a failure.
           status = { state: 'ready', version: options.platform.appVersion }
           await openStore()
-          const told = swapped || !services ? [...new Set(windows.entries().map(([windowId]) => windowId))] : []
+          if (!services) {
+            options.log.error('The store could not be opened again after a restore', status)
+            // Every window (and the one that asked, which may hold no session) shows why, instead of a sign-in that
+            // cannot work; told first, so that the window goes to the error screen rather than to sign-in.
+            const told = new Set([...windows.entries().map(([windowId]) => windowId), ...(requestedBy === undefined ? [] : [requestedBy])])
+            for (const windowId of told) options.notify(windowId, eventChannels.appStatusChanged, status)
+          }
           if (swapped || !services) {
             // The sessions the windows held belong to the replaced store: every window signs in again.
             keptSession.clear()
             endWindowSessions([...new Set(windows.entries().map(([, session]) => session.sessionId))], 'revoked')
-          }
-          if (!services) {
-            options.log.error('The store could not be opened again after a restore', status)
-            // Every window (and the one that asked, which may hold no session) shows why, instead of a sign-in that cannot work.
-            for (const windowId of new Set([...told, ...(requestedBy === undefined ? [] : [requestedBy])])) options.notify(windowId, eventChannels.appStatusChanged, status)
           }
         }
         replacing = false

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { authChannels } from '../../src-preload/contract/auth.ts'
@@ -91,6 +91,27 @@ test('settings -> backups: a backup key shown once, back up now with a passphras
   await restore.getByRole('button', { name: 'Restore this backup' }).click()
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible({ timeout: 60_000 })
   expect(app.test.core.services!.db.prepare('SELECT username FROM accounts ORDER BY id').pluck().all()).toEqual(['alice'])
+})
+
+test('a restore after which the store cannot be opened again: the window says why instead of showing a sign-in that cannot work', async ({ app }) => {
+  const page = await openSettingsAsAlice(app)
+  const backups = page.getByTestId('settings-backups')
+  const file = join(app.dataDir, 'before-damage.age')
+  await app.test.core.services!.backups.createBackupNow({ target: file, protection: { kind: 'passphrase', passphrase: 'a long backup passphrase', scryptLogN: 10 }, appVersion: 'test' })
+  const verify = backups.getByTestId('backup-verify')
+  await verify.getByLabel('Passphrase', { exact: true }).fill('a long backup passphrase')
+  app.test.platform.nextOpenPaths.push(file)
+  await verify.getByRole('button', { name: 'Verify a backup…' }).click()
+  await expect(verify.getByText('The backup is usable.')).toBeVisible({ timeout: 60_000 })
+  // This computer's key file is damaged (the running store keeps the key it read at start): the restored store cannot open.
+  writeFileSync(join(app.dataDir, 'keystead.key'), 'damaged')
+  const restore = backups.getByTestId('backup-restore')
+  await restore.getByLabel('Type RESTORE to confirm').fill('RESTORE')
+  await restore.getByRole('button', { name: 'Restore this backup' }).click()
+  await expect(page.getByRole('heading', { name: 'Keystead cannot open your data' })).toBeVisible({ timeout: 60_000 })
+  const alert = page.getByRole('alert').filter({ hasText: 'Keystead cannot open your data' })
+  await expect(alert).toContainText('The data file could not be opened.')
+  await expect(alert).toContainText('is damaged (expected 32 bytes)')
 })
 
 test('first start: "Restore from a backup" beside "Create your account" brings back the accounts of the old computer', async ({ app }) => {
