@@ -121,6 +121,12 @@ function parseWith<T>(schema: z.ZodType<T> | undefined, value: unknown, where: s
 
 const EMPTY_BODY = Buffer.alloc(0)
 
+/** What a route gave, to be answered. */
+interface Reply {
+  route: RouteDefinition
+  result: unknown
+}
+
 /** A matched route with what the URL gave it. */
 interface Found {
   route: RouteDefinition
@@ -218,7 +224,7 @@ export function createApiRequestHandler(options: ApiHandlerOptions): (request: I
   }
 
   /** Steps 1-3: Host and Origin, route, authentication. Throws an HttpProblem for a refusal. */
-  function handle(request: IncomingMessage, response: ServerResponse): void | Promise<void> {
+  function handle(request: IncomingMessage): Reply | Promise<Reply> {
     const host = request.headers.host ?? ''
     if (!LOOPBACK_HOST_HEADER.test(host)) {
       throw new HttpProblem(421, 'MISDIRECTED', 'This server answers only to 127.0.0.1, localhost or [::1].', { reason: 'request.badHost' })
@@ -240,13 +246,13 @@ export function createApiRequestHandler(options: ApiHandlerOptions): (request: I
       throw new HttpProblem(405, 'METHOD_NOT_ALLOWED', `Use ${match.allow.join(' or ')} here.`, { reason: 'request.method' }, { allow: match.allow.join(', ') })
     }
     const found: Found = { route: match.route, params: match.params, searchParams: url.searchParams }
-    if (found.route.access === 'public') return proceed(request, response, found, null)
+    if (found.route.access === 'public') return proceed(request, found, null)
     const auth = authenticate(request, found.route)
-    return auth instanceof Promise ? auth.then((context) => proceed(request, response, found, context)) : proceed(request, response, found, auth)
+    return auth instanceof Promise ? auth.then((context) => proceed(request, found, context)) : proceed(request, found, auth)
   }
 
   /** Steps 4-5: sensitive actions, parameters, body. */
-  function proceed(request: IncomingMessage, response: ServerResponse, found: Found, auth: AuthContext | null): void | Promise<void> {
+  function proceed(request: IncomingMessage, found: Found, auth: AuthContext | null): Reply | Promise<Reply> {
     const { route } = found
     for (const action of route.sensitive ?? []) {
       requireSensitiveAction(options.services, { kind: 'credential', accountId: auth!.accountId, tokenId: auth!.tokenId }, action)
@@ -256,21 +262,21 @@ export function createApiRequestHandler(options: ApiHandlerOptions): (request: I
     // A request without a body (no Content-Length, no Transfer-Encoding) is not waited for: Node
     // discards whatever is left of it once the answer is sent.
     const hasBody = request.headers['content-length'] !== undefined || request.headers['transfer-encoding'] !== undefined
-    if (!hasBody && !route.body) return run(request, response, route, { services: options.services, params, query, body: undefined, auth: auth as AuthContext }, EMPTY_BODY)
-    return readBody(request).then((raw) => run(request, response, route, { services: options.services, params, query, body: undefined, auth: auth as AuthContext }, raw))
+    if (!hasBody && !route.body) return run(request, route, { services: options.services, params, query, body: undefined, auth: auth as AuthContext }, EMPTY_BODY)
+    return readBody(request).then((raw) => run(request, route, { services: options.services, params, query, body: undefined, auth: auth as AuthContext }, raw))
   }
 
-  /** Step 6-7: run the route and answer. */
-  function run(request: IncomingMessage, response: ServerResponse, route: RouteDefinition, context: RouteContext<unknown, unknown, unknown>, raw: Buffer): void | Promise<void> {
+  /** Step 6: run the route. */
+  function run(request: IncomingMessage, route: RouteDefinition, context: RouteContext<unknown, unknown, unknown>, raw: Buffer): Reply | Promise<Reply> {
     if (route.body) context.body = parseWith(route.body, route.bodyType === 'form' ? parseFormBody(request, raw) : parseJsonBody(request, raw), 'body')
     const auth = context.auth as AuthContext | null
     // Every entry the request writes to the security log names the API and the credential's id.
     const result = auth ? runAsSecurityActor({ origin: 'api', credential: auth.credential, tokenId: auth.tokenId }, () => route.run(context)) : route.run(context)
-    if (result instanceof Promise) return result.then((value: unknown) => answer(response, route, value))
-    answer(response, route, result)
+    return result instanceof Promise ? result.then((value: unknown) => ({ route, result: value })) : { route, result }
   }
 
-  function answer(response: ServerResponse, route: RouteDefinition, result: unknown): void {
+  /** Step 7: the answer. */
+  function answer(response: ServerResponse, { route, result }: Reply): void {
     if (route.response.status === 204) {
       response.writeHead(204, TEXT_HEADERS)
       response.end()
@@ -286,6 +292,14 @@ export function createApiRequestHandler(options: ApiHandlerOptions): (request: I
   }
 
   function fail(request: IncomingMessage, response: ServerResponse, error: unknown): void {
+    // The client went away: nobody to answer (and nothing went wrong here).
+    if (response.destroyed || request.socket.destroyed) return
+    if (response.headersSent) {
+      // Too late for a problem document (the answer was half written): end the connection.
+      options.log.error(`API ${request.method} ${request.url?.split('?')[0]} failed after its answer began`, error)
+      response.destroy()
+      return
+    }
     if (error instanceof HttpProblem) sendProblem(response, problem(error.status, error.code, error.message, error.extra), error.headers)
     else if (error instanceof KeysteadError) sendProblem(response, problemFromError(error))
     else {
@@ -294,13 +308,27 @@ export function createApiRequestHandler(options: ApiHandlerOptions): (request: I
     }
   }
 
-  return (request, response) => {
+  function deliver(request: IncomingMessage, response: ServerResponse, reply: Reply): void {
     try {
-      const pending = handle(request, response)
-      if (pending) pending.catch((error: unknown) => fail(request, response, error))
+      answer(response, reply)
     } catch (error) {
       fail(request, response, error)
     }
+  }
+
+  // The answer always goes out in a microtask, after Node's parser has finished the bytes it holds, as
+  // with any asynchronous handler: a request followed by bytes that are not HTTP then gets the
+  // parser's 400 and the connection closes, instead of an answer the closing connection may cut off.
+  return (request, response) => {
+    let reply: Reply | Promise<Reply>
+    try {
+      reply = handle(request)
+    } catch (error) {
+      queueMicrotask(() => fail(request, response, error))
+      return
+    }
+    if (reply instanceof Promise) reply.then((value) => deliver(request, response, value), (error: unknown) => fail(request, response, error))
+    else queueMicrotask(() => deliver(request, response, reply))
   }
 }
 

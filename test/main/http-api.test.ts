@@ -173,11 +173,10 @@ describe('requests Node’s HTTP parser refuses (clientError)', () => {
     ['a space in the path', 'GET /api/v2/users /me HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', 400],
     ['a header without a colon', 'GET /api/v2/users/me HTTP/1.1\r\nHost: 127.0.0.1\r\nbroken header\r\n\r\n', 400],
     ['a NUL byte in a header', 'GET /api/v2/users/me HTTP/1.1\r\nHost: 127.0.0.1\r\nX-A: a\u0000b\r\n\r\n', 400],
-    // Authenticated, so the route reads the body and the parser meets the bad chunk (without a credential the 401 may be answered first).
-    ['a bad chunk size', 'POST /api/v2/users/me/ssh-keys HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {write-token}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', 400],
+    ['a bad chunk size', 'POST /api/v2/users/me/ssh-keys HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', 400],
     ['headers over 16 KB', `GET /api/v2/users/me HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
   ])('%s gets a problem+json answer and the connection closes', async (_what, bytes, status) => {
-    const answer = await rawExchange(bytes.replace('{write-token}', secrets['write-token']!))
+    const answer = await rawExchange(bytes)
     const [head, body] = answer.split('\r\n\r\n')
     expect(head!.split('\r\n')[0]).toBe(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}`)
     expect(head).toMatch(/^content-type: application\/problem\+json$/m)
