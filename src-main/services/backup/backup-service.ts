@@ -531,6 +531,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreOut
     try {
       stagedDb.pragma('journal_mode = MEMORY')
       stagedDb.pragma('synchronous = OFF')
+      stagedDb.pragma('cache_size = -2000') // slices of keyed rows: a small cache keeps this process's memory flat
       progress({ stage: 'migrate', fraction: 0 })
       const outcome = await migrateDatabase(stagedDb, { path: staged })
       if (outcome.applied.length > 0) migratedFrom = outcome.from
