@@ -332,7 +332,7 @@ describe('GET and PATCH /users/me', () => {
     expect(answer.status, answer.text).toBe(200)
     expect(accountSchema.parse(answer.json())).toMatchObject({ fullName: 'Alice Liddell', email: 'Alice@Wonder.example' })
     expect(contactOf(aliceId)).toEqual({ full_name: 'Alice Liddell', email: 'Alice@Wonder.example' })
-    const [entry] = services.admin.listAccountSecurityLog(aliceId, { limit: 1 })
+    const [entry] = services.administration.listAccountSecurityLog(aliceId, { limit: 1 })
     expect(entry).toMatchObject({ kind: 'account.contactUpdated', detail: { origin: 'api', fields: 'fullName,email' } })
     const removed = await call('PATCH', '/api/v2/users/me', { token: 'write-token', body: JSON.stringify({ email: null }) })
     expect((removed.json() as { email: null }).email).toBeNull()
@@ -388,7 +388,7 @@ describe('sessions and the security log', () => {
     expect(done.status).toBe(204)
     expect(done.text).toBe('')
     expect(services.sessions.findSession(mine.session.id)).toBeUndefined()
-    expect(services.admin.listAccountSecurityLog(aliceId, { limit: 1 })[0]).toMatchObject({ kind: 'session.revoked', sessionId: mine.session.id, detail: { origin: 'api' } })
+    expect(services.administration.listAccountSecurityLog(aliceId, { limit: 1 })[0]).toMatchObject({ kind: 'session.revoked', sessionId: mine.session.id, detail: { origin: 'api' } })
   })
 
   it('GET /users/me/log pages the log newest first and refuses bad paging', async () => {
@@ -420,7 +420,7 @@ describe('SSH keys and tokens', () => {
     const removed = await call('DELETE', `/api/v2/users/me/ssh-keys/${key.id}`, { token: 'write-token' })
     expect(removed.status).toBe(204)
     expect(keyCount(aliceId)).toBe(0)
-    expect(services.admin.listAccountSecurityLog(aliceId, { limit: 2 }).map((e) => e.kind)).toEqual(['sshKey.removed', 'sshKey.added'])
+    expect(services.administration.listAccountSecurityLog(aliceId, { limit: 2 }).map((e) => e.kind)).toEqual(['sshKey.removed', 'sshKey.added'])
   })
 
   it('refuses a read-only token, bad keys, a duplicate, bad ids and bad bodies, adding nothing', async () => {
