@@ -1,4 +1,5 @@
-import { statSync } from 'node:fs'
+import { chownSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createKeyFileSecretBox } from '../../src-main/services/secret-box.ts'
@@ -26,5 +27,50 @@ describe('key-file secret box (AES-256-GCM)', () => {
     tampered[tampered.length - 1]! ^= 1
     expect(() => box.open(tampered)).toThrow()
     expect(() => createKeyFileSecretBox(join(dir.path, 'b.key')).open(sealed)).toThrow()
+  })
+})
+
+describe('the key file goes through the one secret-file writer', () => {
+  it('is created 0600 with umask 000, leaving no temporary file, and read back the same', () => {
+    const umask = process.umask(0o000)
+    try {
+      const path = join(dir.path, 'keystead.key')
+      const sealed = createKeyFileSecretBox(path).seal('abc')
+      expect(statSync(path).mode & 0o777).toBe(0o600)
+      expect(statSync(path).size).toBe(32)
+      expect(readdirSync(dir.path)).toEqual(['keystead.key'])
+      expect(createKeyFileSecretBox(path).open(sealed)).toBe('abc')
+    } finally {
+      process.umask(umask)
+    }
+  })
+
+  it('never reads a key through a symbolic link, nor creates one through a dangling link', () => {
+    const elsewhere = join(dir.path, 'elsewhere.key')
+    writeFileSync(elsewhere, randomBytes(32), { mode: 0o600 })
+    symlinkSync(elsewhere, join(dir.path, 'linked.key'))
+    expect(() => createKeyFileSecretBox(join(dir.path, 'linked.key'))).toThrow(/symbolic link/)
+    const dangling = join(dir.path, 'dangling.key')
+    symlinkSync(join(dir.path, 'made-through-link'), dangling)
+    expect(() => createKeyFileSecretBox(dangling)).toThrow(/symbolic link/)
+    expect(readdirSync(dir.path).sort()).toEqual(['dangling.key', 'elsewhere.key', 'linked.key'])
+  })
+
+  it.skipIf(process.getuid?.() !== 0)("refuses a key file that belongs to another user (uid 65534)", () => {
+    const path = join(dir.path, 'keystead.key')
+    const key = randomBytes(32)
+    writeFileSync(path, key, { mode: 0o600 })
+    chownSync(path, 65534, 65534)
+    expect(() => createKeyFileSecretBox(path)).toThrow(/belongs to another user/)
+    expect(readFileSync(path).equals(key)).toBe(true)
+  })
+
+  it('refuses a damaged key file (short or long) and leaves it as it is', () => {
+    for (const size of [31, 33]) {
+      const path = join(dir.path, `k${size}`)
+      writeFileSync(path, Buffer.alloc(size, 7))
+      expect(() => createKeyFileSecretBox(path)).toThrow(/damaged/)
+      expect(readFileSync(path)).toEqual(Buffer.alloc(size, 7))
+    }
   })
 })
