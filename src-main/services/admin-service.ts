@@ -17,6 +17,8 @@ import type { PasswordHasher } from './password-hasher.ts'
 import type { ProfileService } from './profile-service.ts'
 import { validateNewPassword } from './password-policy.ts'
 import type { SessionService } from './session-service.ts'
+import { SESSION_PAGE_MAX } from './session-service.ts'
+import { yieldToEventLoop } from './slices.ts'
 
 /**
  * What the administration faces (the `keystead` command line and the local REST API)
@@ -92,6 +94,8 @@ export interface AdminService {
   setAccountPassword(accountId: number, password: string, origin: AdminOrigin): Promise<{ sessionsEnded: number }>
   updateAccountContact(accountId: number, change: ContactChange, origin: AdminOrigin): AccountInfo
   listAccountSessions(accountId: number): SessionInfo[]
+  /** The same list, read a page at a time with the event loop free between pages (the local API, in the app). */
+  listAccountSessionsInSlices(accountId: number): Promise<SessionInfo[]>
   revokeAccountSession(accountId: number, sessionId: string, origin: AdminOrigin): void
   revokeOtherAccountSessions(accountId: number, keepSessionId: string, origin: AdminOrigin): { sessionsEnded: number }
   listAccountSecurityLog(accountId: number, options?: { limit?: number; offset?: number }): SecurityLogEntry[]
@@ -168,6 +172,18 @@ export function createAdminService(deps: {
       .map(toSessionInfo)
   }
 
+  async function listAccountSessionsInSlices(accountId: number): Promise<SessionInfo[]> {
+    const all: SessionInfo[] = []
+    let cursor: string | null = null
+    do {
+      const page = sessions.listAccountSessionsPage(accountId, { cursor, limit: SESSION_PAGE_MAX })
+      for (const row of page.rows) all.push(toSessionInfo(row))
+      cursor = page.next
+      if (cursor) await yieldToEventLoop()
+    } while (cursor)
+    return all
+  }
+
   function listAccountSecurityLog(accountId: number, options: { limit?: number; offset?: number } = {}): SecurityLogEntry[] {
     const limit = Math.min(Math.max(options.limit ?? 100, 1), LOG_PAGE_MAX)
     const offset = Math.max(options.offset ?? 0, 0)
@@ -199,6 +215,7 @@ export function createAdminService(deps: {
       return toAccountInfo(accounts.getAccount(accountId))
     },
     listAccountSessions,
+    listAccountSessionsInSlices,
     revokeAccountSession(accountId, sessionId, origin) {
       writeTransaction(db, () => {
         const session = ownSession(accountId, sessionId)

@@ -65,7 +65,8 @@ export interface AdministrationService {
   requirePasswordChange(actor: AdminActor, accountId: number): AdminAccountRow
   setTemporaryPassword(actor: AdminActor, accountId: number, password?: string): Promise<{ account: AdminAccountRow; temporaryPassword: string; sessionsEnded: number }>
   resetTwoFactor(actor: AdminActor, accountId: number): AdminAccountRow & { wasEnabled: boolean }
-  signOutEverywhere(actor: AdminActor, accountId: number): { sessionsEnded: number }
+  /** Ends every session of the account, in slices (thousands of sessions never hold the event loop). */
+  signOutEverywhere(actor: AdminActor, accountId: number): Promise<{ sessionsEnded: number }>
   revokeAllTokens(actor: AdminActor, accountId: number): { tokensRevoked: number }
   deleteAccount(actor: AdminActor, accountId: number, confirmUsername: string | null): Promise<{ sessionsEnded: number }>
 }
@@ -312,13 +313,16 @@ export function createAdministrationService(deps: {
         return { ...current(accountId), wasEnabled }
       })
     },
-    signOutEverywhere(actor, accountId) {
+    async signOutEverywhere(actor, accountId) {
       refuseSelf(actor, accountId)
+      requireTarget(accountId)
+      const ended = await sessions.invalidateAccountSessionsInSlices(accountId, 'revoked')
       return writeTransaction(db, () => {
         const target = requireTarget(accountId)
-        const ended = sessions.invalidateAccountSessions(accountId, 'revoked')
-        record(actor, target, SecurityEventKind.SessionsEndedByAdmin, { count: ended.length })
-        return { sessionsEnded: ended.length }
+        // A session started while the slices ran ends here, with the entry that counts them all.
+        const sessionsEnded = ended + sessions.invalidateAccountSessions(accountId, 'revoked').length
+        record(actor, target, SecurityEventKind.SessionsEndedByAdmin, { count: sessionsEnded })
+        return { sessionsEnded }
       })
     },
     revokeAllTokens(actor, accountId) {

@@ -374,6 +374,20 @@ describe('sessions and the security log', () => {
     expect(answer.text).not.toMatch(/token_hash|tokenHash/)
   })
 
+  it('lists every session, newest first, however many (read a page at a time, the same answer as before)', async () => {
+    const insert = services.db.prepare("INSERT INTO sessions (id, account_id, token_hash, origin, created_at, last_used_at, last_auth_at, expires_at) VALUES (?, ?, randomblob(32), 'cli', ?, ?, ?, ?)")
+    const at = Date.now()
+    services.db.transaction(() => {
+      for (let i = 0; i < 450; i++) insert.run(`bulk-${String(i).padStart(3, '0')}`, aliceId, at - Math.floor(i / 2), at, at, at + 86_400_000)
+    })()
+    const answer = await call('GET', '/api/v2/users/me/sessions', { token: 'read-token' })
+    expect(answer.status).toBe(200)
+    const listed = z.array(sessionSchema).parse(answer.json())
+    expect(listed.length).toBeGreaterThan(450)
+    expect(listed).toEqual(services.admin.listAccountSessions(aliceId))
+    expect(listed.map((s) => s.id)).toEqual((services.db.prepare('SELECT id FROM sessions WHERE account_id = ? ORDER BY created_at DESC, id').all(aliceId) as Array<{ id: string }>).map((r) => r.id))
+  })
+
   it('DELETE ends one session (write scope); unknown, foreign and read-only attempts change nothing', async () => {
     const mine = await services.auth.signIn({ username: 'alice', password: 'wonderland 1', origin: 'app', device: FAKE_DEVICE })
     const theirs = await services.auth.signIn({ username: 'bob', password: 'builder 123', origin: 'app', device: FAKE_DEVICE })
