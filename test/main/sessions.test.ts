@@ -262,7 +262,7 @@ describe('closing sessions (revocation)', () => {
     expect(app.pushed).toEqual([{ windowId: 1, channel: eventChannels.sessionEnded, payload: { reason: 'revoked' } }])
     expect(await app.call(authChannels.getCurrentAccount, null, 1)).toEqual({ ok: true, value: null })
     expect((await list(2)).others).toEqual([])
-    const entry = app.core.services!.audit.listSecurityEvents(app.core.services!.accounts.findAccountByUsername('alice')!.id).entries[0]!
+    const entry = (await app.core.services!.audit.listSecurityEvents(app.core.services!.accounts.findAccountByUsername('alice')!.id)).entries[0]!
     expect(entry).toMatchObject({ kind: 'session.closed', sessionId: sessionOf(2), device: expect.stringContaining('Linux'), detail: { closedSessionId: target, closedOrigin: 'app' } })
   })
 
