@@ -2,7 +2,7 @@
  * The event-loop figures' measurements (bench/run.ts, section event-loop), in a fresh process on the seeded
  * full-scale database, as the app's main process would run them. Prints one JSON line.
  *
- *   node bench/event-loop-child.ts <data dir> <id of the account to delete> <password of "heavy-log" and "heavy-sessions">
+ *   node bench/event-loop-child.ts <data dir> <id of the account to delete> <password of "heavylog" and "heavysessions">
  */
 import { statSync } from 'node:fs'
 import { join } from 'node:path'
@@ -63,7 +63,7 @@ try {
 
   // The export as the window asks for it: sign in, choose a file, write it.
   const call = { windowId: 1, senderUrl: 'bench://event-loop' }
-  const signedIn = await core.invoke(call, 'keystead:auth.signIn', { username: 'heavy-log', password: PASSWORD })
+  const signedIn = await core.invoke(call, 'keystead:auth.signIn', { username: 'heavylog', password: PASSWORD })
   if (!signedIn.ok) throw new Error(`sign-in failed: ${signedIn.error.message}`)
   const file = join(dataDir, 'security-log.csv')
   platform.nextSavePaths.push(file)
@@ -94,7 +94,7 @@ try {
     logPages++
   })
   // For the record: what one page cost before, in one piece (count(*) and OFFSET over the whole log).
-  const heavyLogId = services.accounts.findAccountByUsername('heavy-log')!.id
+  const heavyLogId = services.accounts.findAccountByUsername('heavylog')!.id
   const inlineLogPage = await watchEventLoop(async () => {
     await sleep(20)
     services.db.prepare('SELECT count(*) FROM security_log WHERE account_id = ?').get(heavyLogId)
@@ -104,7 +104,7 @@ try {
 
   // The sessions screen of an account with 10,000 other sessions: every page as "Show more" asks for them (200 a page).
   const sessionsCall = { windowId: 2, senderUrl: 'bench://event-loop' }
-  const sessionsSignedIn = await core.invoke(sessionsCall, 'keystead:auth.signIn', { username: 'heavy-sessions', password: PASSWORD })
+  const sessionsSignedIn = await core.invoke(sessionsCall, 'keystead:auth.signIn', { username: 'heavysessions', password: PASSWORD })
   if (!sessionsSignedIn.ok) throw new Error(`sign-in failed: ${sessionsSignedIn.error.message}`)
   let sessionsListed = 0
   let sessionPages = 0
@@ -120,7 +120,7 @@ try {
     } while (cursor)
   })
   if (sessionsListed !== 10_000) throw new Error(`listed ${sessionsListed} sessions`)
-  const heavySessionsId = services.accounts.findAccountByUsername('heavy-sessions')!.id
+  const heavySessionsId = services.accounts.findAccountByUsername('heavysessions')!.id
   // For the record: the whole list in one piece, as the screen asked for it before.
   const inlineSessions = await watchEventLoop(async () => {
     await sleep(20)

@@ -280,7 +280,9 @@ export function createSessionService(
         throw validationError('limit', 'sessions.limitInvalid', `A page holds 1 to ${SESSION_PAGE_MAX} sessions.`, { max: SESSION_PAGE_MAX })
       }
       const after = options.cursor ? decodeSessionCursor(options.cursor) : null
-      const rows = listSessionRowsPage(db, accountId, { after, exceptId: options.exceptSessionId ?? null, limit })
+      // One more than the page: whether a next page exists (never an empty last page behind "Show more").
+      const read = listSessionRowsPage(db, accountId, { after, exceptId: options.exceptSessionId ?? null, limit: limit + 1 })
+      const rows = read.slice(0, limit)
       const policy = getSessionPolicy()
       const now = clock()
       const expired = rows.filter((row) => now >= expiresAtOf(row, policy))
@@ -291,7 +293,7 @@ export function createSessionService(
       const last = rows.at(-1)
       return {
         rows: rows.filter((row) => now < expiresAtOf(row, policy)),
-        next: rows.length === limit && last ? encodeSessionCursor({ createdAt: last.created_at, id: last.id }) : null,
+        next: read.length > limit && last ? encodeSessionCursor({ createdAt: last.created_at, id: last.id }) : null,
       }
     },
     closeAccountSession(accountId, sessionId, by) {

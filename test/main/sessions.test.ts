@@ -209,6 +209,11 @@ describe('the sessions list, a page at a time (an account may have thousands of 
     const expected = (app.core.services!.db.prepare('SELECT id FROM sessions WHERE account_id = ? AND id != ? ORDER BY created_at DESC, id').all(alice, sessionOf(1)) as Array<{ id: string }>).map((r) => r.id)
     expect(seen).toEqual(expected)
     expect((await page(1, { limit: 200 })).others).toHaveLength(200)
+    // A page that ends exactly at the last session says so: no empty page behind "Show more".
+    const sixty = await page(1, { limit: 60 })
+    const exact = await page(1, { cursor: sixty.nextCursor, limit: 200 })
+    expect(exact.others).toHaveLength(200)
+    expect(exact.nextCursor).toBeNull()
   })
 
   it('ends the expired sessions a page meets and shows only live ones', async () => {
