@@ -1,5 +1,6 @@
 import { chownSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
+import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createKeyFileSecretBox } from '../../src-main/services/secret-box.ts'
@@ -73,4 +74,26 @@ describe('the key file goes through the one secret-file writer', () => {
       expect(readFileSync(path)).toEqual(Buffer.alloc(size, 7))
     }
   })
+})
+
+describe('processes that create the key file at the same moment', () => {
+  it('all end up with one key (the losers of the race read the winner\'s), none fails', async () => {
+    const path = join(dir.path, 'keystead.key')
+    const script = `import { loadOrCreateKeyFile } from ${JSON.stringify(join(import.meta.dirname, '../../src-main/services/secret-box.ts'))}
+process.stdout.write(loadOrCreateKeyFile(process.argv[1]).toString('hex'))`
+    const run = (): Promise<{ code: number | null; out: string; err: string }> =>
+      new Promise((resolve) => {
+        const child = spawn(process.execPath, ['--input-type=module', '-e', script, path], { stdio: ['ignore', 'pipe', 'pipe'] })
+        let out = ''
+        let err = ''
+        child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
+        child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
+        child.on('close', (code) => resolve({ code, out, err }))
+      })
+    const results = await Promise.all(Array.from({ length: 6 }, run))
+    expect(results.map((r) => r.err)).toEqual(Array(6).fill(''))
+    expect(results.map((r) => r.code)).toEqual(Array(6).fill(0))
+    expect(new Set(results.map((r) => r.out))).toEqual(new Set([readFileSync(path).toString('hex')]))
+    expect(readdirSync(dir.path)).toEqual(['keystead.key'])
+  }, 60_000)
 })
