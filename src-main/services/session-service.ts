@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { DB } from '../db/database.ts'
 import { findSessionPolicyRow, saveSessionPolicyRow } from '../db/repositories/session-policy-repo.ts'
 import { writeTransaction } from '../db/database.ts'
+import { runWithCheckpointOffThread } from '../db/database-worker.ts'
 import {
   deleteAccountSessions,
   deleteAccountSessionsSlice,
@@ -199,11 +200,13 @@ export function createSessionService(
     return ids
   }
   function invalidateAccountSessionsInSlices(accountId: number, reason: ServiceEvents['sessionsEnded']['reason'], exceptSessionId: string | null = null): Promise<number> {
-    return repeatInSlices((limit) => {
-      const ids = writeTransaction(db, () => deleteAccountSessionsSlice(db, accountId, limit, exceptSessionId))
-      if (ids.length > 0) events.emit('sessionsEnded', { sessionIds: ids, reason })
-      return ids.length
-    })
+    return runWithCheckpointOffThread(db, () =>
+      repeatInSlices((limit) => {
+        const ids = writeTransaction(db, () => deleteAccountSessionsSlice(db, accountId, limit, exceptSessionId))
+        if (ids.length > 0) events.emit('sessionsEnded', { sessionIds: ids, reason })
+        return ids.length
+      }),
+    )
   }
   return {
     get policy() {
