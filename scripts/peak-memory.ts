@@ -17,6 +17,17 @@ interface ProcessInfo {
   rssBytes: number
 }
 
+/** What a process runs, shortened for the report (the executable's name and the first arguments that name a file). */
+function describeProcess(pid: number): string {
+  try {
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean)
+    const shown = argv.map((arg) => (arg.includes('/') ? arg.slice(arg.lastIndexOf('/') + 1) : arg)).filter((arg) => !arg.startsWith('--'))
+    return shown.slice(0, 3).join(' ').slice(0, 80)
+  } catch {
+    return `pid ${pid}`
+  }
+}
+
 /** Every process with its parent and resident size: /proc on Linux, `ps` elsewhere (macOS); [] where neither works. */
 function listProcesses(): ProcessInfo[] {
   if (process.platform === 'linux') {
@@ -46,22 +57,24 @@ function listProcesses(): ProcessInfo[] {
 }
 
 /** The resident bytes of `root` and every process below it, and the largest one of them. */
-export function measureTree(processes: readonly ProcessInfo[], root: number): { totalBytes: number; largestBytes: number } {
+export function measureTree(processes: readonly ProcessInfo[], root: number): { totalBytes: number; largestBytes: number; members: ProcessInfo[] } {
   const children = new Map<number, ProcessInfo[]>()
   for (const info of processes) children.set(info.ppid, [...(children.get(info.ppid) ?? []), info])
   let totalBytes = 0
   let largestBytes = 0
   const stack = processes.filter((p) => p.pid === root)
   const seen = new Set<number>()
+  const members: ProcessInfo[] = []
   while (stack.length > 0) {
     const info = stack.pop()!
     if (seen.has(info.pid)) continue
     seen.add(info.pid)
+    members.push(info)
     totalBytes += info.rssBytes
     largestBytes = Math.max(largestBytes, info.rssBytes)
     stack.push(...(children.get(info.pid) ?? []))
   }
-  return { totalBytes, largestBytes }
+  return { totalBytes, largestBytes, members }
 }
 
 const megabytes = (bytes: number) => `${Math.round(bytes / 1024 ** 2).toLocaleString('en')} MB`
@@ -76,10 +89,19 @@ function main(): void {
   let peakTotal = 0
   let peakLargest = 0
   let samples = 0
+  /** The largest processes at the moment of the peak, to tell which step needs the memory. */
+  let atPeak: string[] = []
   const sample = () => {
     if (child.pid === undefined) return
-    const { totalBytes, largestBytes } = measureTree(listProcesses(), child.pid)
+    const { totalBytes, largestBytes, members } = measureTree(listProcesses(), child.pid)
     if (totalBytes > 0) samples++
+    if (totalBytes > peakTotal) {
+      atPeak = [...members]
+        .sort((a, b) => b.rssBytes - a.rssBytes)
+        .slice(0, 4)
+        .map((info) => `${megabytes(info.rssBytes)} ${describeProcess(info.pid)}`)
+      atPeak.push(`(${members.length} processes)`)
+    }
     peakTotal = Math.max(peakTotal, totalBytes)
     peakLargest = Math.max(peakLargest, largestBytes)
   }
@@ -90,6 +112,7 @@ function main(): void {
     else {
       const verdict = peakTotal < TARGET_BYTES ? 'under' : 'OVER'
       console.log(`\nPeak resident memory of the whole run: ${megabytes(peakTotal)} (all processes together; ${verdict} the 2 GB target), largest single process ${megabytes(peakLargest)}.`)
+      if (atPeak.length > 0) console.log(`At the peak: ${atPeak.join('; ')}.`)
     }
     process.exit(code ?? (signal ? 1 : 0))
   })

@@ -12,10 +12,10 @@ import { runAsSecurityActor } from '../services/audit-service.ts'
 import { requireSensitiveAction } from '../services/sensitive-actions.ts'
 import type { Services } from '../services/index.ts'
 import type { AccountRow } from '../db/repositories/accounts-repo.ts'
-import type { CredentialVerifier } from './credentials.ts'
+import type { CredentialCheck, CredentialVerifier } from './credentials.ts'
 import { API_PREFIX } from './openapi.ts'
 import { baseHeaders, problem, problemFromError, sendProblem } from './problem.ts'
-import type { AuthContext, RouteDefinition } from './route.ts'
+import type { AuthContext, RouteContext, RouteDefinition } from './route.ts'
 import { compileRoute, matchRoute } from './route.ts'
 import { createRouteTable } from './routes.ts'
 import { createFailureThrottle } from './throttle.ts'
@@ -120,6 +120,19 @@ function parseWith<T>(schema: z.ZodType<T> | undefined, value: unknown, where: s
 }
 
 const EMPTY_BODY = Buffer.alloc(0)
+
+/** What a route gave, to be answered. */
+interface Reply {
+  route: RouteDefinition
+  result: unknown
+}
+
+/** A matched route with what the URL gave it. */
+interface Found {
+  route: RouteDefinition
+  params: Record<string, string>
+  searchParams: URLSearchParams
+}
 /** Answers' headers, made once (every answer carries the same ones for its type). */
 const JSON_HEADERS = Object.freeze(baseHeaders('application/json; charset=utf-8'))
 const TEXT_HEADERS = Object.freeze(baseHeaders('text/plain; charset=utf-8'))
@@ -169,7 +182,11 @@ export function createApiRequestHandler(options: ApiHandlerOptions): (request: I
   const unauthorized = (detail: string, reason: string) =>
     new HttpProblem(401, 'UNAUTHENTICATED', detail, { reason }, { 'www-authenticate': 'Bearer realm="keystead"' })
 
-  async function authenticate(request: IncomingMessage, route: RouteDefinition): Promise<AuthContext> {
+  /**
+   * Who is calling, from the Authorization header. Synchronous when the verifier is (the app's and
+   * `serve`'s are): the local API's hot path then answers without a single promise hop.
+   */
+  function authenticate(request: IncomingMessage, route: RouteDefinition): AuthContext | Promise<AuthContext> {
     const client = request.socket.remoteAddress ?? 'unknown'
     const wait = throttle.retryAfterSeconds(client)
     if (wait > 0) {
@@ -180,7 +197,11 @@ export function createApiRequestHandler(options: ApiHandlerOptions): (request: I
       throttle.recordFailure(client)
       throw unauthorized('Send an access token or API key as "Authorization: Bearer <secret>".', 'auth.missing')
     }
-    const check = await options.verifier.verify(secret)
+    const check = options.verifier.verify(secret)
+    return check instanceof Promise ? check.then((result) => authorize(client, route, result)) : authorize(client, route, check)
+  }
+
+  function authorize(client: string, route: RouteDefinition, check: CredentialCheck): AuthContext {
     const account = check.ok ? (check.account ?? findAccount(options.services, check.accountId)) : undefined
     if (!check.ok || !account) {
       throttle.recordFailure(client)
@@ -202,7 +223,8 @@ export function createApiRequestHandler(options: ApiHandlerOptions): (request: I
     return { accountId: check.accountId, scope: check.scope, account, credential: check.credential ?? 'api-key', tokenId: check.tokenId ?? null }
   }
 
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  /** Steps 1-3: Host and Origin, route, authentication. Throws an HttpProblem for a refusal. */
+  function handle(request: IncomingMessage): Reply | Promise<Reply> {
     const host = request.headers.host ?? ''
     if (!LOOPBACK_HOST_HEADER.test(host)) {
       throw new HttpProblem(421, 'MISDIRECTED', 'This server answers only to 127.0.0.1, localhost or [::1].', { reason: 'request.badHost' })
@@ -223,24 +245,38 @@ export function createApiRequestHandler(options: ApiHandlerOptions): (request: I
     if (match.kind === 'method-not-allowed') {
       throw new HttpProblem(405, 'METHOD_NOT_ALLOWED', `Use ${match.allow.join(' or ')} here.`, { reason: 'request.method' }, { allow: match.allow.join(', ') })
     }
-    const route = match.route
-    const auth = route.access === 'public' ? null : await authenticate(request, route)
+    const found: Found = { route: match.route, params: match.params, searchParams: url.searchParams }
+    if (found.route.access === 'public') return proceed(request, found, null)
+    const auth = authenticate(request, found.route)
+    return auth instanceof Promise ? auth.then((context) => proceed(request, found, context)) : proceed(request, found, auth)
+  }
+
+  /** Steps 4-5: sensitive actions, parameters, body. */
+  function proceed(request: IncomingMessage, found: Found, auth: AuthContext | null): Reply | Promise<Reply> {
+    const { route } = found
     for (const action of route.sensitive ?? []) {
       requireSensitiveAction(options.services, { kind: 'credential', accountId: auth!.accountId, tokenId: auth!.tokenId }, action)
     }
-    const params = parseWith(route.params, match.params, 'path')
-    const query = parseWith(route.query ?? undefined, Object.fromEntries(url.searchParams), 'query')
+    const params = parseWith(route.params, found.params, 'path')
+    const query = parseWith(route.query ?? undefined, Object.fromEntries(found.searchParams), 'query')
     // A request without a body (no Content-Length, no Transfer-Encoding) is not waited for: Node
     // discards whatever is left of it once the answer is sent.
     const hasBody = request.headers['content-length'] !== undefined || request.headers['transfer-encoding'] !== undefined
-    const raw = hasBody || route.body ? await readBody(request) : EMPTY_BODY
-    let body: unknown = undefined
-    if (route.body) body = parseWith(route.body, route.bodyType === 'form' ? parseFormBody(request, raw) : parseJsonBody(request, raw), 'body')
-    const context = { services: options.services, params, query, body, auth: auth as AuthContext }
+    if (!hasBody && !route.body) return run(request, route, { services: options.services, params, query, body: undefined, auth: auth as AuthContext }, EMPTY_BODY)
+    return readBody(request).then((raw) => run(request, route, { services: options.services, params, query, body: undefined, auth: auth as AuthContext }, raw))
+  }
+
+  /** Step 6: run the route. */
+  function run(request: IncomingMessage, route: RouteDefinition, context: RouteContext<unknown, unknown, unknown>, raw: Buffer): Reply | Promise<Reply> {
+    if (route.body) context.body = parseWith(route.body, route.bodyType === 'form' ? parseFormBody(request, raw) : parseJsonBody(request, raw), 'body')
+    const auth = context.auth as AuthContext | null
     // Every entry the request writes to the security log names the API and the credential's id.
-    const result = await (auth
-      ? runAsSecurityActor({ origin: 'api', credential: auth.credential, tokenId: auth.tokenId }, () => route.run(context))
-      : route.run(context))
+    const result = auth ? runAsSecurityActor({ origin: 'api', credential: auth.credential, tokenId: auth.tokenId }, () => route.run(context)) : route.run(context)
+    return result instanceof Promise ? result.then((value: unknown) => ({ route, result: value })) : { route, result }
+  }
+
+  /** Step 7: the answer. */
+  function answer(response: ServerResponse, { route, result }: Reply): void {
     if (route.response.status === 204) {
       response.writeHead(204, TEXT_HEADERS)
       response.end()
@@ -255,15 +291,44 @@ export function createApiRequestHandler(options: ApiHandlerOptions): (request: I
     response.end(JSON.stringify(result))
   }
 
+  function fail(request: IncomingMessage, response: ServerResponse, error: unknown): void {
+    // The client went away: nobody to answer (and nothing went wrong here).
+    if (response.destroyed || request.socket.destroyed) return
+    if (response.headersSent) {
+      // Too late for a problem document (the answer was half written): end the connection.
+      options.log.error(`API ${request.method} ${request.url?.split('?')[0]} failed after its answer began`, error)
+      response.destroy()
+      return
+    }
+    if (error instanceof HttpProblem) sendProblem(response, problem(error.status, error.code, error.message, error.extra), error.headers)
+    else if (error instanceof KeysteadError) sendProblem(response, problemFromError(error))
+    else {
+      options.log.error(`API ${request.method} ${request.url?.split('?')[0]} failed`, error)
+      sendProblem(response, problem(500, 'INTERNAL', 'Something went wrong.', { reason: 'internal' }))
+    }
+  }
+
+  function deliver(request: IncomingMessage, response: ServerResponse, reply: Reply): void {
+    try {
+      answer(response, reply)
+    } catch (error) {
+      fail(request, response, error)
+    }
+  }
+
+  // The answer always goes out in a microtask, after Node's parser has finished the bytes it holds, as
+  // with any asynchronous handler: a request followed by bytes that are not HTTP then gets the
+  // parser's 400 and the connection closes, instead of an answer the closing connection may cut off.
   return (request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      if (error instanceof HttpProblem) sendProblem(response, problem(error.status, error.code, error.message, error.extra), error.headers)
-      else if (error instanceof KeysteadError) sendProblem(response, problemFromError(error))
-      else {
-        options.log.error(`API ${request.method} ${request.url?.split('?')[0]} failed`, error)
-        sendProblem(response, problem(500, 'INTERNAL', 'Something went wrong.', { reason: 'internal' }))
-      }
-    })
+    let reply: Reply | Promise<Reply>
+    try {
+      reply = handle(request)
+    } catch (error) {
+      queueMicrotask(() => fail(request, response, error))
+      return
+    }
+    if (reply instanceof Promise) reply.then((value) => deliver(request, response, value), (error: unknown) => fail(request, response, error))
+    else queueMicrotask(() => deliver(request, response, reply))
   }
 }
 

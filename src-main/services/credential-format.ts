@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { hash, randomBytes } from 'node:crypto'
 import { crc32 } from 'node:zlib'
 
 /**
@@ -59,7 +59,8 @@ export function generateCredential(kind: CredentialKind): string {
 
 /** SHA-256 of the whole credential, prefix included. This is all the database keeps for verification. */
 export function hashCredential(credential: string): Buffer {
-  return createHash('sha256').update(credential, 'utf8').digest()
+  // The one-shot hash (Node >= 21.7) costs about half of createHash().update().digest() on the API's hot path.
+  return hash('sha256', credential, 'buffer')
 }
 
 export type MalformedReason = 'empty' | 'wrong-length' | 'wrong-prefix' | 'bad-characters' | 'bad-checksum'

@@ -14,8 +14,9 @@ describe('npm test prints its peak resident memory', () => {
       { pid: 12, ppid: 10, rssBytes: 20 },
       { pid: 20, ppid: 2, rssBytes: 9999 },
     ]
-    expect(measureTree(tree, 10)).toEqual({ totalBytes: 370, largestBytes: 300 })
-    expect(measureTree(tree, 99)).toEqual({ totalBytes: 0, largestBytes: 0 })
+    expect(measureTree(tree, 10)).toMatchObject({ totalBytes: 370, largestBytes: 300 })
+    expect(measureTree(tree, 10).members.map((info) => info.pid).sort()).toEqual([10, 11, 12])
+    expect(measureTree(tree, 99)).toEqual({ totalBytes: 0, largestBytes: 0, members: [] })
   })
 
   it.skipIf(process.platform === 'win32')('measures a real child that holds 300 MB and passes its exit code on', () => {
@@ -24,5 +25,7 @@ describe('npm test prints its peak resident memory', () => {
     const peak = /Peak resident memory of the whole run: ([\d,]+) MB/.exec(run.stdout)
     expect(peak, run.stdout).not.toBeNull()
     expect(Number(peak![1]!.replace(/,/g, ''))).toBeGreaterThan(280)
+    // The largest process at the peak is named (the node child holding the buffer).
+    expect(run.stdout).toMatch(/At the peak: [\d,]+ MB node -e/)
   })
 })

@@ -136,6 +136,11 @@ function sendHttp(request: FuzzRequest): Promise<Answer> {
     })
     // The server may answer (413, 431) and close before the whole body went out: the answer is what counts.
     req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)))
+    // A connection reset before any answer would otherwise leave this promise pending forever.
+    req.setTimeout(10_000, () => {
+      req.destroy()
+      reject(new Error(`${request.what ?? request.method} ${request.path}: no answer within 10 s`))
+    })
     if (request.body && request.chunked) {
       const half = Math.floor(request.body.length / 2)
       req.write(request.body.subarray(0, half))
