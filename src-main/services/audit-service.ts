@@ -304,7 +304,7 @@ function decodeLogCursor(text: string): SecurityLogCursor {
  * Steps `count` entries down the log from `after` (newest first) in slices, yielding between them.
  * Returns where it landed, or how many of `count` were missing when the log ended first.
  */
-async function stepDownInSlices(db: DB, accountId: number, kinds: string[], after: SecurityLogCursor | null, count: number): Promise<{ cursor: SecurityLogCursor | null; missing: number }> {
+export async function stepDownInSlices(db: DB, accountId: number, kinds: string[], after: SecurityLogCursor | null, count: number): Promise<{ cursor: SecurityLogCursor | null; missing: number }> {
   let cursor = after
   let left = count
   while (left > 0) {

@@ -415,6 +415,26 @@ describe('sessions and the security log', () => {
     expectProblem(await call('GET', '/api/v2/users/me/log?limit=abc', { token: 'read-token' }), 422)
     expectProblem(await call('GET', '/api/v2/users/me/log?colour=red', { token: 'read-token' }), 422)
   })
+
+  it('GET /users/me/log with a deep offset gives the same page as OFFSET did, the entries before it stepped over in slices', async () => {
+    const insert = db.prepare("INSERT INTO security_log (account_id, at, kind, detail) VALUES (?, ?, 'signin', '{}')")
+    const at = Date.now()
+    db.transaction(() => {
+      for (let i = 0; i < 12_000; i++) insert.run(aliceId, at - Math.floor(i / 5))
+    })()
+    for (const [offset, limit] of [[0, 3], [4_999, 2], [11_000, 1000], [12_003, 50], [20_000, 10]] as const) {
+      const answer = await call('GET', `/api/v2/users/me/log?limit=${limit}&offset=${offset}`, { token: 'read-token' })
+      expect(answer.status).toBe(200)
+      expect(z.array(logEntrySchema).parse(answer.json())).toEqual(services.admin.listAccountSecurityLog(aliceId, { limit, offset }))
+    }
+    expect((await services.admin.listAccountSecurityLogInSlices(aliceId, { limit: 1000, offset: 11_000 })).length).toBeGreaterThan(999)
+    let settled = false
+    const deep = services.admin.listAccountSecurityLogInSlices(aliceId, { limit: 5, offset: 11_000 }).then(() => (settled = true))
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(settled).toBe(false)
+    await deep
+    db.prepare("DELETE FROM security_log WHERE account_id = ? AND seq IS NULL AND detail = '{}'").run(aliceId)
+  })
 })
 
 describe('SSH keys and tokens', () => {
