@@ -133,7 +133,11 @@ export async function checkpointDatabaseInWorker(path: string, options: { busyTi
  * crosses it every few slices, and each such commit copies 1,000 pages into a large file and fsyncs it
  * on the main thread's event loop (hundreds of milliseconds on a loaded disk).
  */
-export async function runWithCheckpointOffThread<T>(db: { name: string; memory: boolean; pragma(source: string, options?: { simple?: boolean }): unknown }, work: () => Promise<T>): Promise<T> {
+export async function runWithCheckpointOffThread<T>(
+  db: { name: string; memory: boolean; pragma(source: string, options?: { simple?: boolean }): unknown },
+  work: () => Promise<T>,
+  checkpoint: () => Promise<unknown> = () => checkpointDatabaseInWorker(db.name),
+): Promise<T> {
   if (db.memory) return work()
   const pages = db.pragma('wal_autocheckpoint', { simple: true }) as number
   db.pragma('wal_autocheckpoint = 0')
@@ -142,6 +146,6 @@ export async function runWithCheckpointOffThread<T>(db: { name: string; memory: 
   } finally {
     db.pragma(`wal_autocheckpoint = ${pages}`)
     // Another connection's read may hold it back: the next checkpoint (automatic again) completes it then.
-    await checkpointDatabaseInWorker(db.name).catch(() => undefined)
+    await checkpoint().catch(() => undefined)
   }
 }
