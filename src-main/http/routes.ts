@@ -27,8 +27,36 @@ import {
 } from './schemas.ts'
 import type { AccountListQuery, AdminActor } from '../services/administration-service.ts'
 import type { AuthContext } from './route.ts'
+import type { AdminAccountRow } from '../../src-preload/contract/accounts.ts'
 
 const apiActor = (auth: AuthContext): AdminActor => ({ kind: 'administrator', accountId: auth.accountId, sessionId: null, origin: 'api' })
+
+/** POST /admin/accounts/{username}/lock and /unlock: one definition, these rows differ. */
+const ACCOUNT_LOCK_ROUTES: ReadonlyArray<{
+  action: 'lock' | 'unlock'
+  operationId: string
+  summary: string
+  errors: number[]
+  act: (services: Services, actor: AdminActor, accountId: number) => AdminAccountRow
+}> = [
+  {
+    action: 'lock',
+    operationId: 'lockAccount',
+    summary: 'Lock an account (its sessions end; sign-in, tokens and API key are refused); administrators only',
+    errors: [404, 409, 422],
+    act: (services, actor, accountId) => {
+      const { sessionsEnded: _ended, ...row } = services.administration.lockAccount(actor, accountId)
+      return row
+    },
+  },
+  {
+    action: 'unlock',
+    operationId: 'unlockAccount',
+    summary: 'Unlock an account; administrators only',
+    errors: [404, 422],
+    act: (services, actor, accountId) => services.administration.unlockAccount(actor, accountId),
+  },
+]
 
 /**
  * The endpoints under /api/v2. A new endpoint is one more entry here; the server and
@@ -44,7 +72,7 @@ export function accountRoutes(): RouteDefinition[] {
       tag: 'users',
       access: 'read',
       response: { status: 200, schema: accountSchema },
-      run: ({ services, auth }) => services.admin.toAccountInfo(auth.account),
+      run: ({ services, auth }) => services.administration.toAccountInfo(auth.account),
     }),
     defineRoute<Record<string, never>, Record<string, never>, { fullName?: string; email?: string | null }>({
       method: 'PATCH',
@@ -56,7 +84,7 @@ export function accountRoutes(): RouteDefinition[] {
       body: accountPatchSchema,
       response: { status: 200, schema: accountSchema },
       errors: [400, 409, 413, 415, 422],
-      run: ({ services, auth, body }) => services.admin.updateAccountContact(auth.accountId, body, 'api'),
+      run: ({ services, auth, body }) => services.administration.updateAccountContact(auth.accountId, body, 'api'),
     }),
     defineRoute({
       method: 'GET',
@@ -67,7 +95,7 @@ export function accountRoutes(): RouteDefinition[] {
       access: 'read',
       response: { status: 200, schema: sessionSchema.array() },
       // Read a page at a time (the app's event loop stays free); the answer is the whole list, as documented.
-      run: ({ services, auth }) => services.admin.listAccountSessionsInSlices(auth.accountId),
+      run: ({ services, auth }) => services.administration.listAccountSessionsInSlices(auth.accountId),
     }),
     defineRoute<{ id: string }>({
       method: 'DELETE',
@@ -79,7 +107,7 @@ export function accountRoutes(): RouteDefinition[] {
       params: sessionParamsSchema,
       response: { status: 204 },
       errors: [404],
-      run: ({ services, auth, params }) => services.admin.revokeAccountSession(auth.accountId, params.id, 'api'),
+      run: ({ services, auth, params }) => services.administration.revokeAccountSession(auth.accountId, params.id, 'api'),
     }),
     defineRoute<Record<string, never>, { limit?: number; offset?: number }>({
       method: 'GET',
@@ -92,7 +120,7 @@ export function accountRoutes(): RouteDefinition[] {
       response: { status: 200, schema: logEntrySchema.array() },
       errors: [422],
       // A deep offset is stepped over in slices (the app's event loop stays free); the same page as before.
-      run: ({ services, auth, query }) => services.admin.listAccountSecurityLogInSlices(auth.accountId, query),
+      run: ({ services, auth, query }) => services.administration.listAccountSecurityLogInSlices(auth.accountId, query),
     }),
     defineRoute({
       method: 'GET',
@@ -150,7 +178,7 @@ export function accountRoutes(): RouteDefinition[] {
       params: usernameKeysParamsSchema,
       response: { status: 200, schema: authorizedKeysSchema, contentType: 'text/plain' },
       errors: [404, 422],
-      run: ({ services, params }) => services.sshKeys.exportAuthorizedKeys(services.admin.requireAccountByUsername(params.username).id, { includeOptions: false }),
+      run: ({ services, params }) => services.sshKeys.exportAuthorizedKeys(services.administration.requireAccountByUsername(params.username).id, { includeOptions: false }),
     }),
     defineRoute<Record<string, never>, Record<string, never>, { token: string; token_type_hint?: string }>({
       method: 'POST',
@@ -177,35 +205,21 @@ export function accountRoutes(): RouteDefinition[] {
       errors: [422],
       run: ({ services, query }) => services.administration.listAccounts(query),
     }),
-    defineRoute<{ username: string }>({
-      method: 'POST',
-      path: '/admin/accounts/{username}/lock',
-      operationId: 'lockAccount',
-      sensitive: [SensitiveAction.AccountsAdminister],
-      summary: 'Lock an account (its sessions end; sign-in, tokens and API key are refused); administrators only',
-      tag: 'admin',
-      access: 'admin',
-      params: adminUsernameParamsSchema,
-      response: { status: 200, schema: adminAccountSchema },
-      errors: [404, 409, 422],
-      run: ({ services, auth, params }) => {
-        const { sessionsEnded: _ended, ...row } = services.administration.lockAccount(apiActor(auth), services.admin.requireAccountByUsername(params.username).id)
-        return row
-      },
-    }),
-    defineRoute<{ username: string }>({
-      method: 'POST',
-      path: '/admin/accounts/{username}/unlock',
-      operationId: 'unlockAccount',
-      sensitive: [SensitiveAction.AccountsAdminister],
-      summary: 'Unlock an account; administrators only',
-      tag: 'admin',
-      access: 'admin',
-      params: adminUsernameParamsSchema,
-      response: { status: 200, schema: adminAccountSchema },
-      errors: [404, 422],
-      run: ({ services, auth, params }) => services.administration.unlockAccount(apiActor(auth), services.admin.requireAccountByUsername(params.username).id),
-    }),
+    ...ACCOUNT_LOCK_ROUTES.map((route) =>
+      defineRoute<{ username: string }>({
+        method: 'POST',
+        path: `/admin/accounts/{username}/${route.action}`,
+        operationId: route.operationId,
+        sensitive: [SensitiveAction.AccountsAdminister],
+        summary: route.summary,
+        tag: 'admin',
+        access: 'admin',
+        params: adminUsernameParamsSchema,
+        response: { status: 200, schema: adminAccountSchema },
+        errors: route.errors,
+        run: ({ services, auth, params }) => route.act(services, apiActor(auth), services.administration.requireAccountByUsername(params.username).id),
+      }),
+    ),
   ]
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { LOG_PAGE_MAX } from '../services/admin-service.ts'
+import { LOG_PAGE_MAX } from '../services/administration-service.ts'
 
 /**
  * The shapes of the local API: requests are validated with these, responses are

@@ -41,6 +41,7 @@ export function createAccountsHandlers(): DomainHandlers<AccountsApi> {
   return {
     listAccounts: adminHandler(listAccountsInput, (ctx, input) => ctx.services.administration.listAccounts(input)),
     getAccount: adminHandler(target, (ctx, input) => ctx.services.administration.getAccountRow(input.accountId)),
+    getAccountProfile: adminHandler(target, (ctx, input) => ctx.services.administration.getAccountProfile(input.accountId)),
     createAccount: adminHandler(adminCreateAccountInput, (ctx, input) => ctx.services.administration.createAccount(confirmed(ctx), input), ADMINISTER),
     setRole: adminHandler(z.strictObject({ accountId, role }), (ctx, input) => ctx.services.administration.setRole(confirmed(ctx), input.accountId, input.role), ADMINISTER),
     lockAccount: adminHandler(target, (ctx, input) => {

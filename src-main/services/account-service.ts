@@ -1,3 +1,4 @@
+import { AccountRole } from '../../src-preload/contract/accounts.ts'
 import type { SignInHints } from '../../src-preload/contract/auth.ts'
 import type { AccountSummary, CurrentAccount } from '../../src-preload/contract/models.ts'
 import type { DB } from '../db/database.ts'
@@ -157,7 +158,10 @@ export function createAccountService(deps: {
     getSignInHints() {
       const [first, second] = listFirstUsernames(db, 2)
       if (first === undefined) return { accounts: 'none' }
-      return second === undefined ? { accounts: 'one', username: first } : { accounts: 'several' }
+      if (second !== undefined) return { accounts: 'several' }
+      // The only account of a store is always its administrator (the last one can never be demoted): the role tells nothing new.
+      const role = findAccountByUsernameKey(db, toUsernameKey(first))?.role === AccountRole.Administrator ? AccountRole.Administrator : AccountRole.Member
+      return { accounts: 'one', username: first, role }
     },
     getAccount(id) {
       const row = findAccountById(db, id)

@@ -3,8 +3,6 @@ import { createAccountService } from './account-service.ts'
 import type { AccountService } from './account-service.ts'
 import { createApiKeyService } from './api-key-service.ts'
 import type { ApiKeyService } from './api-key-service.ts'
-import { createAdminService } from './admin-service.ts'
-import type { AdminService } from './admin-service.ts'
 import { createAdministrationService } from './administration-service.ts'
 import type { AdministrationService } from './administration-service.ts'
 import { createAuditService } from './audit-service.ts'
@@ -84,8 +82,10 @@ export interface Services {
   tokens: TokenService
   credentials: CredentialService
   profile: ProfileService
-  admin: AdminService
-  /** Roles, locking and resets: the Accounts screen, the CLI's administration commands and the API's /admin endpoints. */
+  /**
+   * Administration of accounts for every face: roles, locking and resets (the Accounts screen, the CLI's
+   * administration commands, the API's /admin endpoints) and one account's facts, sessions, log and export.
+   */
   administration: AdministrationService
   settings: SettingsService
   sshKeys: SSHKeyService
@@ -99,7 +99,7 @@ export interface Services {
  * fingerprints and public keys' facts; whether 2FA is on and how many recovery codes are left).
  */
 function registerExportContributors(
-  admin: AdminService,
+  admin: AdministrationService,
   domains: { profile: ProfileService; tokens: TokenService; sshKeys: SSHKeyService; twoFactor: TwoFactorService; apiKeys: ApiKeyService },
 ): void {
   admin.addExportContributor({
@@ -156,9 +156,8 @@ export function createServices(options: ServiceOptions): Services {
   const profile = createProfileService({ db, clock, audit, accounts, auth, sessions, events })
   const sshKeys = createSSHKeyService({ db, clock, audit, accounts })
   const reminders = createReminderService({ db, clock, accounts })
-  const admin = createAdminService({ db, clock, hasher, audit, accounts, sessions, profile })
   const administration = createAdministrationService({ db, clock, hasher, audit, accounts, sessions, profile })
-  registerExportContributors(admin, { profile, tokens, sshKeys, twoFactor, apiKeys })
+  registerExportContributors(administration, { profile, tokens, sshKeys, twoFactor, apiKeys })
   const settingsStore = options.settingsStore ?? createMemorySettingsStore()
   const settings = createSettingsService({
     store: settingsStore,
@@ -186,7 +185,6 @@ export function createServices(options: ServiceOptions): Services {
     tokens,
     credentials,
     profile,
-    admin,
     administration,
     settings,
     sshKeys,

@@ -1,6 +1,6 @@
 import { AccountRole } from '../../src-preload/contract/accounts.ts'
 import type { DB } from '../db/database.ts'
-import { countAccounts, countActiveAdministrators } from '../db/repositories/accounts-repo.ts'
+import { countAccounts, countActiveAdministrators, findAccountById } from '../db/repositories/accounts-repo.ts'
 import type { AccountRow } from '../db/repositories/accounts-repo.ts'
 import { ErrorCode, KeysteadError } from './errors.ts'
 
@@ -12,6 +12,17 @@ export function isAdministrator(account: Pick<AccountRow, 'role'>): boolean {
 
 export function adminRequiredError(): KeysteadError {
   return new KeysteadError(ErrorCode.Forbidden, 'Only an administrator can do this.', { reason: 'admin.required' })
+}
+
+/** Whether an account (by id) exists and is an administrator (one primary-key lookup). */
+export function isAdministratorAccount(db: DB, accountId: number): boolean {
+  const account = findAccountById(db, accountId)
+  return account !== undefined && isAdministrator(account)
+}
+
+/** Refuses (FORBIDDEN `admin.required`) an account that is not an administrator: backups, restore. */
+export function requireAdministrator(db: DB, accountId: number): void {
+  if (!isAdministratorAccount(db, accountId)) throw adminRequiredError()
 }
 
 export type LastAdministratorAction = 'demote' | 'lock' | 'delete'

@@ -12,7 +12,7 @@ import {
   setAccessTokenEnabled,
 } from '../db/repositories/access-tokens-repo.ts'
 import type { AccessTokenRow } from '../db/repositories/access-tokens-repo.ts'
-import { isAdministrator } from './administrators.ts'
+import { isAdministratorAccount } from './role-rules.ts'
 import type { AuditService } from './audit-service.ts'
 import { SecurityEventKind } from './audit-service.ts'
 import { toISO } from './clock.ts'
@@ -92,7 +92,7 @@ export function createTokenService(deps: { db: DB; clock: Clock; audit: AuditSer
         scope: () => validateTokenScope(String(request.scope ?? '')),
         expiresAt: () => resolveTokenExpiry(request.expiry, now, account.timezone),
       })
-      if (scope === 'introspect' && !isAdministrator(db, accountId)) {
+      if (scope === 'introspect' && !isAdministratorAccount(db, accountId)) {
         throw new KeysteadError(ErrorCode.Forbidden, 'Only an administrator can create an introspect token.', { field: 'scope', reason: 'tokens.introspectAdminOnly' })
       }
       const titleKey = toTitleKey(title)

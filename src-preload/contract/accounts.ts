@@ -39,6 +39,15 @@ export interface AdminAccountRow {
   sshKeys: number
 }
 
+/** An account's profile page as an administrator sees it (read-only): the row plus the profile's own facts. */
+export interface AdminAccountProfile extends AdminAccountRow {
+  description: string
+  language: string
+  timezone: string
+  /** The picture as a data: URL, or null without one. */
+  pictureUrl: string | null
+}
+
 export interface ListAccountsInput {
   /** The start of the username, full name or e-mail (any case); empty = every account. */
   search?: string
@@ -93,6 +102,8 @@ export interface AccountsApi {
   /** Administrators only (every method here). One page, keyset-paged in the database. */
   listAccounts(input: ListAccountsInput): Promise<Result<AccountPage>>
   getAccount(input: AccountTargetInput): Promise<Result<AdminAccountRow>>
+  /** The account's profile page, read-only (the Accounts screen's "View profile"). */
+  getAccountProfile(input: AccountTargetInput): Promise<Result<AdminAccountProfile>>
   /** The methods below need the administrator's password confirmed in the last 10 minutes. */
   createAccount(input: AdminCreateAccountInput): Promise<Result<TemporaryPasswordOutcome>>
   setRole(input: SetRoleInput): Promise<Result<AdminAccountRow>>
@@ -109,6 +120,7 @@ export interface AccountsApi {
 export const accountsChannels = {
   listAccounts: 'keystead:accounts.listAccounts',
   getAccount: 'keystead:accounts.getAccount',
+  getAccountProfile: 'keystead:accounts.getAccountProfile',
   createAccount: 'keystead:accounts.createAccount',
   setRole: 'keystead:accounts.setRole',
   lockAccount: 'keystead:accounts.lockAccount',

@@ -1,4 +1,5 @@
 import type { Result } from './errors.ts'
+import type { AccountRole } from './accounts.ts'
 import type { AccountSummary, AppStatus, CurrentAccount } from './models.ts'
 import type { Theme } from './settings.ts'
 
@@ -40,8 +41,8 @@ export interface SignInOptions {
  */
 export type SignInHints =
   | { accounts: 'none' }
-  /** Exactly one account: its username pre-fills the form. */
-  | { accounts: 'one'; username: string }
+  /** Exactly one account: its username pre-fills the form, and its role is shown beside it. */
+  | { accounts: 'one'; username: string; role: AccountRole }
   | { accounts: 'several' }
 
 /**

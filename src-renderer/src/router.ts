@@ -41,6 +41,12 @@ export const routes: RouteRecordRaw[] = [
       { path: 'settings', name: 'settings', component: () => import('./views/SettingsView.vue'), meta: { requiresAuth: true, titleKey: 'settings.title' } },
 
       { path: 'accounts', name: 'accounts', component: () => import('./views/AccountsView.vue'), meta: { requiresAuth: true, requiresAdmin: true, titleKey: 'nav.accounts' } },
+      {
+        path: 'accounts/:accountId(\\d+)',
+        name: 'account-profile',
+        component: () => import('./views/AccountProfileView.vue'),
+        meta: { requiresAuth: true, requiresAdmin: true, titleKey: 'accounts.profile.title' },
+      },
       { path: 'security-log', name: 'security-log', component: () => import('./views/SecurityLogView.vue'), meta: { requiresAuth: true, titleKey: 'nav.securityLog' } },
     ],
   },

@@ -12,6 +12,15 @@ async function signInWindow(app: KeysteadApp, username: string, password: string
   return page
 }
 
+/** Presses Tab until the element with this test id has the focus (at most `limit` times): it is reachable by keyboard. */
+async function tabTo(page: Page, testId: string, limit = 15): Promise<void> {
+  for (let i = 0; i < limit; i++) {
+    if (await page.evaluate((id) => document.activeElement?.getAttribute('data-testid') === id, testId)) return
+    await page.keyboard.press('Tab')
+  }
+  throw new Error(`Tab never reached ${testId}`)
+}
+
 test.describe.configure({ timeout: 120_000 })
 
 test.describe('the Accounts screen', () => {
@@ -93,6 +102,68 @@ test.describe('the Accounts screen', () => {
     await expect(carol.getByTestId('change-password-screen')).toBeVisible()
   })
 
+  test("an administrator opens an account's profile page from its row, by keyboard; the create dialog shows every error at its field", async ({ app }) => {
+    const services = app.test.core.services!
+    const bob = services.accounts.findAccountByUsername('bob')!
+    services.db.prepare("UPDATE accounts SET description = 'Builds things.' WHERE id = ?").run(bob.id)
+    services.tokens.createToken(bob.id, { title: 'CI', isEnabled: true, scope: 'read-only', expiry: { kind: 'never' } })
+    const page = await signInWindow(app, 'alice', 'wonderland 1')
+    await page.getByRole('navigation', { name: 'Account sections' }).getByRole('link', { name: 'Accounts' }).click()
+    await page.getByTestId('accounts-search').fill('bob')
+    await expect(page.getByTestId('accounts-table').locator('tbody tr')).toHaveCount(1)
+
+    await page.getByTestId('account-actions-bob').focus()
+    await page.keyboard.press('Enter')
+    const dialog = page.getByTestId('account-actions')
+    await expect(dialog).toBeVisible()
+    await tabTo(page, 'account-action-viewProfile')
+    await page.keyboard.press('Enter')
+    await expect(page.getByTestId('account-profile-username')).toHaveText('bob')
+    expect(await page.evaluate(() => location.hash)).toBe(`#/accounts/${bob.id}`)
+    await expect(page.getByTestId('account-actions')).toHaveCount(0)
+    await expect(page.getByTestId('account-profile-role')).toHaveText('Member')
+    await expect(page.getByTestId('account-profile-email')).toHaveText('bob@example.org')
+    await expect(page.getByTestId('account-profile-two-factor')).toHaveText('On')
+    await expect(page.getByTestId('account-profile-locked')).toHaveText('No')
+    await expect(page.getByTestId('account-profile-tokens')).toHaveText('1')
+    await expect(page.getByTestId('account-profile-sessions')).toHaveText('0')
+    await expect(page.getByTestId('account-profile-description')).toHaveText('Builds things.')
+    // Read-only: no field to edit, no button that changes the account.
+    await expect(page.locator('main input, main textarea, main select')).toHaveCount(0)
+    await expectAccessible(page, 'account profile page')
+    await tabTo(page, 'account-profile-back', 40)
+    await page.keyboard.press('Enter')
+    await expect(page.getByRole('heading', { level: 1, name: 'Accounts' })).toBeVisible()
+
+    // Create account: a bad username, a too-long name, a bad e-mail and a common password, all shown at once.
+    await page.getByTestId('account-create').click()
+    const form = page.getByTestId('account-create-form')
+    await form.getByLabel('Username').fill('1bad')
+    await form.getByLabel('Full name').fill('n'.repeat(101))
+    await form.getByLabel('E-mail').fill('a@')
+    await form.getByLabel('Temporary password (optional)').fill('password1')
+    await form.getByTestId('account-create-submit').click()
+    await expect(form.locator('.field__error')).toHaveCount(4)
+    await expect(form.getByLabel('Username')).toHaveAttribute('aria-invalid', 'true')
+    await expect(form.getByLabel('Full name')).toHaveAttribute('aria-invalid', 'true')
+    await expect(form.getByLabel('E-mail')).toHaveAttribute('aria-invalid', 'true')
+    await expect(form.getByLabel('Temporary password (optional)')).toHaveAttribute('aria-invalid', 'true')
+    expect(services.accounts.findAccountByUsername('1bad')).toBeUndefined()
+    await form.getByRole('button', { name: 'Cancel' }).click()
+
+    // Set a temporary password: a common one is refused at its field, and nothing changes.
+    const hashBefore = services.accounts.findAccountByUsername('bob')!.password_hash
+    await page.getByTestId('account-actions-bob').click()
+    const actions = page.getByTestId('account-actions')
+    await actions.getByTestId('account-action-temporaryPassword').click()
+    await actions.getByLabel('Temporary password (optional)').fill('password1')
+    await actions.getByTestId('account-action-run').click()
+    await expect(actions.locator('.field__error')).toHaveCount(1)
+    await expect(actions.getByLabel('Temporary password (optional)')).toHaveAttribute('aria-invalid', 'true')
+    await expect(actions.locator('.form-error')).toHaveCount(0)
+    expect(services.accounts.findAccountByUsername('bob')!.password_hash).toBe(hashBefore)
+  })
+
   test("a member's window never shows the Accounts screen", async ({ app }) => {
     const page = await signInWindow(app, 'user00', 'longenough 12')
     const nav = page.getByRole('navigation', { name: 'Account sections' })
@@ -109,5 +180,26 @@ test.describe('the Accounts screen', () => {
     await expect(page.getByTestId('accounts-table')).toHaveCount(0)
     const refused = await page.evaluate(() => (window as unknown as { keystead: { accounts: { listAccounts(input: object): Promise<unknown> } } }).keystead.accounts.listAccounts({}))
     expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', reason: 'admin.required' } })
+    // Nor an account's profile page: the router sends the member back, main refuses its channel.
+    await page.evaluate(() => (location.hash = '#/accounts/1'))
+    await expect(page.getByTestId('profile-username')).toHaveText('user00')
+    await expect(page.getByTestId('account-profile-username')).toHaveCount(0)
+    const profile = await page.evaluate(() =>
+      (window as unknown as { keystead: { accounts: { getAccountProfile(input: object): Promise<unknown> } } }).keystead.accounts.getAccountProfile({ accountId: 1 }),
+    )
+    expect(profile).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', reason: 'admin.required' } })
+  })
+})
+
+test.describe('the role on the sign-in screen', () => {
+  test("shows the only account's role beside its pre-filled name, and no role for another name", async ({ app }) => {
+    await app.test.core.services!.accounts.createAccount({ username: 'alice', password: 'wonderland 1' })
+    const page = await app.openWindow()
+    await expect(page.getByLabel('Username')).toHaveValue('alice')
+    await expect(page.getByTestId('sign-in-role')).toHaveText('Account alice: Administrator')
+    await page.getByLabel('Username').fill('somebody')
+    await expect(page.getByTestId('sign-in-role')).toHaveCount(0)
+    await page.getByLabel('Username').fill('ALICE')
+    await expect(page.getByTestId('sign-in-role')).toContainText('Administrator')
   })
 })

@@ -64,4 +64,5 @@ export const SCREEN_STATES: ScreenState[] = [
   { name: 'security log', path: '/security-log' },
   { name: 'settings (with Backups: the first account is an administrator)', path: '/settings' },
   { name: 'accounts', path: '/accounts' },
+  { name: "accounts: an account's profile page", path: '/accounts/1' },
 ]

@@ -3,8 +3,8 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { sshKeySchema, tokenSchema } from '../../src-main/http/schemas.ts'
-import { runCli, queryDataDir } from '../fixtures/run-cli.ts'
-import type { CliRun } from '../fixtures/run-cli.ts'
+import { cliOutput, cliRefusal, createCliJsonHarness } from '../fixtures/cli-json.ts'
+import { runCli } from '../fixtures/run-cli.ts'
 import { makeTempDir } from '../fixtures/temp-dir.ts'
 
 /**
@@ -18,21 +18,9 @@ const PASSWORD = 'wonderland 1'
 let dir: ReturnType<typeof makeTempDir>
 let data: string
 
-const query = <T>(sql: string, ...params: unknown[]): T[] => queryDataDir<T>(data, sql, ...params)
-
-const cli = (args: string[], stdin?: string): Promise<CliRun> => runCli(data, ['--json', ...args], { stdin })
-const out = <T = Record<string, unknown>>(run: CliRun): T => {
-  expect(run.code, run.stderr).toBe(0)
-  return JSON.parse(run.stdout) as T
-}
-/** The error document (the last stderr line: a weak-KDF warning may come first). */
-const refusal = (run: CliRun, code = 1): { code: string; message: string; field?: string; reason?: string } => {
-  expect(run.code, run.stdout + run.stderr).toBe(code)
-  expect(run.stdout).toBe('')
-  const lines = run.stderr.trim().split('\n')
-  return (JSON.parse(lines[lines.length - 1]!) as { error: { code: string; message: string; reason?: string } }).error
-}
-const idOf = (username: string): number => query<{ id: number }>('SELECT id FROM accounts WHERE username = ?', username)[0]!.id
+const { cli, query, idOf } = createCliJsonHarness(() => data)
+const out = cliOutput
+const refusal = cliRefusal
 const totp = (secret: string, offsetSeconds = 0): string =>
   execFileSync('oathtool', ['--totp', '-b', ...(offsetSeconds ? ['--now', `now + ${offsetSeconds} seconds`] : []), secret], { encoding: 'utf8' }).trim()
 const keygen = (name: string, type = 'ed25519'): string => {

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { runCli, queryDataDir } from '../fixtures/run-cli.ts'
-import type { CliRun } from '../fixtures/run-cli.ts'
+import { cliOutput, cliRefusal, createCliJsonHarness } from '../fixtures/cli-json.ts'
+import { runCli } from '../fixtures/run-cli.ts'
 import { makeTempDir } from '../fixtures/temp-dir.ts'
 
 /** The administration commands of issue 15, run as child processes: --json, exit codes, the security log. */
@@ -10,17 +10,9 @@ const PASSWORD = 'wonderland 1'
 let dir: ReturnType<typeof makeTempDir>
 let data: string
 
-const query = <T>(sql: string, ...params: unknown[]): T[] => queryDataDir<T>(data, sql, ...params)
-const cli = (args: string[], stdin?: string): Promise<CliRun> => runCli(data, ['--json', ...args], { stdin })
-const out = <T = Record<string, unknown>>(run: CliRun): T => {
-  expect(run.code, run.stderr).toBe(0)
-  return JSON.parse(run.stdout) as T
-}
-const refusal = (run: CliRun, code = 1): { code: string; reason?: string; message: string } => {
-  expect(run.code, run.stdout + run.stderr).toBe(code)
-  const lines = run.stderr.trim().split('\n')
-  return (JSON.parse(lines[lines.length - 1]!) as { error: { code: string; message: string; reason?: string } }).error
-}
+const { cli, query } = createCliJsonHarness(() => data)
+const out = cliOutput
+const refusal = cliRefusal
 
 beforeAll(async () => {
   dir = makeTempDir('keystead-cli-roles-')
@@ -63,6 +55,23 @@ describe('accounts lock / unlock and tokens verify', () => {
 
   it('require-password-change sets the flag; 2fa reset turns 2FA off and is logged', async () => {
     expect(out(await cli(['accounts', 'require-password-change', 'bob']))).toMatchObject({ account: 'bob', mustChangePassword: true })
+    // show and list print the role, locked and the required change (text and --json).
+    const [show, list, text, table] = await Promise.all([
+      cli(['accounts', 'show', 'bob']),
+      cli(['accounts', 'list']),
+      runCli(data, ['accounts', 'show', 'alice']),
+      runCli(data, ['accounts', 'list']),
+    ])
+    expect(out(show)).toMatchObject({ username: 'bob', role: 'member', locked: false, mustChangePassword: true })
+    expect(out<{ accounts: unknown[] }>(list).accounts).toEqual([
+      { id: 1, username: 'alice', fullName: '', role: 'administrator', locked: false, mustChangePassword: false },
+      { id: 2, username: 'bob', fullName: '', role: 'member', locked: false, mustChangePassword: true },
+    ])
+    expect(text.stdout).toMatch(/^Role: {7}administrator$/m)
+    expect(text.stdout).toMatch(/^Locked: {5}no$/m)
+    expect(text.stdout).toMatch(/^Must change password: no$/m)
+    expect(table.stdout.split('\n')[0]).toMatch(/^USERNAME\s+FULL NAME\s+ID\s+ROLE\s+LOCKED$/)
+    expect(table.stdout).toMatch(/^bob\s+2\s+member\s+no$/m)
     expect(out(await cli(['2fa', 'reset', 'bob']))).toEqual({ account: 'bob', enabled: false, wasEnabled: false })
     expect(query<{ detail: string }>("SELECT detail FROM security_log WHERE kind = 'twofactor.reset'")).toEqual([{ detail: JSON.stringify({ wasEnabled: false, origin: 'cli' }) }])
   })

@@ -95,9 +95,13 @@ describe('accounts', () => {
     ])
     expect(list.code).toBe(0)
     const accounts = JSON.parse(list.stdout).accounts as Array<{ id: number; username: string; fullName: string }>
-    expect(accounts.find((a) => a.username === 'alice')).toEqual({ id: 1, username: 'alice', fullName: 'Alice Liddell' })
+    // The first fields as they always were; role, locked and mustChangePassword added after them (issue 15).
+    expect(accounts.find((a) => a.username === 'alice')).toEqual({ id: 1, username: 'alice', fullName: 'Alice Liddell', role: 'administrator', locked: false, mustChangePassword: false })
+    for (const account of accounts) expect(Object.keys(account)).toEqual(['id', 'username', 'fullName', 'role', 'locked', 'mustChangePassword'])
     expect(show.code).toBe(0)
-    expect(accountSchema.parse(JSON.parse(show.stdout))).toMatchObject({ id: 1, username: 'alice', email: 'alice@example.com' })
+    const shown = JSON.parse(show.stdout) as Record<string, unknown>
+    expect(accountSchema.parse(shown)).toMatchObject({ id: 1, username: 'alice', email: 'alice@example.com' })
+    expect(shown).toMatchObject({ role: 'administrator', locked: false, mustChangePassword: false })
     expect(missing.code).toBe(1)
     expect(JSON.parse(missing.stderr).error).toMatchObject({ code: 'NOT_FOUND', reason: 'account.notFound' })
   })

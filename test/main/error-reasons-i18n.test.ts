@@ -8,7 +8,7 @@ type Tree = { [key: string]: string | Tree }
 const ROOT = join(import.meta.dirname, '../..')
 /** The code whose refusals reach the window. The CLI, the local API and the admin service answer in English. */
 const WINDOW_SOURCES = ['src-main/services', 'src-main/ipc']
-const NOT_FOR_THE_WINDOW = new Set(['src-main/services/admin-service.ts'])
+const NOT_FOR_THE_WINDOW = new Set(['src-main/services/administration-service.ts'])
 /** Outcomes of session and credential checks: results, not refusals shown to anyone. */
 const CHECK_OUTCOMES = new Set(['unknown', 'expired', 'malformed', 'disabled', 'empty', 'locked'])
 

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { accountsChannels } from '../../src-preload/contract/accounts.ts'
 import { authChannels } from '../../src-preload/contract/auth.ts'
 import type { ApiError, Result } from '../../src-preload/contract/errors.ts'
 import { profileChannels } from '../../src-preload/contract/profile.ts'
@@ -85,6 +86,19 @@ describe('every field at once', () => {
     expect(snapshot()).toEqual(before)
     // The same policy as a password change: a common password is refused at sign-up too (CLI and API use the same service).
     expect(failure(await test.call(authChannels.createAccount, { username: 'alice', password: 'password1' }))).toMatchObject({ field: 'password', reason: 'password.common' })
+  })
+
+  it('Accounts screen: create account refuses username, full name, e-mail and a chosen temporary password together', async () => {
+    await signUp()
+    const before = snapshot()
+    const error = failure(await test.call(accountsChannels.createAccount, { username: '1bad', fullName: 'n'.repeat(101), email: 'a@', password: 'password1', role: 'member' }))
+    expect(reasonsOf(error)).toEqual({ username: 'username.noLeadingDigit', fullName: 'fullName.tooLong', email: 'email.invalid', password: 'password.common' })
+    // A taken username (any case) is refused with the others too.
+    expect(reasonsOf(failure(await test.call(accountsChannels.createAccount, { username: 'ALICE', password: 'carolcarol1', email: 'x' })))).toEqual({
+      username: 'username.taken',
+      email: 'email.invalid',
+    })
+    expect(snapshot()).toEqual(before)
   })
 
   it('profile: bad username, 101-character name, bad e-mail and 532-character description in one refusal', async () => {

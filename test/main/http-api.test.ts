@@ -332,7 +332,7 @@ describe('GET and PATCH /users/me', () => {
     expect(answer.status, answer.text).toBe(200)
     expect(accountSchema.parse(answer.json())).toMatchObject({ fullName: 'Alice Liddell', email: 'Alice@Wonder.example' })
     expect(contactOf(aliceId)).toEqual({ full_name: 'Alice Liddell', email: 'Alice@Wonder.example' })
-    const [entry] = services.admin.listAccountSecurityLog(aliceId, { limit: 1 })
+    const [entry] = services.administration.listAccountSecurityLog(aliceId, { limit: 1 })
     expect(entry).toMatchObject({ kind: 'account.contactUpdated', detail: { origin: 'api', fields: 'fullName,email' } })
     const removed = await call('PATCH', '/api/v2/users/me', { token: 'write-token', body: JSON.stringify({ email: null }) })
     expect((removed.json() as { email: null }).email).toBeNull()
@@ -384,7 +384,7 @@ describe('sessions and the security log', () => {
     expect(answer.status).toBe(200)
     const listed = z.array(sessionSchema).parse(answer.json())
     expect(listed.length).toBeGreaterThan(450)
-    expect(listed).toEqual(services.admin.listAccountSessions(aliceId))
+    expect(listed).toEqual(services.administration.listAccountSessions(aliceId))
     expect(listed.map((s) => s.id)).toEqual((services.db.prepare('SELECT id FROM sessions WHERE account_id = ? ORDER BY created_at DESC, id').all(aliceId) as Array<{ id: string }>).map((r) => r.id))
   })
 
@@ -402,7 +402,7 @@ describe('sessions and the security log', () => {
     expect(done.status).toBe(204)
     expect(done.text).toBe('')
     expect(services.sessions.findSession(mine.session.id)).toBeUndefined()
-    expect(services.admin.listAccountSecurityLog(aliceId, { limit: 1 })[0]).toMatchObject({ kind: 'session.revoked', sessionId: mine.session.id, detail: { origin: 'api' } })
+    expect(services.administration.listAccountSecurityLog(aliceId, { limit: 1 })[0]).toMatchObject({ kind: 'session.revoked', sessionId: mine.session.id, detail: { origin: 'api' } })
   })
 
   it('GET /users/me/log pages the log newest first and refuses bad paging', async () => {
@@ -425,11 +425,11 @@ describe('sessions and the security log', () => {
     for (const [offset, limit] of [[0, 3], [4_999, 2], [11_000, 1000], [12_003, 50], [20_000, 10]] as const) {
       const answer = await call('GET', `/api/v2/users/me/log?limit=${limit}&offset=${offset}`, { token: 'read-token' })
       expect(answer.status).toBe(200)
-      expect(z.array(logEntrySchema).parse(answer.json())).toEqual(services.admin.listAccountSecurityLog(aliceId, { limit, offset }))
+      expect(z.array(logEntrySchema).parse(answer.json())).toEqual(services.administration.listAccountSecurityLog(aliceId, { limit, offset }))
     }
-    expect((await services.admin.listAccountSecurityLogInSlices(aliceId, { limit: 1000, offset: 11_000 })).length).toBeGreaterThan(999)
+    expect((await services.administration.listAccountSecurityLogInSlices(aliceId, { limit: 1000, offset: 11_000 })).length).toBeGreaterThan(999)
     let settled = false
-    const deep = services.admin.listAccountSecurityLogInSlices(aliceId, { limit: 5, offset: 11_000 }).then(() => (settled = true))
+    const deep = services.administration.listAccountSecurityLogInSlices(aliceId, { limit: 5, offset: 11_000 }).then(() => (settled = true))
     await new Promise((resolve) => setImmediate(resolve))
     expect(settled).toBe(false)
     await deep
@@ -454,7 +454,7 @@ describe('SSH keys and tokens', () => {
     const removed = await call('DELETE', `/api/v2/users/me/ssh-keys/${key.id}`, { token: 'write-token' })
     expect(removed.status).toBe(204)
     expect(keyCount(aliceId)).toBe(0)
-    expect(services.admin.listAccountSecurityLog(aliceId, { limit: 2 }).map((e) => e.kind)).toEqual(['sshKey.removed', 'sshKey.added'])
+    expect(services.administration.listAccountSecurityLog(aliceId, { limit: 2 }).map((e) => e.kind)).toEqual(['sshKey.removed', 'sshKey.added'])
   })
 
   it('refuses a read-only token, bad keys, a duplicate, bad ids and bad bodies, adding nothing', async () => {

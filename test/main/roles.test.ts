@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { accountsChannels } from '../../src-preload/contract/accounts.ts'
-import type { AccountPage, AdminAccountRow, TemporaryPasswordOutcome } from '../../src-preload/contract/accounts.ts'
+import type { AccountPage, AdminAccountProfile, AdminAccountRow, TemporaryPasswordOutcome } from '../../src-preload/contract/accounts.ts'
 import { channels, listChannels } from '../../src-preload/contract/api.ts'
 import { authChannels } from '../../src-preload/contract/auth.ts'
 import type { CurrentAccount } from '../../src-preload/contract/models.ts'
@@ -115,7 +115,8 @@ describe('roles', () => {
     const adminChannels = [...table].filter(([, handler]) => handler.access === 'admin').map(([channel]) => channel)
     // The table's admin channels are exactly the Accounts domain's today; a new admin channel anywhere joins this walk.
     expect(adminChannels.sort()).toEqual(Object.values(channels.accounts).sort())
-    expect(adminChannels.length).toBeGreaterThanOrEqual(12)
+    expect(adminChannels.length).toBeGreaterThanOrEqual(13)
+    expect(adminChannels).toContain(accountsChannels.getAccountProfile)
     const alice = idOf('alice')
     const payloads: unknown[] = [
       null,
@@ -285,6 +286,66 @@ describe('the accounts listing', () => {
     expect(db().prepare("SELECT detail FROM security_log WHERE kind = 'sessions.endedByAdmin' AND account_id = ?").all(bob)).toEqual([{ detail: JSON.stringify({ count: ROWS + 2, origin: 'app', by: 'alice' }) }])
     expect(db().prepare('SELECT count(*) AS n FROM sessions WHERE account_id = ?').get(idOf('alice'))).toEqual({ n: 1 })
     expect(await value<AdminAccountRow>(accountsChannels.getAccount, { accountId: bob })).toMatchObject({ activeSessions: 0 })
+  })
+
+  it('counts live sessions only: expired ones (idle or absolute lifetime over) are not counted and are ended on the way', async () => {
+    const bob = idOf('bob')
+    const HOUR = 3_600_000
+    // Beside bob's live session (window MEMBER): one idle for 13 hours (limit 12), one created 31 days ago (limit 30).
+    const copy = db().prepare(
+      `INSERT INTO sessions (id, account_id, token_hash, origin, created_at, last_used_at, last_auth_at, expires_at, keep_signed_in)
+       VALUES (?, ?, randomblob(32), 'cli', ?, ?, ?, ?, 0)`,
+    )
+    copy.run('idle-session', bob, now - 13 * HOUR, now - 13 * HOUR, now - 13 * HOUR, now + 700 * HOUR)
+    copy.run('old-session', bob, now - 31 * 24 * HOUR, now - HOUR, now - HOUR, now - 24 * HOUR)
+    expect(db().prepare('SELECT session_count FROM accounts WHERE id = ?').get(bob)).toEqual({ session_count: 3 })
+
+    const page: AccountPage = await value(accountsChannels.listAccounts, { search: 'bob' })
+    expect(page.rows.map((row) => [row.username, row.activeSessions])).toEqual([['bob', 1]])
+    // Ended (as the Sessions screen ends them), so the stored count the screen sorts by is in step again.
+    expect(db().prepare('SELECT id FROM sessions WHERE account_id = ? AND id IN (?, ?)').all(bob, 'idle-session', 'old-session')).toEqual([])
+    expect(db().prepare('SELECT session_count FROM accounts WHERE id = ?').get(bob)).toEqual({ session_count: 1 })
+    const bySessions: AccountPage = await value(accountsChannels.listAccounts, { sort: 'sessions', descending: true })
+    expect(bySessions.rows.map((row) => [row.username, row.activeSessions])).toEqual([['bob', 1], ['alice', 1]])
+
+    // One more that expires while nothing touches it: a single row (getAccount) counts it out too.
+    copy.run('later-idle', bob, now, now, now, now + 700 * HOUR)
+    now += 12 * HOUR + 1
+    db().prepare('UPDATE sessions SET last_used_at = ? WHERE id <> ?').run(now, 'later-idle')
+    expect(await value<AdminAccountRow>(accountsChannels.getAccount, { accountId: bob })).toMatchObject({ activeSessions: 1 })
+    expect(db().prepare('SELECT count(*) AS n FROM sessions WHERE account_id = ?').get(bob)).toEqual({ n: 1 })
+  })
+
+  it("shows an account's profile page read-only to an administrator (a member is refused, an unknown account is not found)", async () => {
+    const bob = idOf('bob')
+    db().prepare("UPDATE accounts SET full_name = 'Bob Builder', email = 'bob@example.org', description = 'Builds things.', timezone = 'Europe/Istanbul' WHERE id = ?").run(bob)
+    db().prepare("INSERT INTO account_pictures (account_id, media_type, image, updated_at) VALUES (?, 'image/png', x'89504e47', 1)").run(bob)
+    await value(tokensChannels.createToken, { title: 'CI', isEnabled: true, scope: 'read-only', expiry: { kind: 'never' } }, MEMBER)
+    const before = snapshot()
+    const page = await value<AdminAccountProfile>(accountsChannels.getAccountProfile, { accountId: bob })
+    expect(page).toEqual({
+      id: bob,
+      username: 'bob',
+      fullName: 'Bob Builder',
+      email: 'bob@example.org',
+      role: 'member',
+      twoFactorEnabled: false,
+      lockedAt: null,
+      mustChangePassword: false,
+      lastSignInAt: null,
+      createdAt: new Date(now).toISOString(),
+      activeSessions: 1,
+      tokens: 1,
+      sshKeys: 0,
+      description: 'Builds things.',
+      language: 'en',
+      timezone: 'Europe/Istanbul',
+      pictureUrl: 'data:image/png;base64,iVBORw==',
+    })
+    expect(snapshot()).toEqual(before)
+    expect(await test.call(accountsChannels.getAccountProfile, { accountId: idOf('alice') }, MEMBER)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', reason: 'admin.required' } })
+    expect(await test.call(accountsChannels.getAccountProfile, { accountId: 999 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', reason: 'account.notFound' } })
+    expect(await test.call(accountsChannels.getAccountProfile, { accountId: 'bob' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } })
   })
 
   it('deletes an account only with its username typed', async () => {

@@ -30,7 +30,8 @@ describe('auth.getSignInHints', () => {
   it('says none, one (with its username) or several, never listing the accounts', async () => {
     expect(await hints()).toEqual({ accounts: 'none' })
     await createAccount('Alice')
-    expect(await hints()).toEqual({ accounts: 'one', username: 'Alice' })
+    // The only account is the administrator: the sign-in screen shows the role beside the name.
+    expect(await hints()).toEqual({ accounts: 'one', username: 'Alice', role: 'administrator' })
     await createAccount('bob', 2)
     await createAccount('carol', 3)
     const several = await hints()
@@ -43,7 +44,8 @@ describe('auth.getSignInHints', () => {
     await createAccount('alice')
     await createAccount('bob', 2)
     test.core.services!.db.prepare("DELETE FROM accounts WHERE username = 'alice'").run()
-    expect(await hints()).toEqual({ accounts: 'one', username: 'bob' })
+    // (Deleted behind the service's back: the last-administrator rule did not run, so the hint tells bob's real role.)
+    expect(await hints()).toEqual({ accounts: 'one', username: 'bob', role: 'member' })
   })
 
   it('reads at most two rows, whatever the number of accounts', async () => {
@@ -96,10 +98,10 @@ describe('app.getStartupState', () => {
     await test.core.services!.settings.updateSettings({ theme: 'dark' })
     test.platform.keyring = false
     const signedIn = await startupState(1)
-    expect(signedIn).toMatchObject({ account: { username: 'alice' }, signInHints: { accounts: 'one', username: 'alice' }, theme: 'dark' })
+    expect(signedIn).toMatchObject({ account: { username: 'alice' }, signInHints: { accounts: 'one', username: 'alice', role: 'administrator' }, theme: 'dark' })
     expect(await startupState(2)).toMatchObject({
       account: null,
-      signInHints: { accounts: 'one', username: 'alice' },
+      signInHints: { accounts: 'one', username: 'alice', role: 'administrator' },
       theme: 'dark',
       signInOptions: { keepSignedIn: { available: false, reason: 'noKeyring' } },
     })

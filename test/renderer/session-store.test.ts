@@ -11,7 +11,7 @@ const READY: StartupState = {
   startupLanguage: 'tr',
   theme: 'dark',
   account: null,
-  signInHints: { accounts: 'one', username: 'alice' },
+  signInHints: { accounts: 'one', username: 'alice', role: 'administrator' },
   signInOptions: { keepSignedIn: { available: true } },
 }
 
@@ -38,7 +38,7 @@ describe('the session store at start-up', () => {
     expect(session.isReady).toBe(true)
     expect(session.isSignedIn).toBe(false)
     expect(session.hasAccounts).toBe(true)
-    expect(session.signInHints).toEqual({ accounts: 'one', username: 'alice' })
+    expect(session.signInHints).toEqual({ accounts: 'one', username: 'alice', role: 'administrator' })
     expect(session.startupLanguage).toBe('tr')
     expect(session.signInOptions).toEqual({ keepSignedIn: { available: true } })
     expect(document.documentElement.dataset.theme).toBe('dark')

@@ -1,15 +1,21 @@
 import type { Command } from 'commander'
-import type { AccountInfo } from '../../services/admin-service.ts'
+import type { AccountInfo, AccountStanding } from '../../services/administration-service.ts'
+import { toAccountStanding } from '../../services/administration-service.ts'
 import { validateEmail, validateFullName, validatePasswordRules, validateUsername } from '../../services/account-rules.ts'
 import type { Services } from '../../services/index.ts'
 import type { CliRuntime } from '../runtime.ts'
 import { formatTable } from '../runtime.ts'
 
-function describeAccount(account: AccountInfo): string {
+const yesNo = (value: boolean): string => (value ? 'yes' : 'no')
+
+function describeAccount(account: AccountInfo & AccountStanding): string {
   return [
     `Username:   ${account.username}`,
     `Full name:  ${account.fullName || '-'}`,
     `E-mail:     ${account.email ?? '-'}`,
+    `Role:       ${account.role}`,
+    `Locked:     ${yesNo(account.locked)}`,
+    `Must change password: ${yesNo(account.mustChangePassword)}`,
     `Language:   ${account.language}`,
     `Time zone:  ${account.timezone}`,
     `Created:    ${account.createdAt}`,
@@ -37,7 +43,7 @@ export function registerAccountCommands(program: Command, cli: CliRuntime): void
       validatePasswordRules(password)
       const account = await cli.withServices(
         command,
-        async (services) => services.admin.toAccountInfo(await services.accounts.createAccount({ username: options.username, password, fullName: options.fullName, email: options.email })),
+        async (services) => services.administration.toAccountInfo(await services.accounts.createAccount({ username: options.username, password, fullName: options.fullName, email: options.email })),
         { allowCreate: true, hashesPasswords: true },
       )
       cli.print(command, { json: account, text: `Created account ${account.username} (id ${account.id}).` })
@@ -47,10 +53,13 @@ export function registerAccountCommands(program: Command, cli: CliRuntime): void
     .command('list')
     .description('List every account')
     .action(async (_options: object, command: Command) => {
-      const rows = await cli.withServices(command, (services) => services.accounts.listAccounts())
+      const rows = await cli.withServices(command, (services) => services.administration.listEveryAccount())
       cli.print(command, {
         json: { accounts: rows },
-        text: rows.length === 0 ? 'No accounts.' : formatTable(['USERNAME', 'FULL NAME', 'ID'], rows.map((a) => [a.username, a.fullName, String(a.id)])),
+        text:
+          rows.length === 0
+            ? 'No accounts.'
+            : formatTable(['USERNAME', 'FULL NAME', 'ID', 'ROLE', 'LOCKED'], rows.map((a) => [a.username, a.fullName, String(a.id), a.role, yesNo(a.locked)])),
       })
     })
 
@@ -59,7 +68,10 @@ export function registerAccountCommands(program: Command, cli: CliRuntime): void
     .description('Show one account')
     .argument('<username>', 'the account (upper and lower case are the same)')
     .action(async (username: string, _options: object, command: Command) => {
-      const account = await cli.withServices(command, (services) => services.admin.toAccountInfo(services.admin.requireAccountByUsername(username)))
+      const account = await cli.withServices(command, (services) => {
+        const row = services.administration.requireAccountByUsername(username)
+        return { ...services.administration.toAccountInfo(row), ...toAccountStanding(row) }
+      })
       cli.print(command, { json: account, text: describeAccount(account) })
     })
 
@@ -70,9 +82,9 @@ export function registerAccountCommands(program: Command, cli: CliRuntime): void
     .requiredOption('--password-stdin', 'read the new password from standard input (required)')
     .action(async (username: string, _options: object, command: Command) => {
       const result = await cli.withServices(command, async (services) => {
-        const account = services.admin.requireAccountByUsername(username)
+        const account = services.administration.requireAccountByUsername(username)
         const password = await cli.readSecret('New password', 'password')
-        return { account: account.username, ...(await services.admin.setAccountPassword(account.id, password, 'cli')) }
+        return { account: account.username, ...(await services.administration.setAccountPassword(account.id, password, 'cli')) }
       }, { hashesPasswords: true })
       cli.print(command, { json: result, text: `Password of ${result.account} changed; ${result.sessionsEnded} session(s) signed out.` })
     })
@@ -85,7 +97,7 @@ export function registerAccountCommands(program: Command, cli: CliRuntime): void
       .argument('<username>', 'the account')
       .action(async (username: string, _options: object, command: Command) => {
         const result = await cli.withServices(command, (services) => {
-          const account = services.admin.requireAccountByUsername(username)
+          const account = services.administration.requireAccountByUsername(username)
           const outcome = act(services, account.id)
           const row = services.administration.getAccountRow(account.id)
           return { account: row.username, role: row.role, locked: row.lockedAt !== null, mustChangePassword: row.mustChangePassword, ...outcome }
@@ -126,7 +138,7 @@ export function registerAccountCommands(program: Command, cli: CliRuntime): void
     .requiredOption('--yes', 'confirm the deletion (required; there is no undo)')
     .action(async (username: string, _options: object, command: Command) => {
       const result = await cli.withServices(command, async (services) => {
-        const account = services.admin.requireAccountByUsername(username)
+        const account = services.administration.requireAccountByUsername(username)
         return { account: account.username, id: account.id, deleted: true, ...(await services.profile.deleteAccountAsAdmin(account.id, 'cli')) }
       })
       cli.print(command, { json: result, text: `Deleted account ${result.account}; ${result.sessionsEnded} session(s) ended.` })

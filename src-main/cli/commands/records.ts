@@ -1,8 +1,8 @@
 import { Option } from 'commander'
 import type { Command } from 'commander'
 import { resolve } from 'node:path'
-import type { SecurityLogEntry } from '../../services/admin-service.ts'
-import { LOG_PAGE_MAX } from '../../services/admin-service.ts'
+import type { SecurityLogEntry } from '../../services/administration-service.ts'
+import { LOG_PAGE_MAX } from '../../services/administration-service.ts'
 import type { SecurityLogVerification } from '../../services/audit/log-chain.ts'
 import { ErrorCode, KeysteadError } from '../../services/errors.ts'
 import { userWorkingDir } from '../context.ts'
@@ -54,7 +54,7 @@ export function registerRecordCommands(program: Command, cli: CliRuntime): void 
     .action(async (username: string, options: { limit: number; format?: 'csv' | 'json'; verify?: boolean }, command: Command) => {
       if (options.verify) {
         const report = await cli.withServices(command, (services) => {
-          const account = services.admin.requireAccountByUsername(username)
+          const account = services.administration.requireAccountByUsername(username)
           return { account: account.username, ...services.audit.verifySecurityLog(account.id) }
         })
         cli.print(command, { json: report, text: formatVerification(report) })
@@ -66,8 +66,8 @@ export function registerRecordCommands(program: Command, cli: CliRuntime): void 
         return
       }
       const result = await cli.withServices(command, (services) => {
-        const account = services.admin.requireAccountByUsername(username)
-        return { account: account.username, entries: services.admin.listAccountSecurityLog(account.id, { limit: options.limit }) }
+        const account = services.administration.requireAccountByUsername(username)
+        return { account: account.username, entries: services.administration.listAccountSecurityLog(account.id, { limit: options.limit }) }
       })
       if (options.format === 'csv') {
         cli.io.writeOut(formatLogCsv(result.entries))
@@ -97,11 +97,11 @@ export function registerRecordCommands(program: Command, cli: CliRuntime): void 
       const output = await openOutputFile(file, options.force ?? false)
       const result = await cli
         .withServices(command, async (services) => {
-          const account = services.admin.requireAccountByUsername(username)
-          const text = `${JSON.stringify(services.admin.exportAccountData(account.id, 'cli'), null, 2)}\n`
+          const account = services.administration.requireAccountByUsername(username)
+          const text = `${JSON.stringify(services.administration.exportAccountData(account.id, 'cli'), null, 2)}\n`
           await output.deliver(text)
           // Only what happened is recorded: a failed write leaves no "exported" entry.
-          services.admin.recordAccountExported(account.id, 'cli')
+          services.administration.recordAccountExported(account.id, 'cli')
           return { account: account.username, file, bytes: Buffer.byteLength(text) }
         })
         .finally(() => output.close())

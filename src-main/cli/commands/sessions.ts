@@ -57,8 +57,8 @@ export function registerSessionCommands(program: Command, cli: CliRuntime): void
     .argument('<username>', 'the account')
     .action(async (username: string, _options: object, command: Command) => {
       const result = await cli.withServices(command, (services) => {
-        const account = services.admin.requireAccountByUsername(username)
-        return { account: account.username, sessions: services.admin.listAccountSessions(account.id) }
+        const account = services.administration.requireAccountByUsername(username)
+        return { account: account.username, sessions: services.administration.listAccountSessions(account.id) }
       })
       cli.print(command, {
         json: result,
@@ -79,8 +79,8 @@ export function registerSessionCommands(program: Command, cli: CliRuntime): void
     .argument('<id>', 'the session id (from "sessions list")')
     .action(async (username: string, id: string, _options: object, command: Command) => {
       const result = await cli.withServices(command, (services) => {
-        const account = services.admin.requireAccountByUsername(username)
-        services.admin.revokeAccountSession(account.id, id, 'cli')
+        const account = services.administration.requireAccountByUsername(username)
+        services.administration.revokeAccountSession(account.id, id, 'cli')
         return { account: account.username, revoked: id }
       })
       cli.print(command, { json: result, text: `Session ${id} of ${result.account} ended.` })
@@ -93,8 +93,8 @@ export function registerSessionCommands(program: Command, cli: CliRuntime): void
     .argument('<id>', 'the session to keep')
     .action(async (username: string, id: string, _options: object, command: Command) => {
       const result = await cli.withServices(command, (services) => {
-        const account = services.admin.requireAccountByUsername(username)
-        return { account: account.username, kept: id, ...services.admin.revokeOtherAccountSessions(account.id, id, 'cli') }
+        const account = services.administration.requireAccountByUsername(username)
+        return { account: account.username, kept: id, ...services.administration.revokeOtherAccountSessions(account.id, id, 'cli') }
       })
       cli.print(command, { json: result, text: `Kept session ${id}; ${result.sessionsEnded} other session(s) of ${result.account} ended.` })
     })

@@ -23,7 +23,7 @@ export function registerSSHKeyCommands(program: Command, cli: CliRuntime): void 
       }
       const fromStdin = options.keyStdin ? await cli.readStdinAll('Public key', 'publicKey', SSH_KEY_FILE_MAX_BYTES) : null
       const key = await cli.withServices(command, (services) => {
-        const account = services.admin.requireAccountByUsername(username)
+        const account = services.administration.requireAccountByUsername(username)
         const publicKey = fromStdin ?? services.sshKeys.readKeyFile(cli.resolvePath(options.keyFile!)).publicKey
         return { account: account.username, key: services.sshKeys.addKey(account.id, { title: options.title, publicKey, expiresOn: options.expires ?? null }) }
       })
@@ -37,7 +37,7 @@ export function registerSSHKeyCommands(program: Command, cli: CliRuntime): void 
     .option('--expiring', 'only keys that expire within 7 days or expired in the last 7')
     .action(async (username: string, options: { expiring?: boolean }, command: Command) => {
       const result = await cli.withServices(command, (services) => {
-        const account = services.admin.requireAccountByUsername(username)
+        const account = services.administration.requireAccountByUsername(username)
         const keys = services.sshKeys.listKeys(account.id)
         if (!options.expiring) return { account: account.username, keys }
         const expiring = new Set(services.reminders.listReminders(account.id, { includeDismissed: true }).filter((r) => r.kind === 'ssh-key').map((r) => r.itemId))
@@ -64,7 +64,7 @@ export function registerSSHKeyCommands(program: Command, cli: CliRuntime): void 
     .argument('<fingerprint>', 'the key fingerprint')
     .action(async (username: string, fingerprint: string, _options: object, command: Command) => {
       const result = await cli.withServices(command, (services) => {
-        const account = services.admin.requireAccountByUsername(username)
+        const account = services.administration.requireAccountByUsername(username)
         const wanted = fingerprint.trim()
         const key = services.sshKeys.listKeys(account.id).find((k: SshKeySummary) => k.fingerprintSHA256 === wanted || k.fingerprintMD5 === wanted)
         if (!key) throw notFoundError(`${account.username} has no SSH key with the fingerprint ${wanted.slice(0, 80)}.`, 'sshKeys.notFound')
@@ -82,7 +82,7 @@ export function registerSSHKeyCommands(program: Command, cli: CliRuntime): void 
     .option('--force', 'replace the file if it exists')
     .action(async (username: string, options: { file?: string; force?: boolean }, command: Command) => {
       const result = await cli.withServices(command, (services) => {
-        const account = services.admin.requireAccountByUsername(username)
+        const account = services.administration.requireAccountByUsername(username)
         return { account: account.username, authorizedKeys: services.sshKeys.exportAuthorizedKeys(account.id) }
       })
       const lines = result.authorizedKeys.split('\n').filter(Boolean).length

@@ -82,7 +82,7 @@ export function registerSSHCommands(program: Command, cli: CliRuntime): void {
       if (username === undefined) throw new UsageError('give <system-user> and <username>, or neither to list the mappings')
       validateSystemUser(systemUser)
       const map = loadMap(dataDir)
-      const account = await cli.withServices(command, (services) => services.admin.requireAccountByUsername(username))
+      const account = await cli.withServices(command, (services) => services.administration.requireAccountByUsername(username))
       const next: SSHLoginMap = { sameName: map.sameName, users: { ...map.users, [systemUser]: account.username } }
       writeSSHLoginMap(dataDir, next)
       cli.print(command, { json: { systemUser, username: account.username }, text: `${account.username}'s keys may now log in as the system user ${systemUser}.` })

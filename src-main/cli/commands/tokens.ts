@@ -38,7 +38,7 @@ export function registerTokenCommands(program: Command, cli: CliRuntime): void {
           ? { kind: 'date', date: options.expiresOn }
           : { kind: 'never' }
       const result = await cli.withServices(command, (services) => {
-        const account = services.admin.requireAccountByUsername(username)
+        const account = services.administration.requireAccountByUsername(username)
         const created = services.tokens.createToken(account.id, {
           title: options.title,
           scope: options.scope === 'read' ? 'read-only' : options.scope === 'introspect' ? 'introspect' : 'read-write',
@@ -60,7 +60,7 @@ export function registerTokenCommands(program: Command, cli: CliRuntime): void {
     .option('--expiring', 'only tokens that expire within 7 days or expired in the last 7')
     .action(async (username: string, options: { expiring?: boolean }, command: Command) => {
       const result = await cli.withServices(command, (services) => {
-        const account = services.admin.requireAccountByUsername(username)
+        const account = services.administration.requireAccountByUsername(username)
         const tokens = services.tokens.listTokens(account.id)
         if (!options.expiring) return { account: account.username, tokens }
         const expiring = new Set(services.reminders.listReminders(account.id, { includeDismissed: true }).filter((r) => r.kind === 'token').map((r) => r.itemId))
@@ -84,7 +84,7 @@ export function registerTokenCommands(program: Command, cli: CliRuntime): void {
       .argument('<id>', 'the token id (from "tokens list")', wholeNumberOption(1, MAX_ID))
       .action(async (username: string, id: number, _options: object, command: Command) => {
         const result = await cli.withServices(command, (services) => {
-          const account = services.admin.requireAccountByUsername(username)
+          const account = services.administration.requireAccountByUsername(username)
           return { account: account.username, token: services.tokens.setTokenEnabled(account.id, id, isEnabled) }
         })
         cli.print(command, { json: result, text: `Token ${id} ("${result.token.title}") of ${result.account} is ${isEnabled ? 'on' : 'off'}.` })
@@ -98,7 +98,7 @@ export function registerTokenCommands(program: Command, cli: CliRuntime): void {
     .argument('<id>', 'the token id (from "tokens list")', wholeNumberOption(1, MAX_ID))
     .action(async (username: string, id: number, _options: object, command: Command) => {
       const result = await cli.withServices(command, (services) => {
-        const account = services.admin.requireAccountByUsername(username)
+        const account = services.administration.requireAccountByUsername(username)
         services.tokens.deleteToken(account.id, id)
         return { account: account.username, deleted: id }
       })
@@ -132,7 +132,7 @@ export function registerTokenCommands(program: Command, cli: CliRuntime): void {
     .option('--reveal', 'print the full key (it is a password: keep it out of logs and screen shares)')
     .action(async (username: string, options: { reveal?: boolean }, command: Command) => {
       const result = await cli.withServices(command, (services) => {
-        const account = services.admin.requireAccountByUsername(username)
+        const account = services.administration.requireAccountByUsername(username)
         const summary = services.apiKeys.getApiKeySummary(account.id)
         return { account: account.username, ...summary, ...(options.reveal ? { apiKey: services.apiKeys.revealApiKey(account.id) } : {}) }
       })
@@ -149,7 +149,7 @@ export function registerTokenCommands(program: Command, cli: CliRuntime): void {
     .requiredOption('--yes', 'confirm: scripts using the old key stop working')
     .action(async (username: string, _options: object, command: Command) => {
       const result = await cli.withServices(command, (services) => {
-        const account = services.admin.requireAccountByUsername(username)
+        const account = services.administration.requireAccountByUsername(username)
         const { apiKey, summary } = services.apiKeys.regenerateApiKey(account.id)
         return { account: account.username, apiKey, ...summary }
       })

@@ -67,7 +67,7 @@ export function registerTwoFactorCommands(program: Command, cli: CliRuntime): vo
         file,
         options.force ?? false,
         async (services) => {
-          const account = services.admin.requireAccountByUsername(username)
+          const account = services.administration.requireAccountByUsername(username)
           const setup = services.twoFactor.beginTwoFactorSetup(account)
           return { account: account.username, secret: setup.secret, uri: setup.uri, qrPngFile: file }
         },
@@ -98,7 +98,7 @@ export function registerTwoFactorCommands(program: Command, cli: CliRuntime): vo
         command,
         options,
         async (services) => {
-          const account = services.admin.requireAccountByUsername(username)
+          const account = services.administration.requireAccountByUsername(username)
           const codes = await services.twoFactor.confirmTwoFactorSetup(account, options.code)
           return { account: account.username, codes, at: new Date(services.clock()).toISOString() }
         },
@@ -112,7 +112,7 @@ export function registerTwoFactorCommands(program: Command, cli: CliRuntime): vo
     .argument('<username>', 'the account')
     .action(async (username: string, _options: object, command: Command) => {
       const result = await cli.withServices(command, (services) => {
-        const account = services.admin.requireAccountByUsername(username)
+        const account = services.administration.requireAccountByUsername(username)
         const wasEnabled = services.twoFactor.isTwoFactorEnabled(account.id)
         services.twoFactor.disableTwoFactor(account)
         return { account: account.username, enabled: false, wasEnabled }
@@ -126,7 +126,7 @@ export function registerTwoFactorCommands(program: Command, cli: CliRuntime): vo
     .argument('<username>', 'the account')
     .action(async (username: string, _options: object, command: Command) => {
       const result = await cli.withServices(command, (services) => {
-        const account = services.admin.requireAccountByUsername(username)
+        const account = services.administration.requireAccountByUsername(username)
         const { wasEnabled } = services.administration.resetTwoFactor({ kind: 'cli' }, account.id)
         return { account: account.username, enabled: false, wasEnabled }
       })
@@ -144,7 +144,7 @@ export function registerTwoFactorCommands(program: Command, cli: CliRuntime): vo
         command,
         options,
         async (services) => {
-          const account = services.admin.requireAccountByUsername(username)
+          const account = services.administration.requireAccountByUsername(username)
           const codes = await services.twoFactor.regenerateRecoveryCodes(account)
           return { account: account.username, codes, at: new Date(services.clock()).toISOString() }
         },
@@ -158,7 +158,7 @@ export function registerTwoFactorCommands(program: Command, cli: CliRuntime): vo
     .argument('<username>', 'the account')
     .action(async (username: string, _options: object, command: Command) => {
       const result = await cli.withServices(command, (services) => {
-        const account = services.admin.requireAccountByUsername(username)
+        const account = services.administration.requireAccountByUsername(username)
         const status = services.twoFactor.getTwoFactorStatus(account.id)
         return { account: account.username, enabled: status.enabled, enabledAt: status.enabledAt === null ? null : new Date(status.enabledAt).toISOString(), recoveryCodesLeft: status.recoveryCodesLeft }
       })

@@ -208,14 +208,47 @@ const ACCOUNT_SORT_INDEXES: Readonly<Record<AccountSortColumn, string>> = Object
   sshKeys: 'accounts_by_ssh_key_count',
 })
 
+/**
+ * Which sessions are alive (the session service's rule: neither the absolute nor the idle lifetime has run
+ * out): created after `createdAfter` and last used after `usedAfter` (ms).
+ */
+export interface LiveSessionWindow {
+  createdAfter: number
+  usedAfter: number
+}
+
+/**
+ * The account's live sessions, counted with index sessions_by_account_newest (account_id, created_at):
+ * `session_count` (kept by the triggers of migration 0009) also counts sessions that expired but were not
+ * ended yet, since time passing changes no row.
+ */
+const LIVE_SESSION_COUNT = '(SELECT count(*) FROM sessions s WHERE s.account_id = accounts.id AND s.created_at > ? AND s.last_used_at > ?)'
+
+export function countLiveSessions(db: DB, accountId: number, window: LiveSessionWindow): number {
+  return (prepareCached(db, `SELECT ${LIVE_SESSION_COUNT} AS n FROM accounts WHERE id = ?`).get(window.createdAfter, window.usedAfter, accountId) as { n: number } | undefined)?.n ?? 0
+}
+
+/** A row of the Accounts screen's page: the sort value its cursor continues from, and the live session count. */
+export type AccountPageRow = AccountRow & { sort_value: string | number; live_session_count: number }
+
 export interface AccountPageQuery {
   sort: AccountSortColumn
   descending: boolean
   /** Lowercased start of the username, full name or e-mail; '' = every account. */
   search: string
-  /** The (sort value, id) of the last row of the previous page; absent = first page. */
-  after?: { value: string | number; id: number }
+  /**
+   * The (sort value, id) of the last row of the previous page, and whether the row after it had the same
+   * value (false: the page starts past that value, one index range); absent = first page.
+   */
+  after?: { value: string | number; id: number; tied: boolean }
   limit: number
+  liveSessions: LiveSessionWindow
+}
+
+/** Whether two sort values are equal as the column's index compares them (full names: NOCASE, ASCII letters only). */
+export function isSameSortValue(sort: AccountSortColumn, a: string | number, b: string | number): boolean {
+  if (sort === 'fullName' && typeof a === 'string' && typeof b === 'string') return a.replace(/[A-Z]/g, (c) => c.toLowerCase()) === b.replace(/[A-Z]/g, (c) => c.toLowerCase())
+  return a === b
 }
 
 /** LIKE pattern for "starts with": %, _ and \ in the search are matched literally. */
@@ -224,27 +257,41 @@ function prefixPattern(search: string): string {
 }
 
 /**
- * One page of accounts, in the database: `expr >= ? AND (expr > ? OR id > ?)` walks the column's index from the
- * previous page's last row, so page 1,000 costs what page 1 does. The search filters on the way.
+ * One page of accounts, in the database, walking the column's index from the previous page's last row, so
+ * page 1,000 costs what page 1 does. The search filters on the way. After a cursor, two exact index ranges
+ * (EXPLAIN QUERY PLAN: `SEARCH ... (expr=? AND id>?)`, then `SEARCH ... (expr>?)`): the rows tied with the
+ * last row's value after its id, then the rows past that value. A single `expr >= ? AND (expr > ? OR id > ?)`
+ * seeks to the first row of the tied value and steps over every tied row before the cursor: on a column
+ * with few values (role, 2FA, counts) that is most of the table on a deep page, and on any column it
+ * evaluates the OR on each row it walks. (A row value `(expr, id) > (?, ?)` over an expression index is a
+ * full index scan.) The tie's range runs only when the previous page saw the row after its last one share
+ * that value (`after.tied`): most pages are the one range past the value. (An account given exactly that
+ * value with a higher id between two pages is then missed by this pass, as keyset paging misses a row that
+ * moves behind the cursor: a fresh listing shows it.)
  */
-export function listAccountPage(db: DB, query: AccountPageQuery): Array<AccountRow & { sort_value: string | number }> {
+export function listAccountPage(db: DB, query: AccountPageQuery): AccountPageRow[] {
   const expression = ACCOUNT_SORT_EXPRESSIONS[query.sort]
   const direction = query.descending ? 'DESC' : 'ASC'
-  const where: string[] = []
-  const parameters: Array<string | number> = []
+  const search: string[] = []
+  const searchParameters: string[] = []
   if (query.search !== '') {
-    where.push(`(username_key LIKE ? ESCAPE '\\' OR full_name LIKE ? ESCAPE '\\' OR email_key LIKE ? ESCAPE '\\')`)
+    search.push(`(username_key LIKE ? ESCAPE '\\' OR full_name LIKE ? ESCAPE '\\' OR email_key LIKE ? ESCAPE '\\')`)
     const pattern = prefixPattern(query.search)
-    parameters.push(pattern, pattern, pattern)
+    searchParameters.push(pattern, pattern, pattern)
   }
-  if (query.after) {
-    // Spelled out rather than as a row value: SQLite turns `expr >= ?` into a range on the column's index
-    // (a row value over an expression index was a full index scan from the start).
-    const [orEqual, strict] = query.descending ? ['<=', '<'] : ['>=', '>']
-    where.push(`${expression} ${orEqual} ? AND (${expression} ${strict} ? OR id ${strict} ?)`)
-    parameters.push(query.after.value, query.after.value, query.after.id)
+  const select = (conditions: string[], parameters: Array<string | number>, limit: number, order = `${expression} ${direction}, id ${direction}`): AccountPageRow[] => {
+    const where = [...search, ...conditions]
+    // The count's subquery runs for the rows of the page only (those that pass the WHERE).
+    const sql = `SELECT *, ${expression} AS sort_value, ${LIVE_SESSION_COUNT} AS live_session_count FROM accounts INDEXED BY ${ACCOUNT_SORT_INDEXES[query.sort]} ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+                 ORDER BY ${order} LIMIT ?`
+    const live = [query.liveSessions.createdAfter, query.liveSessions.usedAfter]
+    return prepareCached(db, sql).all(...live, ...searchParameters, ...parameters, limit) as AccountPageRow[]
   }
-  const sql = `SELECT *, ${expression} AS sort_value FROM accounts INDEXED BY ${ACCOUNT_SORT_INDEXES[query.sort]} ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-               ORDER BY ${expression} ${direction}, id ${direction} LIMIT ?`
-  return prepareCached(db, sql).all(...parameters, query.limit) as Array<AccountRow & { sort_value: string | number }>
+  if (!query.after) return select([], [], query.limit)
+  const beyond = query.descending ? '<' : '>'
+  if (!query.after.tied) return select([`${expression} ${beyond} ?`], [query.after.value], query.limit)
+  // Within one value the index is in id order (ordering by the expression too makes SQLite sort an expression index's rows).
+  const tied = select([`${expression} = ?`, `id ${beyond} ?`], [query.after.value, query.after.id], query.limit, `id ${direction}`)
+  if (tied.length >= query.limit) return tied
+  return [...tied, ...select([`${expression} ${beyond} ?`], [query.after.value], query.limit - tied.length)]
 }

@@ -47,11 +47,23 @@ export const accountsMessages = {
       sshKeys: 'SSH-Schlüssel',
       actions: 'Aktionen',
     },
+    signInAs: 'Konto {username}: {role}',
+    profile: {
+      title: 'Kontoprofil',
+      back: 'Zurück zu den Konten',
+      none: 'Keine',
+      lockedSince: 'Gesperrt seit {date}',
+      activeSessions: 'Aktive Sitzungen',
+      language: 'Sprache',
+      timezone: 'Zeitzone',
+      description: 'Über',
+    },
     roles: {
       administrator: 'Administrator',
       member: 'Mitglied',
     },
     actions: {
+      viewProfile: 'Profil ansehen',
       promote: 'Zum Administrator machen',
       demote: 'Zum Mitglied machen',
       lock: 'Sperren',

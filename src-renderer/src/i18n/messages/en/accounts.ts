@@ -47,11 +47,23 @@ export const accountsMessages = {
       sshKeys: 'SSH keys',
       actions: 'Actions',
     },
+    signInAs: 'Account {username}: {role}',
+    profile: {
+      title: 'Account profile',
+      back: 'Back to Accounts',
+      none: 'None',
+      lockedSince: 'Locked since {date}',
+      activeSessions: 'Active sessions',
+      language: 'Language',
+      timezone: 'Time zone',
+      description: 'About',
+    },
     roles: {
       administrator: 'Administrator',
       member: 'Member',
     },
     actions: {
+      viewProfile: 'View profile',
       promote: 'Make administrator',
       demote: 'Make member',
       lock: 'Lock',

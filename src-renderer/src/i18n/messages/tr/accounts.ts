@@ -47,11 +47,23 @@ export const accountsMessages = {
       sshKeys: 'SSH anahtarları',
       actions: 'İşlemler',
     },
+    signInAs: '{username} hesabı: {role}',
+    profile: {
+      title: 'Hesap profili',
+      back: 'Hesaplara dön',
+      none: 'Yok',
+      lockedSince: '{date} tarihinden beri kilitli',
+      activeSessions: 'Etkin oturumlar',
+      language: 'Dil',
+      timezone: 'Saat dilimi',
+      description: 'Hakkında',
+    },
     roles: {
       administrator: 'Yönetici',
       member: 'Üye',
     },
     actions: {
+      viewProfile: 'Profili görüntüle',
       promote: 'Yönetici yap',
       demote: 'Üye yap',
       lock: 'Kilitle',
