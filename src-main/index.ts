@@ -96,7 +96,8 @@ function startDesktopApp(): void {
       registerIpcHandlers(ipcMain, core.channelNames, core.invoke)
 
       const stateStore = new Store({ name: 'window-state', cwd: dataDir, configFileMode: DATA_FILE_MODE }) as unknown as WindowStateStore
-      mainWindow = createMainWindow({ stateStore, devServerUrl })
+      // The start-up language in the page's address: its messages load alongside the start-up call.
+      mainWindow = createMainWindow({ stateStore, devServerUrl, startupLanguage: core.services?.profile.getStartupLanguage() })
       const windowId = mainWindow.webContents.id
       // "Keep me signed in": before the page asks who is signed in (its first request comes later).
       core.restoreKeptSession(windowId)

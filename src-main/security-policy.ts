@@ -42,6 +42,17 @@ export const SECURE_WEB_PREFERENCES = Object.freeze({
 } as const)
 
 /** Is this URL one of our own pages? Used by the IPC sender check. */
+/**
+ * The first page's address. `language`: the start-up language (the last signed-in account's), so the page
+ * fetches that language's messages while its start-up call is on its way (the call still decides).
+ */
+export function appIndexUrl(page: string, language?: string): string {
+  const url = new URL(page)
+  // English ships in the first script (nothing to fetch); only a language code goes into the address.
+  if (language && language !== 'en' && /^[a-z]{2}$/.test(language)) url.searchParams.set('lang', language)
+  return url.toString()
+}
+
 export function isAppUrl(url: string, devServerUrl?: string): boolean {
   if (url.startsWith(`${APP_ORIGIN}/`)) return true
   if (devServerUrl) {

@@ -1,7 +1,7 @@
 import { BrowserWindow, screen, shell } from 'electron'
 import type Store from 'electron-store'
 import { join } from 'node:path'
-import { APP_ORIGIN, SECURE_WEB_PREFERENCES } from './security-policy.ts'
+import { APP_ORIGIN, appIndexUrl, SECURE_WEB_PREFERENCES } from './security-policy.ts'
 
 export interface WindowBounds {
   x?: number
@@ -24,7 +24,7 @@ function visibleBounds(bounds: WindowBounds | undefined): WindowBounds {
 }
 
 /** A hardened window: sandboxed, isolated, no navigation, no pop-ups. */
-export function createMainWindow(options: { stateStore: WindowStateStore; devServerUrl?: string }): BrowserWindow {
+export function createMainWindow(options: { stateStore: WindowStateStore; devServerUrl?: string; startupLanguage?: string }): BrowserWindow {
   const bounds = visibleBounds(options.stateStore.get('bounds'))
   const win = new BrowserWindow({
     ...bounds,
@@ -56,7 +56,6 @@ export function createMainWindow(options: { stateStore: WindowStateStore; devSer
   win.on('close', saveBounds)
   win.once('ready-to-show', () => win.show())
 
-  if (options.devServerUrl) void win.loadURL(options.devServerUrl)
-  else void win.loadURL(`${APP_ORIGIN}/index.html`)
+  void win.loadURL(appIndexUrl(options.devServerUrl ?? `${APP_ORIGIN}/index.html`, options.startupLanguage))
   return win
 }

@@ -3,7 +3,7 @@ import { startupStateRequest } from './startup-request.ts'
 import { createPinia } from 'pinia'
 import { createApp, watch } from 'vue'
 import App from './App.vue'
-import { applyLocale, createKeysteadI18n } from './i18n/index.ts'
+import { applyLocale, createKeysteadI18n, prefetchStartupLocale } from './i18n/index.ts'
 import { createKeysteadRouter } from './router.ts'
 import { useSessionStore } from './stores/session.ts'
 import './styles/main.css'
@@ -12,6 +12,8 @@ const app = createApp(App)
 const pinia = createPinia()
 app.use(pinia)
 app.use(createKeysteadI18n(document.documentElement.lang || 'en'))
+// The start-up language main put in the address starts loading now (the first screen then waits for main's answer only).
+void prefetchStartupLocale(location.search)
 
 // The language: the last signed-in account's before sign-in (read in the router's first guard,
 // before any screen renders), then the signed-in account's. 'sync' so it lands before a paint.

@@ -3,6 +3,8 @@ import { createRouter, createWebHashHistory } from 'vue-router'
 import type { Router, RouteRecordRaw } from 'vue-router'
 import { applyLocale } from './i18n/index.ts'
 import { useSessionStore } from './stores/session.ts'
+// The screen most starts show is part of the entry script (no chunk to fetch after the start-up call answers).
+import SignInView from './views/SignInView.vue'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -17,15 +19,12 @@ declare module 'vue-router' {
   }
 }
 
-/** The screen most starts show; its chunk is fetched while the start-up state is on its way. */
-const loadSignInView = () => import('./views/SignInView.vue')
-
 export const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/profile' },
   { path: '/startup-error', name: 'startup-error', component: () => import('./views/StartupErrorView.vue') },
   { path: '/welcome', name: 'create-account', component: () => import('./views/CreateAccountView.vue'), meta: { guestOnly: true } },
   { path: '/add-account', name: 'add-account', component: () => import('./views/CreateAccountView.vue'), meta: { guestOnly: true } },
-  { path: '/sign-in', name: 'sign-in', component: loadSignInView, meta: { guestOnly: true } },
+  { path: '/sign-in', name: 'sign-in', component: SignInView, meta: { guestOnly: true } },
   { path: '/change-password', name: 'change-password', component: () => import('./views/ChangePasswordView.vue'), meta: { requiresAuth: true, titleKey: 'accounts.mustChangeTitle' } },
   {
     path: '/',
@@ -58,9 +57,7 @@ export function createKeysteadRouter(): Router {
 
   router.beforeEach(async (to) => {
     const session = useSessionStore()
-    // First navigation: the sign-in chunk and the one start-up call travel side by side.
     const firstNavigation = !session.isInitialized
-    if (firstNavigation) loadSignInView().catch(() => {})
     await session.initialize()
     // The first screen paints in the saved language: its messages are loaded before it renders.
     if (firstNavigation) await applyLocale(session.account?.language ?? session.startupLanguage)

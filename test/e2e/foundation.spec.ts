@@ -20,6 +20,14 @@ test.describe('first start, create account, sign out, sign in', () => {
     await expect(page.getByText('A password needs at least one digit.')).toBeVisible()
     expect(app.test.core.services!.accounts.listAccounts()).toEqual([])
 
+    // The one password policy and meter of Change password: a common password is refused here too.
+    await page.getByLabel('Password', { exact: true }).fill('password1')
+    await page.getByLabel('Repeat the password').fill('password1')
+    await expect(page.getByTestId('strength-meter')).toContainText('Password strength: Very weak')
+    await page.getByRole('button', { name: 'Create account' }).click()
+    await expect(page.getByText('This password is on a list of commonly used passwords. Choose another one.')).toBeVisible()
+    expect(app.test.core.services!.accounts.listAccounts()).toEqual([])
+
     await page.getByLabel('Password', { exact: true }).fill('wonderland 1')
     await page.getByLabel('Repeat the password').fill('wonderland 2')
     await page.getByRole('button', { name: 'Create account' }).click()
@@ -29,8 +37,9 @@ test.describe('first start, create account, sign out, sign in', () => {
     await page.getByLabel(/Full name/).fill('Alice Liddell')
     await page.getByRole('button', { name: 'Create account' }).click()
 
-    // Signed in: header with the name, navigation, profile data.
+    // Signed in: header with the name, navigation, profile data; the new screen's heading has the focus.
     await expect(page.getByRole('heading', { name: 'Profile' })).toBeVisible()
+    await expect(page.getByRole('heading', { level: 1, name: 'Profile settings' })).toBeFocused()
     await expect(page.getByTestId('profile-username')).toHaveText('alice')
     await expect(page.getByTestId('profile-menu')).toContainText('Alice Liddell')
     await expect(page.getByRole('navigation', { name: 'Account sections' }).getByRole('link')).toHaveText([

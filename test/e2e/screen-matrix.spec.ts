@@ -87,6 +87,18 @@ async function findOverflow(page: Page): Promise<string[]> {
   })
 }
 
+/** An open dialog has the focus inside it, and never on a destructive button (Enter must not delete or close anything). */
+async function findDialogFocusProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const dialog = document.querySelector('dialog[open]')
+    if (!dialog) return []
+    const active = document.activeElement
+    if (!active || !dialog.contains(active)) return [`the open dialog does not hold the focus (it is on <${active?.tagName.toLowerCase()}>)`]
+    if (active.matches('.button--danger')) return [`the dialog opens with the focus on its destructive button "${active.textContent?.trim()}"`]
+    return []
+  })
+}
+
 // About 25 states x 4 combinations of axe runs on a shared machine.
 test.describe.configure({ timeout: 240_000 })
 
@@ -99,6 +111,8 @@ for (const { theme, width, height, language } of COMBINATIONS) {
     const report: string[] = []
     const ordered = [...SCREEN_STATES.filter((s) => s.guest), ...SCREEN_STATES.filter((s) => !s.guest)]
     let signedIn = false
+    /** The sidebar's width on each signed-in screen: one width everywhere. */
+    const sidebarWidths = new Map<number, string[]>()
     for (const state of ordered) {
       if (!state.guest && !signedIn) {
         await visit(page, { name: 'sign-in', path: '/sign-in' }, app)
@@ -106,6 +120,7 @@ for (const { theme, width, height, language } of COMBINATIONS) {
         signedIn = true
       }
       await visit(page, state, app)
+      for (const problem of await findDialogFocusProblems(page)) report.push(`${state.name}: ${problem}`)
       const started = Date.now()
       // The narrow window's stacked tables, for the README.
       if (width === 800 && theme === 'light' && ['access tokens', 'security log'].includes(state.name)) {
@@ -114,11 +129,17 @@ for (const { theme, width, height, language } of COMBINATIONS) {
       for (const violation of await runAxe(page)) report.push(`${state.name}: ${violation}`)
       if (process.env.KEYSTEAD_MATRIX_TIMES) console.log(state.name, Date.now() - started)
       for (const problem of await findOverflow(page)) report.push(`${state.name}: ${problem}`)
+      if (!state.guest) {
+        const sidebar = Math.round(await page.evaluate(() => document.querySelector('.app-nav')?.getBoundingClientRect().width ?? 0))
+        sidebarWidths.set(sidebar, [...(sidebarWidths.get(sidebar) ?? []), state.name])
+      }
       if (state.open) {
         await page.keyboard.press('Escape')
         await expect(page.locator('dialog[open], [role="menu"]')).toHaveCount(0)
       }
     }
+    if (sidebarWidths.size > 1) report.push(`the sidebar's width changes between screens: ${JSON.stringify(Object.fromEntries(sidebarWidths))}`)
+    expect(sidebarWidths.size, 'the signed-in screens show the sidebar').toBeGreaterThan(0)
     expect(report, `problems in ${theme} at ${width}x${height} in ${language}`).toEqual([])
     expect(app.problems).toEqual([])
   })

@@ -43,6 +43,18 @@ export const SCREEN_STATES: ScreenState[] = [
   { name: 'security: new recovery codes dialog', path: '/security', open: click('recovery-regenerate') },
   { name: 'access tokens', path: '/tokens' },
   { name: 'access tokens: new token dialog', path: '/tokens', open: click('token-new') },
+  {
+    name: 'access tokens: new token dialog, a day that does not exist in the date field',
+    path: '/tokens',
+    open: async (page) => {
+      await page.getByTestId('token-new').click()
+      const dialog = page.locator('dialog[open]')
+      await dialog.locator('select[name="expiry"]').selectOption('date')
+      await dialog.getByTestId('date-field-text').fill('31.02.2099')
+      await page.keyboard.press('Tab') // leaves the field (the calendar button next)
+      await dialog.getByTestId('date-field-error').waitFor()
+    },
+  },
   { name: 'access tokens: delete token dialog', path: '/tokens', open: click('token-delete') },
   { name: 'access tokens: new API key dialog', path: '/tokens', open: click('api-key-regenerate') },
   {

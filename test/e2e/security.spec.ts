@@ -153,6 +153,15 @@ test.describe('Security screen', () => {
     await form.getByLabel('Repeat the new password').fill('Alice')
     await form.getByRole('button', { name: 'Change password' }).click()
     await expect(form.getByText('The two new passwords are not the same.')).toBeVisible()
+    // The message describes the old text: it goes once the two match, and when the fields are emptied.
+    await form.getByLabel('Repeat the new password').fill('alice')
+    await expect(form.getByText('The two new passwords are not the same.')).toHaveCount(0)
+    await form.getByLabel('Repeat the new password').fill('Alice')
+    await form.getByRole('button', { name: 'Change password' }).click()
+    await expect(form.getByText('The two new passwords are not the same.')).toBeVisible()
+    await form.getByLabel('New password', { exact: true }).fill('')
+    await form.getByLabel('Repeat the new password').fill('')
+    await expect(form.getByText('The two new passwords are not the same.')).toHaveCount(0)
 
     const strong = 'quiet harbour lantern 42'
     await form.getByLabel('Current password').fill('not my password 1')

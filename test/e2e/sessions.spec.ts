@@ -249,8 +249,13 @@ test.describe('security log', () => {
     await first.getByLabel('Show').selectOption({ label: 'All events' })
     await expect(first.getByTestId('log-page')).toHaveText('Page 1 of 2 (33 entries)')
     await expect(rows).toHaveCount(20)
+    // The pager sits below 20 rows: the person has scrolled down to it. After Next, the new page shows from its top.
+    await first.getByRole('button', { name: 'Next' }).scrollIntoViewIfNeeded()
+    expect(await first.evaluate(() => window.scrollY)).toBeGreaterThan(0)
     await first.getByRole('button', { name: 'Next' }).click()
     await expect(first.getByTestId('log-page')).toHaveText('Page 2 of 2 (33 entries)')
+    await expect.poll(() => first.evaluate(() => window.scrollY)).toBe(0)
+    await expect(first.getByRole('heading', { level: 1 })).toBeInViewport()
     await expect(rows).toHaveCount(13)
     await expect(rows.last().locator('td:nth-child(2)')).toHaveText('Account created')
     await expect(first.getByRole('button', { name: 'Next' })).toBeDisabled()

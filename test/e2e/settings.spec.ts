@@ -49,6 +49,13 @@ test('settings: theme, local API on a port, refusals, copy the curl example, ses
   await lifetimes.getByLabel('End a session after this many hours without use').fill('0')
   await lifetimes.getByRole('button', { name: 'Save' }).click()
   await expect(lifetimes.getByText('Enter a whole number from 1 to 720.')).toBeVisible()
+  // Both fields wrong: both flagged at once, each at its field with its own range ("1.5" days is not "not valid").
+  await lifetimes.getByLabel('End a session after this many hours without use').fill('1000')
+  await lifetimes.getByLabel('End every session after this many days').fill('1.5')
+  await lifetimes.getByRole('button', { name: 'Save' }).click()
+  await expect(lifetimes.locator('.field__error')).toHaveCount(2)
+  await expect(lifetimes.locator('.field__error').first()).toHaveText('Enter a whole number from 1 to 720.')
+  await expect(lifetimes.locator('.field__error').nth(1)).toHaveText(/^Enter a whole number from 1 to \d+\.$/)
   await lifetimes.getByLabel('End a session after this many hours without use').fill('8')
   await lifetimes.getByLabel('End every session after this many days').fill('14')
   await lifetimes.getByRole('button', { name: 'Save' }).click()

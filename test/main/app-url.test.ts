@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { resolveAppUrlToPath } from '../../src-main/security-policy.ts'
+import { appIndexUrl, isAppUrl, resolveAppUrlToPath } from '../../src-main/security-policy.ts'
 
 /**
  * The app:// handler maps a URL to a file inside the renderer folder and nothing else. Windows'
@@ -76,5 +76,18 @@ describe('resolveAppUrlToPath with POSIX path rules', () => {
   it('requires the resolved path inside the resolved folder, also for a folder given with dots in it', () => {
     const file = resolveAppUrlToPath('app://keystead/index.html', '/opt/keystead/out/main/../renderer', path.posix)
     expect(file).toBe('/opt/keystead/out/renderer/index.html')
+  })
+})
+
+describe('appIndexUrl', () => {
+  it('puts the start-up language in the first page\'s address, still one of the app\'s own URLs', () => {
+    expect(appIndexUrl('app://keystead/index.html', 'de')).toBe('app://keystead/index.html?lang=de')
+    expect(appIndexUrl('app://keystead/index.html')).toBe('app://keystead/index.html')
+    expect(appIndexUrl('app://keystead/index.html', 'en')).toBe('app://keystead/index.html')
+    expect(appIndexUrl('http://localhost:5173', 'tr')).toBe('http://localhost:5173/?lang=tr')
+    // Only a language code goes into the address.
+    expect(appIndexUrl('app://keystead/index.html', 'de&x=1')).toBe('app://keystead/index.html')
+    expect(isAppUrl(appIndexUrl('app://keystead/index.html', 'de'))).toBe(true)
+    expect(resolveAppUrlToPath(appIndexUrl('app://keystead/index.html', 'de'), POSIX_ROOT, path.posix)).toBe(`${POSIX_ROOT}/index.html`)
   })
 })

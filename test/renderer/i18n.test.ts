@@ -47,3 +47,18 @@ describe('loading languages', () => {
     expect(global.locale.value).toBe('en')
   })
 })
+
+describe('the start-up language in the address', () => {
+  it('fetches the messages of ?lang= before the start-up call answers, without switching; ignores anything else', async () => {
+    const { createKeysteadI18n, prefetchStartupLocale } = await import('../../src-renderer/src/i18n/index.ts')
+    const i18n = createKeysteadI18n('en')
+    const global = i18n.global as unknown as { locale: { value: string }; availableLocales: string[] }
+    await prefetchStartupLocale('?lang=de')
+    expect(global.availableLocales.sort()).toEqual(['de', 'en'])
+    expect(global.locale.value).toBe('en') // loaded, not shown: the start-up call decides
+
+    const other = createKeysteadI18n('en')
+    for (const search of ['', '?lang=', '?lang=xx', '?lang=__proto__', '?language=tr']) await prefetchStartupLocale(search)
+    expect((other.global as unknown as { availableLocales: string[] }).availableLocales).toEqual(['en'])
+  })
+})

@@ -58,6 +58,19 @@ export function createKeysteadI18n(locale: string = 'en', preloaded: Partial<Rec
 let loadLocale: ((locale: SupportedLocale) => Promise<void>) | null = null
 let setGlobalLocale: ((locale: SupportedLocale) => void) | null = null
 
+/**
+ * Starts fetching the messages of the start-up language the main process put in the page's address
+ * (`index.html?lang=de`) before the start-up call answers: a Turkish or German first screen then waits for one
+ * round trip, not for the call and then its language's chunk. It only loads them; the UI switches when
+ * applyLocale is called with the call's answer (which decides).
+ */
+export function prefetchStartupLocale(search: string): Promise<void> {
+  const wanted = new URLSearchParams(search).get('lang')
+  if (!wanted || !loadLocale || !(SUPPORTED_LOCALES as readonly string[]).includes(wanted)) return Promise.resolve()
+  // A failed fetch is tried again when the UI switches to that language.
+  return loadLocale(wanted as SupportedLocale).catch(() => {})
+}
+
 /** The latest locale asked for: a slower, earlier request never wins over a later one. */
 let wantedLocale: SupportedLocale = 'en'
 

@@ -20,6 +20,13 @@ export const commonMessages = {
     no: 'Nein',
     never: 'Nie',
     unknown: 'Unbekannt',
+    date: {
+      format: 'TT.MM.JJJJ',
+      formatHelp: 'Schreiben Sie das Datum als {format}, zum Beispiel {example}.',
+      invalid: 'Geben Sie das Datum als {format} ein, zum Beispiel {example}.',
+      noSuchDay: 'Den Tag {text} gibt es nicht. Geben Sie das Datum als {format} ein.',
+      calendar: 'Kalender öffnen',
+    },
   },
   nav: {
     label: 'Kontobereiche',

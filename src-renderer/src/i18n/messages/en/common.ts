@@ -20,6 +20,13 @@ export const commonMessages = {
     no: 'No',
     never: 'Never',
     unknown: 'Unknown',
+    date: {
+      format: 'MM/DD/YYYY',
+      formatHelp: 'Write the date as {format}, for example {example}.',
+      invalid: 'Enter the date as {format}, for example {example}.',
+      noSuchDay: 'There is no day {text}. Enter the date as {format}.',
+      calendar: 'Open the calendar',
+    },
   },
   nav: {
     label: 'Account sections',

@@ -20,6 +20,13 @@ export const commonMessages = {
     no: 'Hayır',
     never: 'Hiçbir zaman',
     unknown: 'Bilinmiyor',
+    date: {
+      format: 'GG.AA.YYYY',
+      formatHelp: 'Tarihi {format} biçiminde yazın, örneğin {example}.',
+      invalid: 'Tarihi {format} biçiminde girin, örneğin {example}.',
+      noSuchDay: '{text} diye bir gün yok. Tarihi {format} biçiminde girin.',
+      calendar: 'Takvimi aç',
+    },
   },
   nav: {
     label: 'Hesap bölümleri',
