@@ -18,12 +18,17 @@ const config: Configuration = {
   // dependency stays outside (test/main/packaging.test.ts walks the dependencies and fails on one left in).
   // sharp and its @img/* binaries (libvips) as sharp's installation guide asks for Electron apps;
   // @napi-rs/keyring's platform package (@napi-rs/keyring-<platform>) ships a .node file.
+  // age-encryption and the @noble/@scure modules it imports are loaded by the backup worker threads
+  // (src-main/services/backup/snapshot-worker.ts) from the real file system, like better-sqlite3.
   asarUnpack: [
     '**/node_modules/better-sqlite3/**',
     '**/node_modules/sharp/**/*',
     '**/node_modules/@img/**/*',
     '**/node_modules/@napi-rs/keyring/**/*',
     '**/node_modules/@napi-rs/keyring-*/**/*',
+    '**/node_modules/age-encryption/**/*',
+    '**/node_modules/@noble/**/*',
+    '**/node_modules/@scure/**/*',
   ],
   // better-sqlite3 13 ships N-API prebuilds for every target (ABI-stable, they load in Electron as they are),
   // so no rebuild against Electron's headers is needed.

@@ -234,19 +234,23 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
   let replacing = false
   const app: AppHooks = {
     notify: options.notify,
-    async replaceStore(run) {
+    async replaceStore(run, requestedBy) {
       if (replacing) throw new KeysteadError(ErrorCode.Conflict, 'A restore is already running.', { reason: 'backup.restoreRunning' })
+      // No restore while a backup (by hand or scheduled) runs, and no backup starts while it does.
+      const backups = services?.backups
       replacing = true
       let closed = false
       let swapped = false
       try {
-        const result = await run({
-          dataDir: options.dataDir,
-          beforeSwap: async () => {
-            closed = true
-            await closeStore()
-          },
-        })
+        const work = () =>
+          run({
+            dataDir: options.dataDir,
+            beforeSwap: async () => {
+              closed = true
+              await closeStore()
+            },
+          })
+        const result = backups ? await backups.whileRestoring(work) : await work()
         swapped = closed
         return result
       } finally {
@@ -254,7 +258,13 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
           // Whichever store is in place now opens again: the restored one, or the old one after a failure.
           status = { state: 'ready', version: options.platform.appVersion }
           await openStore()
-          if (!services) options.log.error('The store could not be opened again after a restore')
+          if (!services) {
+            options.log.error('The store could not be opened again after a restore', status)
+            // Every window (and the one that asked, which may hold no session) shows why, instead of a sign-in that
+            // cannot work; told first, so that the window goes to the error screen rather than to sign-in.
+            const told = new Set([...windows.entries().map(([windowId]) => windowId), ...(requestedBy === undefined ? [] : [requestedBy])])
+            for (const windowId of told) options.notify(windowId, eventChannels.appStatusChanged, status)
+          }
           if (swapped || !services) {
             // The sessions the windows held belong to the replaced store: every window signs in again.
             keptSession.clear()

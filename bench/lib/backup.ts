@@ -43,6 +43,15 @@ async function watch<T>(work: () => Promise<T>): Promise<{ value: T; rssGrowthMB
   }
 }
 
+/** The worst event-loop delay of this process doing nothing for `ms`: what the machine's load alone costs. */
+async function idleWorstDelay(ms: number): Promise<number> {
+  const histogram = monitorEventLoopDelay({ resolution: 1 })
+  histogram.enable()
+  await new Promise((resolve) => setTimeout(resolve, ms))
+  histogram.disable()
+  return histogram.max / 1e6
+}
+
 export async function benchBackup(options: { scale: number; rounds: number; passwordHash: string; log(message: string): void }): Promise<{ figures: Figure[]; details: unknown }> {
   const source = makeTempDir('keystead-bench-backup-')
   const work = makeTempDir('keystead-bench-backup-work-')
@@ -63,15 +72,19 @@ export async function benchBackup(options: { scale: number; rounds: number; pass
     const restoreRuns: number[] = []
     const bareRestoreRuns: number[] = []
     let rssGrowthMB = 0
+    const rssGrowthRuns: number[] = []
     let worstDelayMs = 0
     let restoreRssGrowthMB = 0
+    let idleDelayMs = 0
     for (let i = 0; i < options.rounds; i++) {
       await rm(file, { force: true })
       const watched = await watch(() =>
         timeMs(() => createBackup({ databasePath: join(source.path, 'keystead.db'), workDir: source.path, secretBox, appVersion: 'bench', target: file, protection })),
       )
       backupRuns.push(watched.value)
+      idleDelayMs = Math.max(idleDelayMs, await idleWorstDelay(watched.value))
       rssGrowthMB = Math.max(rssGrowthMB, watched.rssGrowthMB)
+      rssGrowthRuns.push(watched.rssGrowthMB)
       worstDelayMs = Math.max(worstDelayMs, watched.worstDelayMs)
 
       const copy = join(work.path, 'copy.db')
@@ -118,10 +131,10 @@ export async function benchBackup(options: { scale: number; rounds: number; pass
       figures: [
         makeFigure('backup.create', 'backup / bare backup-API copy + age encryption', { label: 'backup', value: median(backupRuns), unit: 'ms' }, { label: 'bare', value: median(bareBackupRuns), unit: 'ms' }, { op: '<=', value: 1.3 }, note),
         makeFigure('backup.restore', 'restore / bare age decryption + backup-API copy', { label: 'restore', value: median(restoreRuns), unit: 'ms' }, { label: 'bare', value: median(bareRestoreRuns), unit: 'ms' }, { op: '<=', value: 1.5 }),
-        makeFigure('backup.rss', 'resident memory growth during a backup / 64 MB budget', { label: 'growth', value: rssGrowthMB, unit: 'MB' }, { label: 'budget', value: 64, unit: 'MB' }, { op: '<=', value: 1 }, `restore: ${restoreRssGrowthMB.toFixed(1)} MB`),
-        makeFigure('backup.eventLoop', 'worst event-loop delay during a backup / 50 ms', { label: 'worst delay', value: worstDelayMs, unit: 'ms' }, { label: 'budget', value: 50, unit: 'ms' }, { op: '<=', value: 1 }),
+        makeFigure('backup.rss', 'resident memory growth during a backup / 64 MB budget', { label: 'growth', value: rssGrowthMB, unit: 'MB' }, { label: 'budget', value: 64, unit: 'MB' }, { op: '<=', value: 1 }, `each backup: ${rssGrowthRuns.map((mb) => mb.toFixed(1)).join(', ')} MB (the first of the process pays for its first worker thread and loading age-encryption there); restore: ${restoreRssGrowthMB.toFixed(1)} MB`),
+        makeFigure('backup.eventLoop', 'worst event-loop delay during a backup / 50 ms', { label: 'worst delay', value: worstDelayMs, unit: 'ms' }, { label: 'budget', value: 50, unit: 'ms' }, { op: '<=', value: 1 }, `this process idle for as long as a backup, same run: worst delay ${idleDelayMs.toFixed(1)} ms (the machine's load alone)`),
       ],
-      details: { scale: options.scale, counts: seeded.counts, databaseMB, backupRuns, bareBackupRuns, restoreRuns, bareRestoreRuns, rssGrowthMB, restoreRssGrowthMB, worstDelayMs },
+      details: { scale: options.scale, counts: seeded.counts, databaseMB, backupRuns, bareBackupRuns, restoreRuns, bareRestoreRuns, rssGrowthMB, rssGrowthRuns, restoreRssGrowthMB, worstDelayMs, idleDelayMs },
     }
   } finally {
     source.remove()

@@ -11,7 +11,10 @@ import { readIdentityText, validateBackupPassphrase } from '../services/backup/b
 import { restoreBackup, verifyBackup } from '../services/backup/backup-service.ts'
 import type { ProgressListener } from '../services/backup/backup-service.ts'
 import { generateBackupKey } from '../services/backup/age.ts'
-import { ErrorCode, KeysteadError, validationError } from '../services/errors.ts'
+import { ErrorCode, fieldRefusalOf, KeysteadError, throwFieldErrors, validationError } from '../services/errors.ts'
+import { validateBackupFolder } from '../services/backup/backup-manager.ts'
+import { createClipboardClearer } from '../platform/clipboard-clearer.ts'
+import type { ClipboardClearer } from '../platform/clipboard-clearer.ts'
 import type { Services } from '../services/index.ts'
 import { writeSecretFile } from '../services/secret-file.ts'
 import { SensitiveAction } from '../services/sensitive-actions.ts'
@@ -84,7 +87,7 @@ function requireNoAccounts(ctx: HandlerContext): void {
   }
 }
 
-export function createBackupsHandlers(): DomainHandlers<BackupsApi> {
+export function createBackupsHandlers(clearer: ClipboardClearer = createClipboardClearer()): DomainHandlers<BackupsApi> {
   // The backup each window verified last (and saw the manifest of): the one a restore uses. Never a path from the window.
   const verifiedFiles = new Map<number, string>()
 
@@ -115,6 +118,7 @@ export function createBackupsHandlers(): DomainHandlers<BackupsApi> {
         origin: 'app',
         onProgress: progressTo(ctx),
       }),
+      ctx.windowId,
     )
     verifiedFiles.delete(ctx.windowId)
     return { manifest: manifestView(outcome.manifest), migratedFrom: outcome.migratedFrom }
@@ -125,8 +129,14 @@ export function createBackupsHandlers(): DomainHandlers<BackupsApi> {
     createBackup: adminHandler(createBackupInput, async (ctx, input) => {
       let protection: BackupProtection
       if (input.protection.kind === 'passphrase') {
-        const passphrase = await validateBackupPassphrase(input.protection.passphrase)
-        if (input.protection.confirmPassphrase !== passphrase) throw validationError('confirmPassphrase', 'backup.passphraseMismatch', 'The two passphrases are not the same.')
+        // Both fields' refusals at once (too short or common, and not the same twice).
+        const { passphrase, confirmPassphrase } = input.protection
+        throwFieldErrors(
+          [
+            await fieldRefusalOf(() => validateBackupPassphrase(passphrase)),
+            confirmPassphrase !== passphrase ? validationError('confirmPassphrase', 'backup.passphraseMismatch', 'The two passphrases are not the same.') : null,
+          ].filter((refusal) => refusal !== null),
+        )
         protection = { kind: 'passphrase', passphrase }
       } else {
         const recipient = ctx.services.backups.getRecipient()
@@ -151,6 +161,20 @@ export function createBackupsHandlers(): DomainHandlers<BackupsApi> {
       if (!target) return null
       await writeSecretFile(target, formatIdentityFile(identity, recipient, new Date(ctx.services.clock())), { overwrite: true })
       return { file: target }
+    }),
+    copyBackupKey: adminHandler(z.strictObject({ identity: z.string().max(4096) }), async (ctx, input) => {
+      // Only the key of the recipient in use (the one just shown once): this channel is not a general clipboard writer.
+      const identity = readIdentityText(input.identity)
+      if ((await recipientOfIdentity(identity)) !== ctx.services.backups.getRecipient()) {
+        throw validationError('identity', 'backup.identityInvalid', 'This is not the backup key in use.')
+      }
+      clearer.copySecret(ctx.platform.clipboard, identity)
+      return { clearAfterSeconds: Math.round(clearer.clearAfterMs / 1000) }
+    }),
+    chooseBackupFolder: adminHandler(z.null(), async (ctx) => {
+      const current = ctx.services.backups.getSchedule().folder
+      const folder = await ctx.platform.dialogs.showFolderDialog(ctx.windowId, { title: 'Choose the folder for scheduled backups', defaultDirectory: current ?? undefined })
+      return folder === null ? null : { folder: validateBackupFolder(folder) }
     }),
     setRecipient: adminHandler(z.strictObject({ recipient: z.string().max(200) }), (ctx, input) => {
       ctx.services.backups.setRecipient(input.recipient)

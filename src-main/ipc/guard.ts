@@ -28,9 +28,11 @@ export interface AppHooks {
   /**
    * Replaces the store (a restore): `run` gets the data folder and `beforeSwap`, which closes the
    * database and the services; afterwards, whatever happened, the store is opened again and, when it was swapped,
-   * every window is sent to sign-in. One at a time (CONFLICT `backup.restoreRunning`).
+   * every window is sent to sign-in. One at a time (CONFLICT `backup.restoreRunning`), never while a
+   * backup runs (CONFLICT `backup.backupRunning`). When the store cannot be opened again, every window
+   * and `requestedBy` (the window that asked) get `eventChannels.appStatusChanged` with the error.
    */
-  replaceStore<T>(run: (store: { dataDir: string; beforeSwap(): Promise<void> }) => Promise<T>): Promise<T>
+  replaceStore<T>(run: (store: { dataDir: string; beforeSwap(): Promise<void> }) => Promise<T>, requestedBy?: number): Promise<T>
 }
 
 export interface HandlerContext {

@@ -74,6 +74,12 @@ export function createElectronPlatform(dataDir: string): Platform {
         const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)
         return result.canceled || result.filePaths.length === 0 ? null : result.filePaths[0]!
       },
+      async showFolderDialog(windowId, request) {
+        const win = windowFor(windowId)
+        const options = { title: request.title, defaultPath: request.defaultDirectory, properties: ['openDirectory' as const, 'createDirectory' as const] }
+        const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)
+        return result.canceled || result.filePaths.length === 0 ? null : result.filePaths[0]!
+      },
     },
   }
 }

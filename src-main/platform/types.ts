@@ -23,6 +23,11 @@ export interface OpenDialogRequest {
   filters?: FileFilter[]
 }
 
+export interface FolderDialogRequest {
+  title: string
+  defaultDirectory?: string
+}
+
 export interface Platform {
   readonly appVersion: string
   deviceFacts(): DeviceFacts
@@ -41,5 +46,7 @@ export interface Platform {
     showSaveDialog(windowId: number, request: SaveDialogRequest): Promise<string | null>
     /** Resolves to the chosen path, or null when the user cancelled. */
     showOpenDialog(windowId: number, request: OpenDialogRequest): Promise<string | null>
+    /** Asks for a folder (one may be created in the dialog); resolves to its path, or null when cancelled. */
+    showFolderDialog(windowId: number, request: FolderDialogRequest): Promise<string | null>
   }
 }

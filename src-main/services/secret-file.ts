@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { closeSync, constants, fchmodSync, fsyncSync, linkSync, lstatSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs'
 import type { Stats } from 'node:fs'
-import { link, lstat, open, rename, unlink } from 'node:fs/promises'
+import { link, lstat, open, readdir, rename, unlink } from 'node:fs/promises'
 import type { FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { ErrorCode, KeysteadError } from './errors.ts'
@@ -33,6 +33,57 @@ export interface SecretFileWriter {
 }
 
 export const SECRET_FILE_MODE = 0o600
+
+/** The temporary file of `target` while it is written: `.NAME.<12 hex>.tmp` in the same folder (the one place this is defined). */
+export function temporaryFileName(target: string): string {
+  return `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`
+}
+
+/** Whether `name` is a temporary file `temporaryFileName` made for a target called `targetName`. */
+export function isTemporaryFileOf(name: string, targetName: string): boolean {
+  const prefix = `.${targetName}.`
+  return name.startsWith(prefix) && /^[0-9a-f]{12}\.tmp$/.test(name.slice(prefix.length))
+}
+
+/** Whether `name` is a temporary file of any target whose name `targetName` matches. */
+export function isTemporaryFileMatching(name: string, targetName: RegExp): boolean {
+  const match = /^\.(.+)\.[0-9a-f]{12}\.tmp$/.exec(name)
+  return match !== null && targetName.test(match[1]!)
+}
+
+/** When this process started (ms since the epoch): a temporary file older than that is no writer's of ours. */
+const PROCESS_STARTED_AT_MS = Date.now() - process.uptime() * 1000
+
+/**
+ * Removes what a crash left of earlier writes of the same kind of file into `target`'s folder:
+ * temporary files named for `target` (or, with `targetName`, for any name it matches) that are
+ * regular files (never followed when a link), ours, and older than this process. A write of this
+ * process is younger, so it is never touched. Returns how many were removed.
+ */
+export async function removeStaleTemporaryFiles(target: string, options: { targetName?: RegExp; startedAtMs?: number } = {}): Promise<number> {
+  const folder = dirname(target)
+  const startedAtMs = options.startedAtMs ?? PROCESS_STARTED_AT_MS
+  const uid = ownUid()
+  let names: string[]
+  try {
+    names = await readdir(folder)
+  } catch {
+    return 0 // the folder's problems are the writer's to report
+  }
+  let removed = 0
+  for (const name of names) {
+    const matches = options.targetName ? isTemporaryFileMatching(name, options.targetName) : isTemporaryFileOf(name, basename(target))
+    if (!matches) continue
+    const path = join(folder, name)
+    const stats = await lstatOrNull(path).catch(() => null)
+    if (!stats || !stats.isFile() || (uid !== null && stats.uid !== uid) || stats.mtimeMs >= startedAtMs) continue
+    await unlink(path).then(
+      () => removed++,
+      () => undefined,
+    )
+  }
+  return removed
+}
 
 const ownUid = (): number | null => (typeof process.getuid === 'function' ? process.getuid() : null)
 
@@ -141,7 +192,7 @@ export async function createSecretFileWriter(target: string, options: SecretFile
   let tempPath = ''
   try {
     await inspectTarget(target, overwrite)
-    tempPath = join(folder, `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`)
+    tempPath = join(folder, temporaryFileName(target))
     const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0)
     handle = await open(tempPath, flags, SECRET_FILE_MODE)
     // The umask may have taken bits away, never added: set exactly the mode (0600 unless asked).
@@ -255,7 +306,7 @@ export function writeSecretFileSync(target: string, data: string | Uint8Array, o
   try {
     inspectTargetSync(target, overwrite)
     // The same temporary name and flags as createSecretFileWriter's: new (O_EXCL), never through a link.
-    tempPath = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`)
+    tempPath = join(dirname(target), temporaryFileName(target))
     fd = openSync(tempPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), SECRET_FILE_MODE)
     fchmodSync(fd, mode)
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data

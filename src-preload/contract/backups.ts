@@ -1,4 +1,5 @@
 import type { Result } from './errors.ts'
+import type { CopyOutcome } from './tokens.ts'
 
 /** Settings -> Backups (administrators only). Backup files are age-encrypted; see the README. */
 export type BackupFrequency = 'daily' | 'weekly'
@@ -101,6 +102,13 @@ export interface BackupsApi {
   createBackupKey(): Promise<Result<CreatedBackupKey>>
   /** Saves the identity to a file only its owner can read (a save dialog); null when cancelled. */
   saveBackupKey(input: { identity: string }): Promise<Result<{ file: string } | null>>
+  /**
+   * Puts the backup key just shown on the clipboard from main (only the identity of the recipient in
+   * use: not a general clipboard writer); cleared after `clearAfterSeconds` unless something else was copied.
+   */
+  copyBackupKey(input: { identity: string }): Promise<Result<CopyOutcome>>
+  /** Asks for the scheduled backups' folder (a folder dialog); null when cancelled. Saving it is setSchedule's. */
+  chooseBackupFolder(): Promise<Result<{ folder: string } | null>>
   /** Uses the user's own age recipient for scheduled backups. */
   setRecipient(input: { recipient: string }): Promise<Result<BackupStatus>>
   setSchedule(input: Partial<BackupSchedule>): Promise<Result<BackupStatus>>
@@ -122,6 +130,8 @@ export const backupsChannels = {
   createBackup: 'keystead:backups.createBackup',
   createBackupKey: 'keystead:backups.createBackupKey',
   saveBackupKey: 'keystead:backups.saveBackupKey',
+  copyBackupKey: 'keystead:backups.copyBackupKey',
+  chooseBackupFolder: 'keystead:backups.chooseBackupFolder',
   setRecipient: 'keystead:backups.setRecipient',
   setSchedule: 'keystead:backups.setSchedule',
   verifyBackup: 'keystead:backups.verifyBackup',

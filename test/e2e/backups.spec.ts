@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { authChannels } from '../../src-preload/contract/auth.ts'
@@ -25,6 +25,18 @@ test('settings -> backups: a backup key shown once, back up now with a passphras
   await expect(backups.getByText(`Saved to ${keyFile} (readable by you only).`)).toBeVisible()
   expect(statSync(keyFile).mode & 0o777).toBe(0o600)
   await expect(backups.getByTestId('backup-recipient')).toHaveText(app.test.core.services!.backups.getRecipient()!)
+  // Copy: by the main process (cleared from the clipboard later), never by the window.
+  const identity = (await backups.getByTestId('backup-identity').textContent())!
+  await backups.getByRole('button', { name: 'Copy', exact: true }).click()
+  await expect(backups.getByTestId('backup-key-copied')).toHaveText('Copied. Keystead clears it from the clipboard in 60 seconds if it is still there.')
+  expect(app.test.platform.clipboardText).toBe(identity)
+  // Print: only the key's print-only block is visible on paper.
+  await page.emulateMedia({ media: 'print' })
+  await expect(backups.getByTestId('backup-key-print')).toBeVisible()
+  await expect(backups.getByTestId('backup-key-print').locator('pre')).toHaveText(identity)
+  await expect(backups.getByRole('button', { name: 'Create a new backup key' })).toBeHidden()
+  await page.emulateMedia({ media: 'screen' })
+  await expect(backups.getByTestId('backup-key-print')).toBeHidden()
   await backups.getByRole('button', { name: 'Done' }).click()
   await expect(backups.getByTestId('backup-identity')).toHaveCount(0)
 
@@ -58,7 +70,10 @@ test('settings -> backups: a backup key shown once, back up now with a passphras
   await schedule.getByLabel('Folder').fill('/no/such/folder')
   await schedule.getByRole('button', { name: 'Save' }).click()
   await expect(schedule.getByText('This folder does not exist (give its full path).')).toBeVisible()
-  await schedule.getByLabel('Folder').fill(app.dataDir)
+  // Choose folder…: the main process's folder dialog fills the field (the typed path stays possible and checked in main).
+  app.test.platform.nextFolderPaths.push(app.dataDir)
+  await schedule.getByRole('button', { name: 'Choose folder…' }).click()
+  await expect(schedule.getByLabel('Folder')).toHaveValue(app.dataDir)
   await schedule.getByRole('button', { name: 'Save' }).click()
   await expect(schedule.getByText('Saved.')).toBeVisible()
   expect(app.test.core.services!.backups.getSchedule()).toMatchObject({ enabled: true, folder: app.dataDir, frequency: 'daily', keep: 7 })
@@ -76,6 +91,27 @@ test('settings -> backups: a backup key shown once, back up now with a passphras
   await restore.getByRole('button', { name: 'Restore this backup' }).click()
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible({ timeout: 60_000 })
   expect(app.test.core.services!.db.prepare('SELECT username FROM accounts ORDER BY id').pluck().all()).toEqual(['alice'])
+})
+
+test('a restore after which the store cannot be opened again: the window says why instead of showing a sign-in that cannot work', async ({ app }) => {
+  const page = await openSettingsAsAlice(app)
+  const backups = page.getByTestId('settings-backups')
+  const file = join(app.dataDir, 'before-damage.age')
+  await app.test.core.services!.backups.createBackupNow({ target: file, protection: { kind: 'passphrase', passphrase: 'a long backup passphrase', scryptLogN: 10 }, appVersion: 'test' })
+  const verify = backups.getByTestId('backup-verify')
+  await verify.getByLabel('Passphrase', { exact: true }).fill('a long backup passphrase')
+  app.test.platform.nextOpenPaths.push(file)
+  await verify.getByRole('button', { name: 'Verify a backup…' }).click()
+  await expect(verify.getByText('The backup is usable.')).toBeVisible({ timeout: 60_000 })
+  // This computer's key file is damaged (the running store keeps the key it read at start): the restored store cannot open.
+  writeFileSync(join(app.dataDir, 'keystead.key'), 'damaged')
+  const restore = backups.getByTestId('backup-restore')
+  await restore.getByLabel('Type RESTORE to confirm').fill('RESTORE')
+  await restore.getByRole('button', { name: 'Restore this backup' }).click()
+  await expect(page.getByRole('heading', { name: 'Keystead cannot open your data' })).toBeVisible({ timeout: 60_000 })
+  const alert = page.getByRole('alert').filter({ hasText: 'Keystead cannot open your data' })
+  await expect(alert).toContainText('The data file could not be opened.')
+  await expect(alert).toContainText('is damaged (expected 32 bytes)')
 })
 
 test('first start: "Restore from a backup" beside "Create your account" brings back the accounts of the old computer', async ({ app }) => {

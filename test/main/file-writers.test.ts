@@ -13,10 +13,9 @@ const ALLOWED: Readonly<Record<string, { count: number; reason: string }>> = {
   'src-main/cli/commands/ssh-install.ts': { count: 1, reason: "sshd's AuthorizedKeysCommand wrapper script: no secret, root-owned and executable; its own checks refuse unsafe folders" },
   'src-main/db/database.ts': { count: 1, reason: 'pre-creates keystead.db, -wal, -shm 0600 with O_EXCL|O_NOFOLLOW before SQLite opens them (the data folder rules); SQLite writes the content' },
   'src-main/db/migrate.ts': { count: 1, reason: 'SQLite backup into keystead.db.before-migration, made 0600 (O_NOFOLLOW) by ensureOwnerOnlyFile just before' },
-  'src-main/services/backup/snapshot-worker.ts': { count: 1, reason: "SQLite backup into the snapshot placeholder in the backup's private 0700 work folder" },
-  'src-main/services/backup/backup-service.ts': {
+  'src-main/services/backup/snapshot-worker.ts': {
     count: 2,
-    reason: "the snapshot placeholder and the unpacked database, both new files (O_EXCL) in a private 0700 mkdtemp work folder; the backup module is being reworked (issue 14): to route through writeSecretFile there",
+    reason: "the backup worker's SQLite backup into the snapshot placeholder (made by writeSecretFile) and the decrypted database of a restore (a new 0600 file, O_EXCL|O_NOFOLLOW, fsynced), both in the backup's private 0700 work folder",
   },
 }
 

@@ -1,7 +1,7 @@
-import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { chmodSync, chownSync, lstatSync, lutimesSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
+import { basename, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createSecretFileWriter, writeSecretFile, writeSecretFileSync } from '../../src-main/services/secret-file.ts'
+import { createSecretFileWriter, isTemporaryFileOf, removeStaleTemporaryFiles, temporaryFileName, writeSecretFile, writeSecretFileSync } from '../../src-main/services/secret-file.ts'
 import { KeysteadError } from '../../src-main/services/errors.ts'
 import { makeTempDir } from '../fixtures/temp-dir.ts'
 
@@ -219,5 +219,54 @@ describe('writeSecretFileSync (the same rules for callers that cannot wait) and 
       expect(() => writeSecretFileSync(join(dir.path, `bad-${mode}`), 'x', { mode })).toThrow(/never writable or executable by others/)
     }
     expect(readdirSync(dir.path).sort()).toEqual(['authorized_keys', 'sync'])
+  })
+})
+
+describe('removeStaleTemporaryFiles', () => {
+  let dir: ReturnType<typeof makeTempDir>
+  beforeEach(() => (dir = makeTempDir()))
+  afterEach(() => dir.remove())
+  const startedAtMs = Date.UTC(2026, 11, 3, 12, 0, 0)
+  const aged = (path: string, atMs: number, link = false): void => (link ? lutimesSync : utimesSync)(path, new Date(atMs), new Date(atMs))
+
+  it('removes only the regular temporary files of the same target that are ours and older than the process', async () => {
+    const target = join(dir.path, 'backup.age')
+    const file = (name: string, atMs: number): string => {
+      const path = join(dir.path, name)
+      writeFileSync(path, name)
+      aged(path, atMs)
+      return path
+    }
+    expect(isTemporaryFileOf(basename(temporaryFileName(target)), 'backup.age')).toBe(true) // the one definition of the name
+    file('.backup.age.0123456789ab.tmp', startedAtMs - 60_000)
+    file('.backup.age.00000000ffff.tmp', startedAtMs - 1)
+    // Kept: younger than the process (a write still running), another target's, not our pattern, a link, a folder.
+    const younger = file('.backup.age.aaaaaaaaaaaa.tmp', startedAtMs + 1)
+    const otherTarget = file('.other.age.0123456789ab.tmp', startedAtMs - 60_000)
+    const notOurs = file('.backup.age.tmp', startedAtMs - 60_000)
+    const outside = join(dir.path, 'outside.txt')
+    writeFileSync(outside, 'keep me')
+    const link = join(dir.path, '.backup.age.bbbbbbbbbbbb.tmp')
+    symlinkSync(outside, link)
+    aged(link, startedAtMs - 60_000, true)
+    const folder = join(dir.path, '.backup.age.cccccccccccc.tmp')
+    mkdirSync(folder)
+    aged(folder, startedAtMs - 60_000)
+    const foreign = file('.backup.age.dddddddddddd.tmp', startedAtMs - 60_000)
+    if (isRoot) chownSync(foreign, OTHER_UID, OTHER_UID)
+
+    expect(await removeStaleTemporaryFiles(target, { startedAtMs })).toBe(isRoot ? 2 : 3)
+    const left = readdirSync(dir.path).sort()
+    expect(left).toEqual(
+      [younger, otherTarget, notOurs, outside, link, folder, ...(isRoot ? [foreign] : [])].map((path) => basename(path)).sort(),
+    )
+    expect(readFileSync(outside, 'utf8')).toBe('keep me')
+    // With a name pattern (scheduled backups: a new dated name each time), any matching target's.
+    expect(await removeStaleTemporaryFiles(target, { startedAtMs, targetName: /^other\.age$/ })).toBe(1)
+    expect(readdirSync(dir.path)).not.toContain(basename(otherTarget))
+  })
+
+  it('a folder that cannot be read removes nothing and does not throw (the writer reports it)', async () => {
+    expect(await removeStaleTemporaryFiles(join(dir.path, 'missing', 'backup.age'), { startedAtMs })).toBe(0)
   })
 })

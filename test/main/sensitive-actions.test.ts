@@ -203,7 +203,8 @@ describe('the one list of sensitive actions', () => {
     const done = await scenario.act(prepared)
     expect(done.ok, JSON.stringify(done)).toBe(true)
     expect(JSON.stringify(scenario.state())).not.toBe(before)
-  })
+    // The restore scenario runs three scrypt derivations at age's own work factor (2^18, as the window uses it): seconds each on a loaded machine.
+  }, 120_000)
 
   it('lets the data-folder holder (CLI) through, and API credentials only where their rule allows', () => {
     const services = test.core.services!

@@ -170,12 +170,17 @@ export function sealMigratedSecurityLogHeads(db: DB, macKey: Buffer): number {
  * Without it, the restored file is taken as it is (its authenticity comes from the backup).
  * Returns how many heads now carry a MAC under the new key.
  */
-export function resealSecurityLogHeads(db: DB, newKey: Pick<SecretBox, 'deriveKey'>, options: { oldKey?: Pick<SecretBox, 'deriveKey'> } = {}): number {
+export function resealSecurityLogHeads(
+  db: DB,
+  newKey: Pick<SecretBox, 'deriveKey'>,
+  options: { oldKey?: Pick<SecretBox, 'deriveKey'>; /** Only these accounts' heads (a slice of a large store); default all. */ accountIds?: readonly number[] } = {},
+): number {
   const macKey = deriveSecurityLogMACKey(newKey)
   const oldMACKey = options.oldKey ? deriveSecurityLogMACKey(options.oldKey) : null
   return writeTransaction(db, () => {
     let sealed = 0
-    for (const head of listSecurityLogHeads(db)) {
+    const heads = options.accountIds ? options.accountIds.flatMap((id) => findSecurityLogHead(db, id) ?? []) : listSecurityLogHeads(db)
+    for (const head of heads) {
       const isCarried = oldMACKey ? isChainHeadMACValid(oldMACKey, head) : true
       writeSecurityLogHead(db, head, isCarried ? chainHeadMAC(macKey, head) : null)
       if (isCarried) sealed++

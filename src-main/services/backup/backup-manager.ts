@@ -3,7 +3,7 @@ import { unlink } from 'node:fs/promises'
 import { dirname, isAbsolute, join } from 'node:path'
 import type { DB } from '../../db/database.ts'
 import type { Clock } from '../clock.ts'
-import { ErrorCode, KeysteadError, validationError } from '../errors.ts'
+import { checkFields, ErrorCode, KeysteadError, validationError } from '../errors.ts'
 import type { SecretBox } from '../secret-box.ts'
 import type { SettingsStore } from '../settings-service.ts'
 import type { BackupProtection } from './age.ts'
@@ -22,8 +22,19 @@ const PERIOD_MS: Record<BackupFrequency, number> = { daily: 86_400_000, weekly: 
 const OVERDUE_GRACE_MS = 6 * 3_600_000
 const STORE_KEY = 'backups'
 const SCHEDULED_NAME = /^keystead-backup-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z\.age$/
-/** The temporary file of a scheduled backup a crash cut short (secret-file.ts names it so). */
-const ABANDONED_NAME = /^\.keystead-backup-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z\.age\.[0-9a-f]{12}\.tmp$/
+
+/** A folder for scheduled backups: a full path to an existing folder (typed or chosen in a dialog). */
+export function validateBackupFolder(folder: string): string {
+  if (!isAbsolute(folder)) throw validationError('folder', 'backup.folderInvalid', 'Choose a folder by its full path.')
+  let isFolder = false
+  try {
+    isFolder = statSync(folder).isDirectory()
+  } catch {
+    isFolder = false
+  }
+  if (!isFolder) throw validationError('folder', 'backup.folderInvalid', 'This folder does not exist.')
+  return folder
+}
 
 export interface BackupSchedule {
   enabled: boolean
@@ -61,11 +72,18 @@ export interface BackupManager {
   createBackupNow(input: { target: string; protection: BackupProtection; appVersion: string; onProgress?: ProgressListener }): Promise<BackupManifest>
   /** Runs the scheduled backup when one is due (at start: the catch-up; then from a timer). */
   runDueBackup(appVersion: string): Promise<BackupResult | null>
+  /** Whether a backup (made by hand or scheduled) or a restore is running. */
+  isBusy(): boolean
+  /**
+   * Runs a restore while no backup runs: refused (CONFLICT `backup.backupRunning`, nothing changes)
+   * when one does, and no backup starts until it is done (`backup.restoreRunning`).
+   */
+  whileRestoring<T>(work: () => Promise<T>): Promise<T>
 }
 
 export function createBackupManager(deps: { db: DB; secretBox: SecretBox; store: SettingsStore; clock: Clock }): BackupManager {
   const { db, secretBox, store, clock } = deps
-  let running: Promise<unknown> | null = null
+  let running: 'backup' | 'restore' | null = null
 
   const read = (): StoredBackupSettings => {
     const stored = store.get(STORE_KEY) as Partial<StoredBackupSettings> | undefined
@@ -73,28 +91,34 @@ export function createBackupManager(deps: { db: DB; secretBox: SecretBox; store:
   }
   const write = (value: StoredBackupSettings): void => store.set(STORE_KEY, value)
 
-  async function exclusive<T>(work: () => Promise<T>): Promise<T> {
-    if (running) throw new KeysteadError(ErrorCode.Conflict, 'A backup is already being made; wait for it to finish.', { reason: 'backup.busy' })
-    const pending = work()
-    running = pending
+  function refuseWhileRunning(kind: 'backup' | 'restore'): void {
+    if (running === 'restore') throw new KeysteadError(ErrorCode.Conflict, 'A restore is running; wait for it to finish. Nothing was changed.', { reason: 'backup.restoreRunning' })
+    if (running === 'backup' && kind === 'restore') {
+      throw new KeysteadError(ErrorCode.Conflict, 'A backup is being made; restore once it has finished. Nothing was changed.', { reason: 'backup.backupRunning' })
+    }
+    if (running === 'backup') throw new KeysteadError(ErrorCode.Conflict, 'A backup is already being made; wait for it to finish.', { reason: 'backup.busy' })
+  }
+
+  /** One backup or restore at a time; the claim is taken before anything awaits. */
+  async function exclusive<T>(kind: 'backup' | 'restore', work: () => Promise<T>): Promise<T> {
+    refuseWhileRunning(kind)
+    running = kind
     try {
-      return await pending
+      return await work()
     } finally {
       running = null
     }
   }
 
-  function make(target: string, protection: BackupProtection, appVersion: string, onProgress?: ProgressListener): Promise<BackupManifest> {
+  function make(target: string, protection: BackupProtection, appVersion: string, onProgress?: ProgressListener, staleTargetNames?: RegExp): Promise<BackupManifest> {
     const databasePath = db.name
-    return createBackup({ databasePath, workDir: dirname(databasePath), secretBox, appVersion, target, protection, onProgress })
+    return createBackup({ databasePath, workDir: dirname(databasePath), secretBox, appVersion, target, protection, onProgress, staleTargetNames })
   }
 
   async function prune(folder: string, keep: number): Promise<void> {
     const names = readdirSync(folder)
     const ours = names.filter((name) => SCHEDULED_NAME.test(name)).sort()
     for (const name of ours.slice(0, Math.max(0, ours.length - keep))) await unlink(join(folder, name)).catch(() => {})
-    // Only one scheduled backup runs at a time (and it just finished): any such temporary file is abandoned.
-    for (const name of names.filter((entry) => ABANDONED_NAME.test(entry))) await unlink(join(folder, name)).catch(() => {})
   }
 
   return {
@@ -102,22 +126,28 @@ export function createBackupManager(deps: { db: DB; secretBox: SecretBox; store:
     setSchedule(patch) {
       const current = read()
       const next: BackupSchedule = { ...current.schedule, ...patch }
-      if (next.folder !== null) {
-        if (!isAbsolute(next.folder)) throw validationError('folder', 'backup.folderInvalid', 'Choose a folder by its full path.')
-        let isFolder = false
-        try {
-          isFolder = statSync(next.folder).isDirectory()
-        } catch {
-          isFolder = false
-        }
-        if (!isFolder) throw validationError('folder', 'backup.folderInvalid', 'This folder does not exist.')
-      }
-      if (next.frequency !== 'daily' && next.frequency !== 'weekly') throw validationError('frequency', 'backup.frequencyInvalid', 'Choose daily or weekly.')
-      if (!Number.isInteger(next.keep) || next.keep < KEEP_MIN || next.keep > KEEP_MAX) {
-        throw validationError('keep', 'backup.keepRange', `Keep from ${KEEP_MIN} to ${KEEP_MAX} backups.`, { min: KEEP_MIN, max: KEEP_MAX })
-      }
-      if (next.enabled && !next.folder) throw validationError('folder', 'backup.folderRequired', 'Choose the folder for scheduled backups.')
-      if (next.enabled && !current.recipient) throw validationError('recipient', 'backup.keyRequired', 'Scheduled backups need a backup key: create one first.')
+      // Every refused field at once (the form shows each at its field); nothing is saved unless all pass.
+      checkFields({
+        folder: () => {
+          if (next.folder !== null) return validateBackupFolder(next.folder)
+          if (next.enabled) throw validationError('folder', 'backup.folderRequired', 'Choose the folder for scheduled backups.')
+          return null
+        },
+        frequency: () => {
+          if (next.frequency !== 'daily' && next.frequency !== 'weekly') throw validationError('frequency', 'backup.frequencyInvalid', 'Choose daily or weekly.')
+          return next.frequency
+        },
+        keep: () => {
+          if (!Number.isInteger(next.keep) || next.keep < KEEP_MIN || next.keep > KEEP_MAX) {
+            throw validationError('keep', 'backup.keepRange', `Keep from ${KEEP_MIN} to ${KEEP_MAX} backups.`, { min: KEEP_MIN, max: KEEP_MAX })
+          }
+          return next.keep
+        },
+        recipient: () => {
+          if (next.enabled && !current.recipient) throw validationError('recipient', 'backup.keyRequired', 'Scheduled backups need a backup key: create one first.')
+          return current.recipient
+        },
+      })
       write({ ...current, schedule: next })
       return next
     },
@@ -135,7 +165,9 @@ export function createBackupManager(deps: { db: DB; secretBox: SecretBox; store:
       const lastOk = lastScheduled?.ok ? lastScheduled.at : null
       return lastOk === null ? false : clock() - lastOk > PERIOD_MS[schedule.frequency] + OVERDUE_GRACE_MS
     },
-    createBackupNow: (input) => exclusive(() => make(input.target, input.protection, input.appVersion, input.onProgress)),
+    createBackupNow: (input) => exclusive('backup', () => make(input.target, input.protection, input.appVersion, input.onProgress)),
+    isBusy: () => running !== null,
+    whileRestoring: (work) => exclusive('restore', work),
     async runDueBackup(appVersion) {
       const settings = read()
       const { schedule, recipient, lastScheduled } = settings
@@ -145,7 +177,8 @@ export function createBackupManager(deps: { db: DB; secretBox: SecretBox; store:
       const target = join(schedule.folder, backupFileName(new Date(at)))
       let result: BackupResult
       try {
-        await exclusive(() => make(target, { kind: 'recipients', recipients: [recipient] }, appVersion))
+        // What a crash left of earlier scheduled backups in this folder goes first (see removeStaleTemporaryFiles).
+        await exclusive('backup', () => make(target, { kind: 'recipients', recipients: [recipient] }, appVersion, undefined, SCHEDULED_NAME))
         await prune(schedule.folder, schedule.keep)
         result = { at, ok: true, file: target, reason: null, message: null }
       } catch (error) {

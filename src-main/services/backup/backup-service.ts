@@ -1,21 +1,21 @@
-import { createHash, randomBytes } from 'node:crypto'
-import { createReadStream, existsSync, readdirSync } from 'node:fs'
-import { chmod, link, mkdir, mkdtemp, open, rename, rm, unlink, writeFile } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import { existsSync, readdirSync } from 'node:fs'
+import { chmod, link, mkdir, mkdtemp, open, rename, rm, unlink } from 'node:fs/promises'
 import type { FileHandle } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Readable } from 'node:stream'
-import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import { DATABASE_FILE_NAME, openDatabase, writeTransaction } from '../../db/database.ts'
+import type { DB } from '../../db/database.ts'
 import { insertSecurityLogEntry } from '../../db/repositories/security-log-repo.ts'
 import { deriveSecurityLogMACKey, resealSecurityLogHeads } from '../audit/log-chain.ts'
+import { repeatInSlices } from '../slices.ts'
 import { latestSchemaVersion, migrateDatabase, readSchemaVersion } from '../../db/migrate.ts'
 import { SecurityEventKind } from '../audit-service.ts'
 import { ErrorCode, KeysteadError } from '../errors.ts'
 import { createAesGcmSecretBox } from '../secret-box.ts'
 import type { SecretBox } from '../secret-box.ts'
-import { createSecretFileWriter } from '../secret-file.ts'
-import { ageHeaderLength, agePayloadLength, createDecrypter, createEncrypter, describeAgeHeader } from './age.ts'
+import { createSecretFileWriter, removeStaleTemporaryFiles, writeSecretFile } from '../secret-file.ts'
+import { ageHeaderLength, agePayloadLength, createDecrypter, createScryptRecipient, describeAgeHeader } from './age.ts'
 import type { BackupProtection, BackupUnlock } from './age.ts'
 import {
   BACKUP_FORMAT,
@@ -28,7 +28,8 @@ import {
   MAX_MANIFEST_BYTES,
 } from './backup-format.ts'
 import type { BackupManifest } from './backup-format.ts'
-import { runBackupWorkerJob } from './snapshot-worker.ts'
+import { runBackupWorkerJob, WorkerJobError } from './snapshot-worker.ts'
+import type { DatabasePlace, UnpackFacts } from './snapshot-worker.ts'
 import { ChunkReader, parseTarHeader, TAR_BLOCK, tarEnd, tarHeader, tarPadding, TarFormatError } from './tar.ts'
 
 export type BackupStage = 'snapshot' | 'encrypt' | 'write' | 'decrypt' | 'check' | 'migrate' | 'reseal' | 'swap'
@@ -39,7 +40,6 @@ export interface BackupProgress {
 }
 export type ProgressListener = (progress: BackupProgress) => void
 
-const READ_CHUNK = 256 * 1024
 
 /** fsync of a folder, so the renames of the swap survive a power loss (Windows cannot open a folder: skipped). */
 async function syncFolder(folder: string): Promise<void> {
@@ -54,6 +54,16 @@ async function syncFolder(folder: string): Promise<void> {
 
 function backupError(reason: string, message: string, code: ErrorCode = ErrorCode.Validation, params?: Record<string, string | number>): KeysteadError {
   return new KeysteadError(code, message, { field: 'file', reason, params })
+}
+
+/** fsync of one file (in the thread pool). */
+async function syncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r+')
+  try {
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
 }
 
 /** A 0700 work folder (snapshots, unpacked backups), removed afterwards. */
@@ -82,99 +92,85 @@ export interface CreateBackupOptions {
   target: string
   protection: BackupProtection
   overwrite?: boolean
+  /**
+   * Which earlier backups' temporary files a crash may have left next to `target` (scheduled backups:
+   * any dated name); by default those of `target`'s own name. See removeStaleTemporaryFiles.
+   */
+  staleTargetNames?: RegExp
   onProgress?: ProgressListener
   now?: () => Date
 }
 
-/** The tar stream, pulled as the encryption needs it: the database file is read 256 KB at a time. */
-function createArchiveStream(entries: { manifest: Uint8Array; dataKey: Uint8Array; databasePath: string; databaseBytes: number; mtimeSeconds: number }, onBytes: (bytes: number) => void): ReadableStream<Uint8Array> {
-  let handle: FileHandle | null = null
-  let phase: 'head' | 'database' | 'end' | 'done' = 'head'
-  let sent = 0
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (phase === 'head') {
-        controller.enqueue(tarHeader(MANIFEST_ENTRY, entries.manifest.length, entries.mtimeSeconds))
-        controller.enqueue(entries.manifest)
-        controller.enqueue(tarPadding(entries.manifest.length))
-        controller.enqueue(tarHeader(DATA_KEY_ENTRY, entries.dataKey.length, entries.mtimeSeconds))
-        controller.enqueue(entries.dataKey)
-        controller.enqueue(tarPadding(entries.dataKey.length))
-        controller.enqueue(tarHeader(DATABASE_ENTRY, entries.databaseBytes, entries.mtimeSeconds))
-        handle = await open(entries.databasePath, 'r')
-        phase = 'database'
-        return
-      }
-      if (phase === 'database') {
-        const buffer = new Uint8Array(READ_CHUNK)
-        const { bytesRead } = await handle!.read(buffer, 0, Math.min(READ_CHUNK, entries.databaseBytes - sent), null)
-        if (bytesRead > 0) {
-          sent += bytesRead
-          onBytes(sent)
-          controller.enqueue(buffer.subarray(0, bytesRead))
-        }
-        if (sent >= entries.databaseBytes || bytesRead === 0) {
-          await handle!.close()
-          handle = null
-          if (sent !== entries.databaseBytes) throw new Error('The snapshot changed while it was being encrypted')
-          phase = 'end'
-        }
-        return
-      }
-      if (phase === 'end') {
-        controller.enqueue(tarPadding(entries.databaseBytes))
-        controller.enqueue(tarEnd())
-        phase = 'done'
-        controller.close()
-      }
-    },
-    async cancel() {
-      await handle?.close()
-    },
-  })
+/** The passphrase's stanza for the worker's file key (the scrypt runs in Node's thread pool, see age.ts). */
+function wrapperOf(protection: BackupProtection): ((fileKey: Uint8Array) => Promise<Array<{ args: string[]; body: Uint8Array }>>) | undefined {
+  if (protection.kind !== 'passphrase') return undefined
+  const recipient = createScryptRecipient(protection.passphrase, protection.scryptLogN)
+  return async (fileKey) => (await recipient.wrapFileKey(fileKey)).map((stanza) => ({ args: stanza.args, body: stanza.body }))
+}
+
+/** The tar head: the manifest, the data key (the only copy outside the keyring, inside the encryption), the database's header. */
+function archiveHead(manifest: BackupManifest, secretBox: SecretBox, createdAt: Date): Buffer {
+  const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8')
+  const dataKey = secretBox.exportDataKey()
+  const dataKeyBytes = Buffer.from(`${dataKey.toString('base64')}\n`, 'utf8')
+  dataKey.fill(0)
+  const mtimeSeconds = createdAt.getTime() / 1000
+  const head = Buffer.concat([
+    tarHeader(MANIFEST_ENTRY, manifestBytes.length, mtimeSeconds),
+    manifestBytes,
+    tarPadding(manifestBytes.length),
+    tarHeader(DATA_KEY_ENTRY, dataKeyBytes.length, mtimeSeconds),
+    dataKeyBytes,
+    tarPadding(dataKeyBytes.length),
+    tarHeader(DATABASE_ENTRY, manifest.database.bytes, mtimeSeconds),
+  ])
+  dataKeyBytes.fill(0)
+  return head
 }
 
 /**
  * Writes an encrypted backup of the live store to `target` (0600, through a temporary file renamed
  * at the end: a crash never leaves a half file under the final name). Returns its manifest.
+ * Every byte is read, hashed, framed and encrypted on worker threads; this thread builds the small
+ * tar head (manifest, data key) and relays progress, so its event loop and memory stay flat.
  */
 export async function createBackup(options: CreateBackupOptions): Promise<BackupManifest> {
   const progress = options.onProgress ?? (() => {})
   const now = options.now ?? (() => new Date())
+  await removeStaleTemporaryFiles(options.target, { targetName: options.staleTargetNames })
   const writer = await createSecretFileWriter(options.target, { overwrite: options.overwrite })
   const workDir = await makeWorkDir(options.workDir, '.backup-')
   try {
     progress({ stage: 'snapshot', fraction: 0 })
     const snapshotPath = join(workDir, DATABASE_ENTRY)
-    await writeFile(snapshotPath, '', { mode: 0o600 }) // SQLite fills the empty 0600 file
-    const facts = await runBackupWorkerJob({ kind: 'snapshot', source: options.databasePath, target: snapshotPath })
-    progress({ stage: 'snapshot', fraction: 1 })
-    const createdAt = now()
-    const manifest: BackupManifest = {
-      format: BACKUP_FORMAT,
-      formatVersion: BACKUP_FORMAT_VERSION,
-      appVersion: options.appVersion,
-      schemaVersion: facts.schemaVersion,
-      createdAt: createdAt.toISOString(),
-      counts: facts.counts,
-      database: { file: DATABASE_ENTRY, bytes: facts.bytes, sha256: facts.sha256 },
-      dataKey: { file: DATA_KEY_ENTRY, algorithm: 'aes-256-gcm' },
-    }
-    const dataKey = options.secretBox.exportDataKey()
-    const archive = createArchiveStream(
+    await writeSecretFile(snapshotPath, '') // SQLite fills the empty 0600 file (the one writer: O_EXCL|O_NOFOLLOW, fsynced)
+    let manifest: BackupManifest | null = null
+    let head: Buffer | null = null
+    const result = await runBackupWorkerJob(
+      { kind: 'backup', source: options.databasePath, snapshot: snapshotPath, target: writer.tempPath, recipients: options.protection.kind === 'recipients' ? options.protection.recipients : null },
       {
-        manifest: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8'),
-        dataKey: Buffer.from(`${dataKey.toString('base64')}\n`, 'utf8'),
-        databasePath: snapshotPath,
-        databaseBytes: facts.bytes,
-        mtimeSeconds: createdAt.getTime() / 1000,
+        onProgress: (stage, fraction) => progress({ stage: stage as BackupStage, fraction }),
+        wrapFileKey: wrapperOf(options.protection),
+        async frameArchive(facts) {
+          progress({ stage: 'snapshot', fraction: 1 })
+          const createdAt = now()
+          manifest = {
+            format: BACKUP_FORMAT,
+            formatVersion: BACKUP_FORMAT_VERSION,
+            appVersion: options.appVersion,
+            schemaVersion: facts.schemaVersion,
+            createdAt: createdAt.toISOString(),
+            counts: facts.counts,
+            database: { file: DATABASE_ENTRY, bytes: facts.bytes, sha256: facts.sha256 },
+            dataKey: { file: DATA_KEY_ENTRY, algorithm: 'aes-256-gcm' },
+          }
+          progress({ stage: 'encrypt', fraction: 0 })
+          head = archiveHead(manifest, options.secretBox, createdAt)
+          return { head, tail: Buffer.concat([tarPadding(facts.bytes), tarEnd()]) }
+        },
       },
-      (sent) => progress({ stage: 'encrypt', fraction: facts.bytes === 0 ? 1 : sent / facts.bytes }),
-    )
-    dataKey.fill(0)
-    progress({ stage: 'encrypt', fraction: 0 })
-    const encrypted = await createEncrypter(options.protection).encrypt(archive)
-    for await (const chunk of encrypted as unknown as AsyncIterable<Uint8Array>) await writer.write(chunk)
+    ).finally(() => (head as Buffer | null)?.fill(0)) // the worker has its copy; this one holds the data key
+    if (!manifest || 'stopped' in result) throw new Error('The backup worker stopped before the archive was written')
     progress({ stage: 'write', fraction: 0 })
     await writer.commit()
     progress({ stage: 'write', fraction: 1 })
@@ -232,37 +228,21 @@ function classifyDecryptError(error: unknown, unlock: BackupUnlock, facts: { siz
   return backupError('backup.altered', 'The backup file was altered or damaged after it was made (its authentication failed). Nothing was changed.')
 }
 
-/** Decrypts and unpacks a backup into `dir` (a 0700 folder), checking the archive and the SHA-256. */
-export async function unpackBackup(file: string, unlock: BackupUnlock, dir: string, onProgress: ProgressListener = () => {}): Promise<UnpackedBackup> {
-  const { head, size } = await readHead(file)
-  const header = describeAgeHeader(head)
-  if (header.kind === 'not-age') throw backupError('backup.notKeystead', 'This file is not a Keystead backup (it is not age-encrypted).')
-  if (header.kind === 'passphrase' && unlock.kind === 'identity') throw backupError('backup.needsPassphrase', 'This backup is protected by a passphrase, not a backup key.')
-  if (header.kind === 'recipients' && unlock.kind === 'passphrase') throw backupError('backup.needsIdentity', 'This backup was made for a backup key; give its identity file instead of a passphrase.')
-  const facts = { size, headerBytes: ageHeaderLength(head), expectedTar: null as number | null }
+/** The age header's error, told apart (damaged header, altered header, wrong key). */
+function classifyHeaderError(error: unknown, unlock: BackupUnlock, facts: { size: number; headerBytes: number | null; expectedTar: number | null }): KeysteadError {
+  const message = (error as Error)?.message ?? String(error)
+  if (/invalid header HMAC/.test(message)) return backupError('backup.altered', 'The backup file was altered or damaged after it was made (its header check failed). Nothing was changed.')
+  if (/invalid (version|header|stanza)|non-ASCII|stream ended|unexpected/.test(message)) return backupError('backup.notKeystead', 'This file is not a Keystead backup (its age header is damaged).')
+  return classifyDecryptError(error, unlock, facts)
+}
 
-  let manifest: BackupManifest | null = null
+/** Reads the manifest and the data key from the archive's first bytes; says where the database lies. */
+async function readArchiveHead(head: Uint8Array): Promise<{ manifest: BackupManifest; dataKey: Buffer; place: DatabasePlace; tarBytes: number }> {
+  async function* once(): AsyncGenerator<Uint8Array> {
+    yield head
+  }
+  const reader = new ChunkReader(once())
   let dataKey: Buffer | null = null
-  const databasePath = join(dir, DATABASE_ENTRY)
-  const input = Readable.toWeb(createReadStream(file, { highWaterMark: READ_CHUNK })) as unknown as ReadableStream<Uint8Array>
-  onProgress({ stage: 'decrypt', fraction: 0 })
-  let decrypted: AsyncIterable<Uint8Array>
-  try {
-    decrypted = (await createDecrypter(unlock).decrypt(input)) as unknown as AsyncIterable<Uint8Array>
-  } catch (error) {
-    if (/invalid header HMAC/.test((error as Error).message)) throw backupError('backup.altered', 'The backup file was altered or damaged after it was made (its header check failed). Nothing was changed.')
-    if (/invalid (version|header|stanza)|non-ASCII|stream ended/.test((error as Error).message)) throw backupError('backup.notKeystead', 'This file is not a Keystead backup (its age header is damaged).')
-    throw classifyDecryptError(error, unlock, facts)
-  }
-  // Errors from the decrypted stream are the encryption's; tar errors are the archive's.
-  async function* guarded(): AsyncGenerator<Uint8Array> {
-    try {
-      for await (const chunk of decrypted) yield chunk
-    } catch (error) {
-      throw classifyDecryptError(error, unlock, facts)
-    }
-  }
-  const reader = new ChunkReader(guarded())
   try {
     const first = parseTarHeader(await reader.readExactly(TAR_BLOCK))
     if (!first || first.name !== MANIFEST_ENTRY || first.size > MAX_MANIFEST_BYTES) throw new TarFormatError('no manifest first')
@@ -277,50 +257,110 @@ export async function unpackBackup(file: string, unlock: BackupUnlock, dir: stri
     const problem = findManifestProblem(parsed)
     if (problem === 'formatTooNew') throw backupError('backup.formatTooNew', 'This backup was made by a newer Keystead (its format is newer). Update Keystead to restore it.')
     if (problem) throw new TarFormatError('manifest has the wrong shape')
-    manifest = parsed as BackupManifest
+    const manifest = parsed as BackupManifest
     const latest = latestSchemaVersion()
     if (manifest.schemaVersion > latest) {
       throw backupError('backup.tooNew', `This backup was made by a newer Keystead ${manifest.appVersion} (schema ${manifest.schemaVersion}; this version knows up to ${latest}). Update Keystead to restore it.`, ErrorCode.Validation, { version: manifest.appVersion })
     }
-
     const keyHeader = parseTarHeader(await reader.readExactly(TAR_BLOCK))
     if (!keyHeader || keyHeader.name !== DATA_KEY_ENTRY || keyHeader.size > 256) throw new TarFormatError('no data key')
-    facts.expectedTar = tarSize(first.size, keyHeader.size, manifest.database.bytes)
     dataKey = Buffer.from(Buffer.from(await reader.readExactly(keyHeader.size)).toString('utf8').trim(), 'base64')
     if (dataKey.length !== 32) throw new TarFormatError('data key is not 256 bits')
     await reader.readExactly(tarPadding(keyHeader.size).length)
-
     const dbHeader = parseTarHeader(await reader.readExactly(TAR_BLOCK))
     if (!dbHeader || dbHeader.name !== DATABASE_ENTRY || dbHeader.size !== manifest.database.bytes) throw new TarFormatError('no database of the manifest\'s size')
-    const hash = createHash('sha256')
-    const out = await open(databasePath, 'wx', 0o600)
-    try {
-      let written = 0
-      await reader.pipeExactly(dbHeader.size, async (chunk) => {
-        hash.update(chunk)
-        await out.write(chunk)
-        written += chunk.length
-        onProgress({ stage: 'decrypt', fraction: dbHeader.size === 0 ? 1 : written / dbHeader.size })
-      })
-      await out.sync()
-    } finally {
-      await out.close()
-    }
-    await reader.readExactly(tarPadding(dbHeader.size).length)
-    const end = await reader.readExactly(TAR_BLOCK)
-    if (parseTarHeader(end) !== null || (await reader.hasTrailingData())) throw new TarFormatError('unexpected entries after the database')
-    if (hash.digest('hex') !== manifest.database.sha256) {
-      throw backupError('backup.checksumMismatch', 'The database inside the backup does not match its SHA-256 in the manifest; the backup is unusable.')
+    const start = 3 * TAR_BLOCK + first.size + tarPadding(first.size).length + keyHeader.size + tarPadding(keyHeader.size).length
+    return {
+      manifest,
+      dataKey,
+      place: { start, bytes: dbHeader.size, sha256: manifest.database.sha256, schemaVersion: manifest.schemaVersion, counts: manifest.counts },
+      tarBytes: tarSize(first.size, keyHeader.size, manifest.database.bytes),
     }
   } catch (error) {
     dataKey?.fill(0)
     if (error instanceof TarFormatError) {
+      // The head is the archive's first 64 KiB, or all of it (authenticated as complete by age's last chunk).
       throw backupError('backup.notKeystead', `This file is not a Keystead backup (${error.message}).`)
     }
     throw error
   }
-  onProgress({ stage: 'decrypt', fraction: 1 })
-  return { manifest, dataKey, databasePath }
+}
+
+/**
+ * Decrypts and unpacks a backup into `dir` (a 0700 folder) and checks it fully: the archive, the
+ * SHA-256, `PRAGMA integrity_check`, the schema version and the counts against the manifest.
+ * The header is opened here (typage's `decryptHeader`: small); the payload is decrypted, hashed,
+ * written and checked in one pass on a worker thread.
+ */
+export async function unpackBackup(
+  file: string,
+  unlock: BackupUnlock,
+  dir: string,
+  onProgress: ProgressListener = () => {},
+  options: { /** A restore: once every check passed, the sessions of the copy are deleted (they belong to a device). */ endSessions?: boolean } = {},
+): Promise<UnpackedBackup & VerifiedBackup> {
+  const { head, size } = await readHead(file)
+  const header = describeAgeHeader(head)
+  if (header.kind === 'not-age') throw backupError('backup.notKeystead', 'This file is not a Keystead backup (it is not age-encrypted).')
+  if (header.kind === 'passphrase' && unlock.kind === 'identity') throw backupError('backup.needsPassphrase', 'This backup is protected by a passphrase, not a backup key.')
+  if (header.kind === 'recipients' && unlock.kind === 'passphrase') throw backupError('backup.needsIdentity', 'This backup was made for a backup key; give its identity file instead of a passphrase.')
+  const headerBytes = ageHeaderLength(head)
+  const facts = { size, headerBytes, expectedTar: null as number | null }
+  if (headerBytes === null) throw backupError('backup.notKeystead', 'This file is not a Keystead backup (its age header is damaged).')
+  onProgress({ stage: 'decrypt', fraction: 0 })
+  let fileKey: Uint8Array
+  try {
+    fileKey = await createDecrypter(unlock).decryptHeader(head.subarray(0, headerBytes))
+  } catch (error) {
+    throw classifyHeaderError(error, unlock, facts)
+  }
+
+  type ArchiveHead = Awaited<ReturnType<typeof readArchiveHead>>
+  const read: { archive: ArchiveHead | null } = { archive: null }
+  const databasePath = join(dir, DATABASE_ENTRY)
+  let found: UnpackFacts | { stopped: true }
+  try {
+    found = await runBackupWorkerJob(
+      { kind: 'unpack', file, fileKey, payloadStart: headerBytes, payloadBytes: size - headerBytes, out: databasePath, endSessions: options.endSessions ?? false },
+      {
+        onProgress: (stage, fraction) => onProgress({ stage, fraction }),
+        async placeDatabase(bytes) {
+          read.archive = await readArchiveHead(bytes)
+          facts.expectedTar = read.archive.tarBytes
+          return read.archive.place
+        },
+      },
+    )
+  } catch (error) {
+    read.archive?.dataKey.fill(0)
+    if (error instanceof KeysteadError) throw error
+    if (error instanceof WorkerJobError && error.code === 'truncated') throw backupError('backup.truncated', 'The backup file is cut short (incomplete copy or download). Nothing was changed.')
+    if (error instanceof WorkerJobError && error.code === 'auth') throw classifyDecryptError(new Error('authentication failed'), unlock, facts)
+    throw backupError('backup.integrityFailed', `The database inside the backup is damaged: ${(error as Error).message}`)
+  } finally {
+    fileKey.fill(0)
+  }
+  const unpacked = read.archive
+  if (!unpacked || 'stopped' in found) throw backupError('backup.notKeystead', 'This file is not a Keystead backup.')
+  try {
+    const { manifest } = unpacked
+    if (found.trailingNonZero || found.trailingBytes < tarPadding(manifest.database.bytes).length + TAR_BLOCK) {
+      throw backupError('backup.notKeystead', 'This file is not a Keystead backup (unexpected entries after the database).')
+    }
+    if (found.written !== manifest.database.bytes || found.sha256 !== manifest.database.sha256) {
+      throw backupError('backup.checksumMismatch', 'The database inside the backup does not match its SHA-256 in the manifest; the backup is unusable.')
+    }
+    if (found.problems!.length > 0) throw backupError('backup.integrityFailed', `The database inside the backup is damaged: ${found.problems![0]}`)
+    if (found.schemaVersion !== manifest.schemaVersion || !countsMatch(found.counts!, manifest.counts)) {
+      throw backupError('backup.inconsistent', 'The database inside the backup does not match its manifest; the backup is unusable.')
+    }
+    if (options.endSessions && !found.sessionsEnded) throw new Error('The sessions of the restored copy were not ended')
+    const currentSchemaVersion = latestSchemaVersion()
+    return { manifest, dataKey: unpacked.dataKey, databasePath, currentSchemaVersion, needsMigration: manifest.schemaVersion < currentSchemaVersion }
+  } catch (error) {
+    unpacked.dataKey.fill(0)
+    throw error
+  }
 }
 
 export interface VerifiedBackup {
@@ -330,31 +370,13 @@ export interface VerifiedBackup {
   needsMigration: boolean
 }
 
-/** Runs `PRAGMA integrity_check` and compares schema and counts with the manifest (in a worker). */
-async function checkUnpacked(unpacked: UnpackedBackup, onProgress: ProgressListener): Promise<VerifiedBackup> {
-  onProgress({ stage: 'check', fraction: 0 })
-  let check
-  try {
-    check = await runBackupWorkerJob({ kind: 'check', path: unpacked.databasePath })
-  } catch (error) {
-    throw backupError('backup.integrityFailed', `The database inside the backup is damaged: ${(error as Error).message}`)
-  }
-  if (check.problems.length > 0) throw backupError('backup.integrityFailed', `The database inside the backup is damaged: ${check.problems[0]}`)
-  if (check.schemaVersion !== unpacked.manifest.schemaVersion || !countsMatch(check.counts, unpacked.manifest.counts)) {
-    throw backupError('backup.inconsistent', 'The database inside the backup does not match its manifest; the backup is unusable.')
-  }
-  onProgress({ stage: 'check', fraction: 1 })
-  const currentSchemaVersion = latestSchemaVersion()
-  return { manifest: unpacked.manifest, currentSchemaVersion, needsMigration: unpacked.manifest.schemaVersion < currentSchemaVersion }
-}
-
 /** Decrypts, unpacks and checks a backup without restoring it; says what it holds or exactly why it is unusable. */
 export async function verifyBackup(file: string, unlock: BackupUnlock, options: { workDir?: string; onProgress?: ProgressListener } = {}): Promise<VerifiedBackup> {
   const dir = await makeWorkDir(options.workDir ?? tmpdir(), 'keystead-verify-')
   try {
     const unpacked = await unpackBackup(file, unlock, dir, options.onProgress)
     unpacked.dataKey.fill(0)
-    return await checkUnpacked(unpacked, options.onProgress ?? (() => {}))
+    return { manifest: unpacked.manifest, currentSchemaVersion: unpacked.currentSchemaVersion, needsMigration: unpacked.needsMigration }
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
@@ -398,41 +420,36 @@ export interface RestoreOutcome {
   replacedExisting: boolean
 }
 
-const RESEAL_SLICE = 500
-
-/** Opens each sealed secret with the backup's data key and seals it under this computer's, a slice at a time. */
 /**
- * The security logs of the restored store: every chain head re-authenticated under this computer's
- * data key (heads that verified under the backup's key only; a log altered before the backup stays
+ * The security logs of the restored store, a slice of accounts at a time (one short transaction each,
+ * the event loop runs between slices): every chain head re-authenticated under this computer's data
+ * key (heads that verified under the backup's key only; a log altered before the backup stays
  * reported), then a "restored from a backup" entry appended to each account's chain through the one
- * insert path, a slice of accounts at a time (the event loop runs between slices).
+ * insert path.
  */
-async function recordRestoreInLogs(path: string, from: SecretBox, to: SecretBox, entry: { at: number; detail: string }): Promise<void> {
-  const db = openDatabase(path)
-  try {
-    resealSecurityLogHeads(db, to, { oldKey: from })
+async function recordRestoreInLogs(db: DB, from: SecretBox, to: SecretBox, entry: { at: number; detail: string }): Promise<void> {
+  {
     const macKey = deriveSecurityLogMACKey(to)
-    const select = db.prepare(`SELECT id FROM accounts WHERE id > ? ORDER BY id LIMIT ${RESEAL_SLICE}`).pluck()
+    const select = db.prepare('SELECT id FROM accounts WHERE id > ? ORDER BY id LIMIT ?').pluck()
     let after = 0
-    for (;;) {
-      const ids = select.all(after) as number[]
-      if (ids.length === 0) break
+    await repeatInSlices((limit) => {
+      const ids = select.all(after, limit) as number[]
+      if (ids.length === 0) return 0
       writeTransaction(db, () => {
+        resealSecurityLogHeads(db, to, { oldKey: from, accountIds: ids })
         for (const id of ids) {
           insertSecurityLogEntry(db, { account_id: id, at: entry.at, kind: SecurityEventKind.BackupRestored, session_id: null, device: '', detail: entry.detail }, macKey)
         }
       })
       after = ids[ids.length - 1]!
-      await yieldToLoop()
-    }
-  } finally {
-    db.close()
+      return ids.length
+    })
   }
 }
 
-async function resealSecrets(path: string, from: SecretBox, to: SecretBox, onProgress: ProgressListener): Promise<void> {
-  const db = openDatabase(path)
-  try {
+/** Opens each sealed secret with the backup's data key and seals it under this computer's, a slice at a time. */
+async function resealSecrets(db: DB, from: SecretBox, to: SecretBox, onProgress: ProgressListener): Promise<void> {
+  {
     const tables = [
       { table: 'two_factor', column: 'secret_sealed' },
       { table: 'api_keys', column: 'sealed_key' },
@@ -440,12 +457,12 @@ async function resealSecrets(path: string, from: SecretBox, to: SecretBox, onPro
     const total = tables.reduce((sum, { table }) => sum + (db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number), 0)
     let done = 0
     for (const { table, column } of tables) {
-      const select = db.prepare(`SELECT account_id AS id, ${column} AS sealed FROM ${table} WHERE account_id > ? ORDER BY account_id LIMIT ${RESEAL_SLICE}`)
+      const select = db.prepare(`SELECT account_id AS id, ${column} AS sealed FROM ${table} WHERE account_id > ? ORDER BY account_id LIMIT ?`)
       const update = db.prepare(`UPDATE ${table} SET ${column} = ? WHERE account_id = ?`)
       let after = 0
-      for (;;) {
-        const rows = select.all(after) as Array<{ id: number; sealed: Buffer }>
-        if (rows.length === 0) break
+      await repeatInSlices((limit) => {
+        const rows = select.all(after, limit) as Array<{ id: number; sealed: Buffer }>
+        if (rows.length === 0) return 0
         const resealed = rows.map((row) => {
           try {
             return { id: row.id, sealed: to.seal(from.open(row.sealed)) }
@@ -460,11 +477,9 @@ async function resealSecrets(path: string, from: SecretBox, to: SecretBox, onPro
         after = rows[rows.length - 1]!.id
         done += rows.length
         onProgress({ stage: 'reseal', fraction: total === 0 ? 1 : done / total })
-        await yieldToLoop()
-      }
+        return rows.length
+      })
     }
-  } finally {
-    db.close()
   }
 }
 
@@ -504,40 +519,36 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreOut
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 })
   const workDir = await makeWorkDir(options.dataDir, RESTORE_WORK_PREFIX)
   try {
-    const unpacked = await unpackBackup(options.file, options.unlock, workDir, progress)
-    let verified: VerifiedBackup
-    try {
-      verified = await checkUnpacked(unpacked, progress)
-    } catch (error) {
-      unpacked.dataKey.fill(0)
-      throw error
-    }
+    const unpacked = await unpackBackup(options.file, options.unlock, workDir, progress, { endSessions: true })
+    const verified: VerifiedBackup = unpacked
     const staged = unpacked.databasePath
 
-    progress({ stage: 'migrate', fraction: 0 })
+    // The staged copy is this restore's alone until the swap, and a crash throws it away: its rollback
+    // journal stays in memory and nothing is synced until the one fsync before the swap.
     const stagedDb = openDatabase(staged)
     let migratedFrom: number | null = null
+    let schemaVersion: number
     try {
+      stagedDb.pragma('journal_mode = MEMORY')
+      stagedDb.pragma('synchronous = OFF')
+      stagedDb.pragma('cache_size = -2000') // slices of keyed rows: a small cache keeps this process's memory flat
+      progress({ stage: 'migrate', fraction: 0 })
       const outcome = await migrateDatabase(stagedDb, { path: staged })
       if (outcome.applied.length > 0) migratedFrom = outcome.from
-    } finally {
-      stagedDb.close()
-    }
-    progress({ stage: 'migrate', fraction: 1 })
-
-    try {
+      progress({ stage: 'migrate', fraction: 1 })
       const backupBox = createAesGcmSecretBox(unpacked.dataKey, 'key-file')
       const thisComputerBox = options.openSecretBox()
-      await resealSecrets(staged, backupBox, thisComputerBox, progress)
-      await recordRestoreInLogs(staged, backupBox, thisComputerBox, {
+      await resealSecrets(stagedDb, backupBox, thisComputerBox, progress)
+      await recordRestoreInLogs(stagedDb, backupBox, thisComputerBox, {
         at: now().getTime(),
         detail: JSON.stringify({ origin: options.origin, backupCreatedAt: verified.manifest.createdAt, appVersion: verified.manifest.appVersion }),
       })
+      schemaVersion = readSchemaVersion(stagedDb)
     } finally {
       unpacked.dataKey.fill(0)
+      stagedDb.close()
     }
-
-    const finished = await runBackupWorkerJob({ kind: 'finish-restore', path: staged })
+    await syncFile(staged)
 
     progress({ stage: 'swap', fraction: 0 })
     await options.beforeSwap?.()
@@ -553,12 +564,12 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreOut
     await rename(staged, live)
     await syncFolder(options.dataDir)
 
-    // The new store's checks; on failure the old one goes back in place.
+    // The new store's check (it passed integrity_check before any change): it opens, under its own name, at the
+    // schema the restore left. On failure the old one goes back in place.
     try {
       const db = openDatabase(live)
       try {
-        const problems = (db.pragma('quick_check') as Array<{ quick_check: string }>).map((row) => row.quick_check).filter((value) => value !== 'ok')
-        if (problems.length > 0 || readSchemaVersion(db) !== finished.schemaVersion) throw new Error(problems[0] ?? 'schema version changed')
+        if (readSchemaVersion(db) !== schemaVersion) throw new Error('schema version changed')
       } finally {
         db.close()
       }
@@ -574,7 +585,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreOut
     return {
       manifest: verified.manifest,
       migratedFrom,
-      schemaVersion: finished.schemaVersion,
+      schemaVersion,
       sessionsEnded: verified.manifest.counts.sessions,
       replacedExisting,
     }

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { BackupProtectionInput, BackupSchedule, BackupStatus, BackupUnlockInput, CreatedBackup, CreatedBackupKey, RestoredBackupView, VerifiedBackupView } from '../../../src-preload/contract/backups.ts'
+import type { CopyOutcome } from '../../../src-preload/contract/tokens.ts'
 import { getApi, unwrap } from '../api.ts'
 
 /** Settings -> Backups: the status (schedule, backup key, last scheduled result) and the actions. */
@@ -19,6 +20,8 @@ export const useBackupsStore = defineStore('backups', () => {
     return key
   }
   const saveBackupKey = (identity: string): Promise<{ file: string } | null> => unwrap(api().saveBackupKey({ identity }))
+  const copyBackupKey = (identity: string): Promise<CopyOutcome> => unwrap(api().copyBackupKey({ identity }))
+  const chooseBackupFolder = (): Promise<{ folder: string } | null> => unwrap(api().chooseBackupFolder())
   async function setRecipient(recipient: string): Promise<void> {
     status.value = await unwrap(api().setRecipient({ recipient }))
   }
@@ -33,5 +36,5 @@ export const useBackupsStore = defineStore('backups', () => {
   const verifyFirstStartBackup = (unlock: BackupUnlockInput): Promise<VerifiedBackupView | null> => unwrap(api().verifyFirstStartBackup({ unlock }))
   const restoreFirstStartBackup = (unlock: BackupUnlockInput): Promise<RestoredBackupView> => unwrap(api().restoreFirstStartBackup({ unlock }))
 
-  return { status, load, createBackup, createBackupKey, saveBackupKey, setRecipient, setSchedule, verifyBackup, restoreBackup, verifyFirstStartBackup, restoreFirstStartBackup }
+  return { status, load, createBackup, createBackupKey, saveBackupKey, copyBackupKey, chooseBackupFolder, setRecipient, setSchedule, verifyBackup, restoreBackup, verifyFirstStartBackup, restoreFirstStartBackup }
 })
