@@ -2,7 +2,7 @@
  * The event-loop figures' measurements (bench/run.ts, section event-loop), in a fresh process on the seeded
  * full-scale database, as the app's main process would run them. Prints one JSON line.
  *
- *   node bench/event-loop-child.ts <data dir> <id of the account to delete> <password of "heavy-log">
+ *   node bench/event-loop-child.ts <data dir> <id of the account to delete> <password of "heavylog" and "heavysessions">
  */
 import { statSync } from 'node:fs'
 import { join } from 'node:path'
@@ -63,7 +63,7 @@ try {
 
   // The export as the window asks for it: sign in, choose a file, write it.
   const call = { windowId: 1, senderUrl: 'bench://event-loop' }
-  const signedIn = await core.invoke(call, 'keystead:auth.signIn', { username: 'heavy-log', password: PASSWORD })
+  const signedIn = await core.invoke(call, 'keystead:auth.signIn', { username: 'heavylog', password: PASSWORD })
   if (!signedIn.ok) throw new Error(`sign-in failed: ${signedIn.error.message}`)
   const file = join(dataDir, 'security-log.csv')
   platform.nextSavePaths.push(file)
@@ -75,9 +75,67 @@ try {
   })
   if (exported < 100_000) throw new Error(`exported ${exported} entries`)
   const fileMB = statSync(file).size / 2 ** 20
+
+  // The security log screen on the 100,000-entry log: the first page, three more by cursor (Next), then a
+  // page 4,000 deep asked for by number (the entries before it stepped over in slices). Each counts the total.
+  let logPages = 0
+  const logListing = await watchEventLoop(async () => {
+    let query: Record<string, unknown> = { pageSize: 25 }
+    for (let i = 0; i < 4; i++) {
+      const page = await core.invoke(call, 'keystead:audit.listEvents', query)
+      if (!page.ok) throw new Error(`listEvents failed: ${page.error.message}`)
+      const value = page.value as { total: number; page: number; nextCursor: string | null; entries: unknown[] }
+      if (value.total < 100_000 || value.entries.length !== 25) throw new Error(`listEvents answered ${value.entries.length} of ${value.total}`)
+      query = { pageSize: 25, page: value.page + 1, cursor: value.nextCursor }
+      logPages++
+    }
+    const deep = await core.invoke(call, 'keystead:audit.listEvents', { pageSize: 25, page: 4000 })
+    if (!deep.ok || (deep.value as { entries: unknown[] }).entries.length !== 25) throw new Error('the deep page failed')
+    logPages++
+  })
+  // For the record: what one page cost before, in one piece (count(*) and OFFSET over the whole log).
+  const heavyLogId = services.accounts.findAccountByUsername('heavylog')!.id
+  const inlineLogPage = await watchEventLoop(async () => {
+    await sleep(20)
+    services.db.prepare('SELECT count(*) FROM security_log WHERE account_id = ?').get(heavyLogId)
+    services.db.prepare('SELECT DISTINCT kind FROM security_log WHERE account_id = ? ORDER BY kind').all(heavyLogId)
+    services.db.prepare('SELECT * FROM security_log WHERE account_id = ? ORDER BY at DESC, id DESC LIMIT 25 OFFSET 99975').all(heavyLogId)
+  })
+
+  // The sessions screen of an account with 10,000 other sessions: every page as "Show more" asks for them (200 a page).
+  const sessionsCall = { windowId: 2, senderUrl: 'bench://event-loop' }
+  const sessionsSignedIn = await core.invoke(sessionsCall, 'keystead:auth.signIn', { username: 'heavysessions', password: PASSWORD })
+  if (!sessionsSignedIn.ok) throw new Error(`sign-in failed: ${sessionsSignedIn.error.message}`)
+  let sessionsListed = 0
+  let sessionPages = 0
+  const sessionsListing = await watchEventLoop(async () => {
+    let cursor: string | null = null
+    do {
+      const page = await core.invoke(sessionsCall, 'keystead:sessions.list', cursor ? { cursor, limit: 200 } : { limit: 200 })
+      if (!page.ok) throw new Error(`sessions.list failed: ${page.error.message}`)
+      const value = page.value as { others: unknown[]; nextCursor: string | null; othersTotal: number }
+      sessionsListed += value.others.length
+      cursor = value.nextCursor
+      sessionPages++
+    } while (cursor)
+  })
+  if (sessionsListed !== 10_000) throw new Error(`listed ${sessionsListed} sessions`)
+  const heavySessionsId = services.accounts.findAccountByUsername('heavysessions')!.id
+  // For the record: the whole list in one piece, as the screen asked for it before.
+  const inlineSessions = await watchEventLoop(async () => {
+    await sleep(20)
+    services.sessions.listAccountSessions(heavySessionsId)
+  })
+
+  // Sign out everywhere (an administrator's action) on the same account: 10,000 sessions and the window's own.
+  let signedOut = 0
+  const signOut = await watchEventLoop(async () => {
+    signedOut = (await services.administration.signOutEverywhere({ kind: 'cli' }, heavySessionsId)).sessionsEnded
+  })
+  if (signedOut !== 10_001) throw new Error(`signed out ${signedOut} sessions`)
   // Control: an idle loop (a timer only) for one second, in the same process after the work.
   const idle = await watchEventLoop(() => sleep(1000))
-  process.stdout.write(JSON.stringify({ idle, startup, inline, deletion, exporting, exported, fileMB }) + '\n')
+  process.stdout.write(JSON.stringify({ idle, startup, inline, deletion, exporting, exported, fileMB, logListing, logPages, inlineLogPage, sessionsListing, sessionPages, inlineSessions, signOut }) + '\n')
 } finally {
   core.close()
 }

@@ -579,8 +579,9 @@ async function benchEventLoop(): Promise<Figure[]> {
     log('event loop: seeding the full-scale database')
     const seed = await makeDatabase(large.path, 'large', passwordHash)
     const seeded = openDatabase(join(large.path, 'keystead.db'))
-    const deleteId = addHeavyAccount(seeded, 'heavy-delete', passwordHash, { sessions: 10_000, tokens: 10_000, log: 10_000 })
-    addHeavyAccount(seeded, 'heavy-log', passwordHash, { sessions: 0, tokens: 0, log: 100_000 })
+    const deleteId = addHeavyAccount(seeded, 'heavydelete', passwordHash, { sessions: 10_000, tokens: 10_000, log: 10_000 })
+    addHeavyAccount(seeded, 'heavylog', passwordHash, { sessions: 0, tokens: 0, log: 100_000 })
+    addHeavyAccount(seeded, 'heavysessions', passwordHash, { sessions: 10_000, tokens: 0, log: 0 })
     seeded.pragma('wal_checkpoint(TRUNCATE)')
     seeded.close()
     log(`event loop: seeded in ${(seed.ms / 1000).toFixed(1)} s plus two heavy accounts; measuring`)
@@ -589,15 +590,33 @@ async function benchEventLoop(): Promise<Figure[]> {
     const child = spawnSync(process.execPath, [join(ROOT, 'bench/event-loop-child.ts'), large.path, String(deleteId), PASSWORD], { encoding: 'utf8', maxBuffer: 16 * 2 ** 20 })
     if (child.status !== 0) throw new Error(`event-loop child failed: ${child.stderr}`)
     type Run = { durationMs: number; worstDelayMs: number; p99DelayMs: number }
-    const { idle, startup, inline, deletion, exporting, exported, fileMB } = JSON.parse(child.stdout) as { idle: Run; startup: Run; inline: Run; deletion: Run; exporting: Run; exported: number; fileMB: number }
+    const { idle, startup, inline, deletion, exporting, exported, fileMB, logListing, logPages, inlineLogPage, sessionsListing, sessionPages, inlineSessions, signOut } = JSON.parse(child.stdout) as {
+      idle: Run
+      startup: Run
+      inline: Run
+      deletion: Run
+      exporting: Run
+      exported: number
+      fileMB: number
+      logListing: Run
+      logPages: number
+      inlineLogPage: Run
+      sessionsListing: Run
+      sessionPages: number
+      inlineSessions: Run
+      signOut: Run
+    }
     {
-      details.eventLoop = { idle, startup, inlineStartup: inline, deletion, exporting, exported, fileMB, counts: seed.counts }
+      details.eventLoop = { idle, startup, inlineStartup: inline, deletion, exporting, exported, fileMB, logListing, logPages, inlineLogPage, sessionsListing, sessionPages, inlineSessions, signOut, counts: seed.counts }
       const ratioFigure = (id: string, title: string, run: { durationMs: number; worstDelayMs: number; p99DelayMs: number }, target: Figure['target'], note: string) =>
         makeFigure(id, title, { label: 'worst delay', value: run.worstDelayMs, unit: 'ms' }, { label: 'duration', value: run.durationMs, unit: 'ms' }, target, `p99 delay ${run.p99DelayMs.toFixed(1)} ms; ${note}`)
       return [
         ratioFigure('eventLoop.startupCheck', 'worst event-loop delay / duration: start-up quick check (window shown -> check done)', startup, { op: '<=', value: 0.05 }, `quick_check on a worker thread over ${Object.entries(seed.counts).map(([t, n]) => `${n.toLocaleString('en')} ${t}`).join(', ')}; the same check on the main thread (as before): worst delay ${inline.worstDelayMs.toFixed(0)} ms over ${inline.durationMs.toFixed(0)} ms`),
         ratioFigure('eventLoop.deleteAccount', 'worst event-loop delay / duration: delete an account with 10,000 sessions, tokens and log entries', deletion, { op: '<=', value: 0.05 }, 'slices sized to take about 10 ms (from 32 rows, 16 to 4,096), each its own transaction (secure_delete on), then the WAL checkpoint on a worker thread'),
         ratioFigure('eventLoop.exportLog', `worst event-loop delay / duration: export ${exported.toLocaleString('en')} log entries (CSV)`, exporting, { op: '<=', value: 0.05 }, `through the IPC handler to a ${fileMB.toFixed(1)} MB file, pages of 500 entries`),
+        ratioFigure('eventLoop.listSessions', 'worst event-loop delay / duration: list the 10,000 other sessions of an account (sessions screen, every page)', sessionsListing, { op: '<=', value: 0.05 }, `${sessionPages} pages of 200 through the IPC handler (keyset on sessions_by_account_newest); the whole list in one piece (as before): worst delay ${inlineSessions.worstDelayMs.toFixed(0)} ms over ${inlineSessions.durationMs.toFixed(0)} ms`),
+        ratioFigure('eventLoop.listLog', 'worst event-loop delay / duration: security log screen on 100,000 entries (4 pages by cursor, then page 4,000 by number)', logListing, { op: '<=', value: 0.05 }, `${logPages} pages of 25 through the IPC handler, each with its exact total counted in slices of 5,000 index entries; count(*), DISTINCT kind and OFFSET 99,975 in one piece (as before): worst delay ${inlineLogPage.worstDelayMs.toFixed(0)} ms over ${inlineLogPage.durationMs.toFixed(0)} ms`),
+        ratioFigure('eventLoop.signOutEverywhere', 'worst event-loop delay / duration: sign an account with 10,001 sessions out everywhere', signOut, { op: '<=', value: 0.05 }, 'repeatInSlices (from 32 rows, 16 to 4,096, about 10 ms a slice), each its own transaction, then one transaction for late sessions and the log entry'),
         ratioFigure('eventLoop.idleControl', 'control: worst event-loop delay / duration of an idle loop (one timer)', idle, null, 'no target: the floor the machine\'s scheduler sets'),
       ]
     }

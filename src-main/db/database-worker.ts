@@ -125,3 +125,27 @@ export async function checkpointDatabaseInWorker(path: string, options: { busyTi
   const row = output.rows[0] as { busy?: number } | undefined
   return { completed: row?.busy === 0, threadId: output.threadId }
 }
+
+/**
+ * Runs `work` (many short write transactions, e.g. slices) with this connection's automatic WAL
+ * checkpoint off, then checkpoints on a worker thread. SQLite checkpoints inside the commit that
+ * crosses 1,000 WAL pages, on the thread that commits: with secure_delete on, a run of deleting slices
+ * crosses it every few slices, and each such commit copies 1,000 pages into a large file and fsyncs it
+ * on the main thread's event loop (hundreds of milliseconds on a loaded disk).
+ */
+export async function runWithCheckpointOffThread<T>(
+  db: { name: string; memory: boolean; pragma(source: string, options?: { simple?: boolean }): unknown },
+  work: () => Promise<T>,
+  checkpoint: () => Promise<unknown> = () => checkpointDatabaseInWorker(db.name),
+): Promise<T> {
+  if (db.memory) return work()
+  const pages = db.pragma('wal_autocheckpoint', { simple: true }) as number
+  db.pragma('wal_autocheckpoint = 0')
+  try {
+    return await work()
+  } finally {
+    db.pragma(`wal_autocheckpoint = ${pages}`)
+    // Another connection's read may hold it back: the next checkpoint (automatic again) completes it then.
+    await checkpoint().catch(() => undefined)
+  }
+}

@@ -94,7 +94,8 @@ export function accountRoutes(): RouteDefinition[] {
       tag: 'sessions',
       access: 'read',
       response: { status: 200, schema: sessionSchema.array() },
-      run: ({ services, auth }) => services.administration.listAccountSessions(auth.accountId),
+      // Read a page at a time (the app's event loop stays free); the answer is the whole list, as documented.
+      run: ({ services, auth }) => services.administration.listAccountSessionsInSlices(auth.accountId),
     }),
     defineRoute<{ id: string }>({
       method: 'DELETE',
@@ -118,7 +119,8 @@ export function accountRoutes(): RouteDefinition[] {
       query: logQuerySchema,
       response: { status: 200, schema: logEntrySchema.array() },
       errors: [422],
-      run: ({ services, auth, query }) => services.administration.listAccountSecurityLog(auth.accountId, query),
+      // A deep offset is stepped over in slices (the app's event loop stays free); the same page as before.
+      run: ({ services, auth, query }) => services.administration.listAccountSecurityLogInSlices(auth.accountId, query),
     }),
     defineRoute({
       method: 'GET',

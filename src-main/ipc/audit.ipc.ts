@@ -14,6 +14,7 @@ export const listEventsInput = z.strictObject({
   kinds,
   page: z.number().int().min(1).max(1_000_000).optional(),
   pageSize: z.number().int().min(1).max(SECURITY_LOG_MAX_PAGE_SIZE).optional(),
+  cursor: z.string().min(1).max(200).optional(),
 })
 
 export const exportEventsInput = z.strictObject({ format: z.enum(['csv', 'json']), kinds })

@@ -1,8 +1,8 @@
-import { writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { basename } from 'node:path'
 import { z } from 'zod'
 import type { SshKeysApi } from '../../src-preload/contract/ssh-keys.ts'
+import { writeSecretFile } from '../services/secret-file.ts'
 import { SensitiveAction } from '../services/sensitive-actions.ts'
 import { sensitiveHandler, sessionHandler } from './guard.ts'
 import type { DomainHandlers } from './guard.ts'
@@ -59,8 +59,10 @@ export function createSshKeysHandlers(): DomainHandlers<SshKeysApi> {
         defaultFileName: 'authorized_keys',
       })
       if (path === null) return null
-      // Public keys only: readable by others is fine (sshd wants no group/world write).
-      await writeFile(path, text, { mode: 0o644 })
+      // Through the one file writer: never through a symlink, never over another user's file, whole or not
+      // at all. Public keys only: readable by others is fine (sshd wants no group/world write). The save
+      // dialog asked before replacing a file.
+      await writeSecretFile(path, text, { overwrite: true, mode: 0o644 })
       return { fileName: basename(path), count: text.split('\n').filter((line) => line.length > 0).length }
     }),
     listForAccount: sessionHandler(listForAccountInput, (ctx, input) => ctx.services.sshKeys.listPublicKeysByUsername(input.username)),

@@ -17,7 +17,7 @@ import {
   updateMustChangePassword,
 } from '../db/repositories/accounts-repo.ts'
 import type { AccountRow, LiveSessionWindow } from '../db/repositories/accounts-repo.ts'
-import { listSecurityLogRows } from '../db/repositories/security-log-repo.ts'
+import { listSecurityLogRows, listSecurityLogRowsAfter } from '../db/repositories/security-log-repo.ts'
 import type { SecurityLogRow } from '../db/repositories/security-log-repo.ts'
 import { listSessionRowsForAccount } from '../db/repositories/sessions-repo.ts'
 import type { SessionRow } from '../db/repositories/sessions-repo.ts'
@@ -25,7 +25,7 @@ import { deleteTwoFactor } from '../db/repositories/two-factor-repo.ts'
 import type { AccountService } from './account-service.ts'
 import { toAccountSummary } from './account-service.ts'
 import type { AuditService, SecurityEventDetail } from './audit-service.ts'
-import { SecurityEventKind } from './audit-service.ts'
+import { SecurityEventKind, stepDownInSlices } from './audit-service.ts'
 import { toISO } from './clock.ts'
 import type { Clock } from './clock.ts'
 import { ErrorCode, KeysteadError, notFoundError, validationError } from './errors.ts'
@@ -34,6 +34,8 @@ import { validateNewPassword } from './password-policy.ts'
 import type { ProfileService } from './profile-service.ts'
 import { assertAdministratorRemains } from './role-rules.ts'
 import type { SessionService } from './session-service.ts'
+import { SESSION_PAGE_MAX } from './session-service.ts'
+import { yieldToEventLoop } from './slices.ts'
 
 /**
  * Administration of accounts, for every face: the app's Accounts screen (administrators only), the
@@ -129,9 +131,13 @@ export interface AdministrationService {
   setAccountPassword(accountId: number, password: string, origin: AdminOrigin): Promise<{ sessionsEnded: number }>
   updateAccountContact(accountId: number, change: ContactChange, origin: AdminOrigin): AccountInfo
   listAccountSessions(accountId: number): SessionInfo[]
+  /** The same list, read a page at a time with the event loop free between pages (the local API, in the app). */
+  listAccountSessionsInSlices(accountId: number): Promise<SessionInfo[]>
   revokeAccountSession(accountId: number, sessionId: string, origin: AdminOrigin): void
   revokeOtherAccountSessions(accountId: number, keepSessionId: string, origin: AdminOrigin): { sessionsEnded: number }
   listAccountSecurityLog(accountId: number, options?: { limit?: number; offset?: number }): SecurityLogEntry[]
+  /** The same page, the entries before it stepped over in slices with the event loop free (the local API, in the app). */
+  listAccountSecurityLogInSlices(accountId: number, options?: { limit?: number; offset?: number }): Promise<SecurityLogEntry[]>
   /** The export document; records nothing (the caller records the export once its file is written). */
   exportAccountData(accountId: number, origin?: AdminOrigin): AccountExport
   /** Records "exported" in the account's security log: call it only after the export reached its file. */
@@ -149,7 +155,8 @@ export interface AdministrationService {
   requirePasswordChange(actor: AdminActor, accountId: number): AdminAccountRow
   setTemporaryPassword(actor: AdminActor, accountId: number, password?: string): Promise<{ account: AdminAccountRow; temporaryPassword: string; sessionsEnded: number }>
   resetTwoFactor(actor: AdminActor, accountId: number): AdminAccountRow & { wasEnabled: boolean }
-  signOutEverywhere(actor: AdminActor, accountId: number): { sessionsEnded: number }
+  /** Ends every session of the account, in slices (thousands of sessions never hold the event loop). */
+  signOutEverywhere(actor: AdminActor, accountId: number): Promise<{ sessionsEnded: number }>
   revokeAllTokens(actor: AdminActor, accountId: number): { tokensRevoked: number }
   deleteAccount(actor: AdminActor, accountId: number, confirmUsername: string | null): Promise<{ sessionsEnded: number }>
 }
@@ -342,10 +349,32 @@ export function createAdministrationService(deps: {
       .map(toSessionInfo)
   }
 
+  async function listAccountSessionsInSlices(accountId: number): Promise<SessionInfo[]> {
+    const all: SessionInfo[] = []
+    let cursor: string | null = null
+    do {
+      const page = sessions.listAccountSessionsPage(accountId, { cursor, limit: SESSION_PAGE_MAX })
+      for (const row of page.rows) all.push(toSessionInfo(row))
+      cursor = page.next
+      if (cursor) await yieldToEventLoop()
+    } while (cursor)
+    return all
+  }
+
+  function logPageOf(options: { limit?: number; offset?: number }): { limit: number; offset: number } {
+    return { limit: Math.min(Math.max(options.limit ?? 100, 1), LOG_PAGE_MAX), offset: Math.max(options.offset ?? 0, 0) }
+  }
+
   function listAccountSecurityLog(accountId: number, options: { limit?: number; offset?: number } = {}): SecurityLogEntry[] {
-    const limit = Math.min(Math.max(options.limit ?? 100, 1), LOG_PAGE_MAX)
-    const offset = Math.max(options.offset ?? 0, 0)
-    return listSecurityLogRows(db, accountId, { limit, offset }).map(toSecurityLogEntry)
+    return listSecurityLogRows(db, accountId, logPageOf(options)).map(toSecurityLogEntry)
+  }
+
+  async function listAccountSecurityLogInSlices(accountId: number, options: { limit?: number; offset?: number } = {}): Promise<SecurityLogEntry[]> {
+    const { limit, offset } = logPageOf(options)
+    // OFFSET in one statement reads every entry it skips; stepping in slices reads as many, a few thousand a turn.
+    const start = await stepDownInSlices(db, accountId, [], null, offset)
+    if (start.missing > 0) return []
+    return listSecurityLogRowsAfter(db, accountId, { after: start.cursor, limit }).map(toSecurityLogEntry)
   }
 
   function requireTarget(accountId: number): AccountRow {
@@ -431,6 +460,7 @@ export function createAdministrationService(deps: {
       return toAccountInfo(accounts.getAccount(accountId))
     },
     listAccountSessions,
+    listAccountSessionsInSlices,
     revokeAccountSession(accountId, sessionId, origin) {
       writeTransaction(db, () => {
         const session = ownSession(accountId, sessionId)
@@ -453,6 +483,7 @@ export function createAdministrationService(deps: {
       return { sessionsEnded: ended.length }
     },
     listAccountSecurityLog,
+    listAccountSecurityLogInSlices,
     exportAccountData(accountId) {
       const account = accounts.getAccount(accountId)
       const document: AccountExport = {
@@ -588,13 +619,16 @@ export function createAdministrationService(deps: {
         return { ...current(accountId), wasEnabled }
       })
     },
-    signOutEverywhere(actor, accountId) {
+    async signOutEverywhere(actor, accountId) {
       refuseSelf(actor, accountId)
+      requireTarget(accountId)
+      const ended = await sessions.invalidateAccountSessionsInSlices(accountId, 'revoked')
       return writeTransaction(db, () => {
         const target = requireTarget(accountId)
-        const ended = sessions.invalidateAccountSessions(accountId, 'revoked')
-        record(actor, target, SecurityEventKind.SessionsEndedByAdmin, { count: ended.length })
-        return { sessionsEnded: ended.length }
+        // A session started while the slices ran ends here, with the entry that counts them all.
+        const sessionsEnded = ended + sessions.invalidateAccountSessions(accountId, 'revoked').length
+        record(actor, target, SecurityEventKind.SessionsEndedByAdmin, { count: sessionsEnded })
+        return { sessionsEnded }
       })
     },
     revokeAllTokens(actor, accountId) {

@@ -3,13 +3,12 @@ import type { DB } from '../db/database.ts'
 import { findAccessTokenForAccount } from '../db/repositories/access-tokens-repo.ts'
 import { findAccountById } from '../db/repositories/accounts-repo.ts'
 import {
-  countSecurityLogRows,
   findSecurityLogRowById,
   insertSecurityLogEntry,
   listSecurityLogActivityByHour,
   listSecurityLogKinds,
-  listSecurityLogRows,
   listSecurityLogRowsAfter,
+  stepSecurityLogRows,
 } from '../db/repositories/security-log-repo.ts'
 import type { SecurityLogCursor, SecurityLogRow } from '../db/repositories/security-log-repo.ts'
 import { findSSHKeyById } from '../db/repositories/ssh-keys-repo.ts'
@@ -138,9 +137,14 @@ export interface SecurityLogViewer {
 export interface SecurityEventQuery {
   /** Only these kinds; empty or absent = all. */
   kinds?: string[]
-  /** 1-based. */
+  /**
+   * 1-based. With `cursor`, only the number the page is given back with; without, the entries before
+   * it are stepped over in slices (a deep page costs more, never in one piece).
+   */
   page?: number
   pageSize?: number
+  /** The `nextCursor` of the page before (keyset paging: every page costs the same, however deep). */
+  cursor?: string
 }
 
 export interface SecurityEventPage {
@@ -148,6 +152,8 @@ export interface SecurityEventPage {
   total: number
   page: number
   pageSize: number
+  /** Pass as `cursor` for the page after this one; null when this is the last. */
+  nextCursor: string | null
   /** Every kind the account's log holds (for the filter), known to this version or not. */
   kinds: string[]
   /** Every kind this version knows, by name, grouped (for the filter). */
@@ -174,8 +180,11 @@ export const SECURITY_LOG_MAX_KIND_FILTER = 50
 
 export interface AuditService {
   recordSecurityEvent(event: SecurityEventInput): void
-  /** Newest first, filtered by kind, one page at a time, each entry in words. */
-  listSecurityEvents(accountId: number, query?: SecurityEventQuery, viewer?: SecurityLogViewer): SecurityEventPage
+  /**
+   * Newest first, filtered by kind, one page at a time, each entry in words. The total is counted in
+   * slices of COUNT_SLICE_ROWS index entries with the event loop free between them.
+   */
+  listSecurityEvents(accountId: number, query?: SecurityEventQuery, viewer?: SecurityLogViewer): Promise<SecurityEventPage>
   /**
    * Every matching entry, newest first, as a file's text (CSV with a header row, or a JSON array),
    * each with its name and sentence beside the machine-readable kind and details.
@@ -274,6 +283,59 @@ const SECURITY_LOG_WRITERS: Record<SecurityLogFormat, { head: string; page(event
   },
 }
 
+/** Index entries one step of counting or skipping reads (about a millisecond), the event loop running between steps. */
+export const COUNT_SLICE_ROWS = 5000
+
+function encodeLogCursor(cursor: SecurityLogCursor): string {
+  return Buffer.from(JSON.stringify([cursor.at, cursor.id]), 'utf8').toString('base64url')
+}
+
+function decodeLogCursor(text: string): SecurityLogCursor {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'))
+    if (Array.isArray(parsed) && parsed.length === 2 && Number.isSafeInteger(parsed[0]) && Number.isSafeInteger(parsed[1])) return { at: parsed[0] as number, id: parsed[1] as number }
+  } catch {
+    // Falls through to the refusal.
+  }
+  throw validationError('cursor', 'audit.cursorInvalid', 'This page no longer matches the log. Start again from the first page.')
+}
+
+/**
+ * Steps `count` entries down the log from `after` (newest first) in slices, yielding between them.
+ * Returns where it landed, or how many of `count` were missing when the log ended first.
+ */
+export async function stepDownInSlices(db: DB, accountId: number, kinds: string[], after: SecurityLogCursor | null, count: number): Promise<{ cursor: SecurityLogCursor | null; missing: number }> {
+  let cursor = after
+  let left = count
+  while (left > 0) {
+    const step = stepSecurityLogRows(db, accountId, { kinds, after: cursor, skip: Math.min(left, COUNT_SLICE_ROWS) })
+    if ('remaining' in step) return { cursor, missing: left - step.remaining }
+    cursor = step.cursor
+    left -= Math.min(left, COUNT_SLICE_ROWS)
+    if (left > 0) await yieldToEventLoop()
+  }
+  return { cursor, missing: 0 }
+}
+
+/** How many entries match, counted in slices (per kind on its own index when filtered). */
+async function countInSlices(db: DB, accountId: number, kinds: string[]): Promise<number> {
+  let total = 0
+  for (const group of kinds.length > 0 ? kinds.map((kind) => [kind]) : [[]]) {
+    let cursor: SecurityLogCursor | null = null
+    for (;;) {
+      const step = stepSecurityLogRows(db, accountId, { kinds: group, after: cursor, skip: COUNT_SLICE_ROWS })
+      if ('remaining' in step) {
+        total += step.remaining
+        break
+      }
+      total += COUNT_SLICE_ROWS
+      cursor = step.cursor
+      await yieldToEventLoop()
+    }
+  }
+  return total
+}
+
 function normalizeKinds(kinds: string[] | undefined): string[] {
   const list = [...new Set(kinds ?? [])]
   if (list.length > SECURITY_LOG_MAX_KIND_FILTER) throw validationError('kinds', 'audit.tooManyKinds', 'Too many kinds in the filter.')
@@ -338,7 +400,7 @@ export function createAuditService(db: DB, clock: Clock, macKey: Buffer): AuditS
         detail: JSON.stringify({ ...event.detail, ...actors.getStore() }),
       }, macKey)
     },
-    listSecurityEvents(accountId, query = {}, viewer = {}) {
+    async listSecurityEvents(accountId, query = {}, viewer = {}) {
       const kinds = normalizeKinds(query.kinds)
       const pageSize = query.pageSize ?? SECURITY_LOG_PAGE_SIZE
       const page = query.page ?? 1
@@ -346,14 +408,21 @@ export function createAuditService(db: DB, clock: Clock, macKey: Buffer): AuditS
         throw validationError('pageSize', 'audit.pageSizeInvalid', `A page holds 1 to ${SECURITY_LOG_MAX_PAGE_SIZE} entries.`, { max: SECURITY_LOG_MAX_PAGE_SIZE })
       }
       if (!Number.isSafeInteger(page) || page < 1) throw validationError('page', 'audit.pageInvalid', 'Pages are numbered from 1.')
-      const total = countSecurityLogRows(db, accountId, kinds)
-      const rows = listSecurityLogRows(db, accountId, { kinds, limit: pageSize, offset: (page - 1) * pageSize })
+      // Keyset paging from the page before; without a cursor, the entries of the pages before are stepped over in slices.
+      const start = query.cursor ? { cursor: decodeLogCursor(query.cursor), missing: 0 } : await stepDownInSlices(db, accountId, kinds, null, (page - 1) * pageSize)
+      // One more than the page: whether a next page exists, without counting.
+      const read = start.missing > 0 ? [] : listSecurityLogRowsAfter(db, accountId, { kinds, after: start.cursor, limit: pageSize + 1 })
+      const rows = read.slice(0, pageSize)
+      const total = await countInSlices(db, accountId, kinds)
+      const last = rows.at(-1)
+      const isLast = read.length <= pageSize
       const language = findAccountById(db, accountId)?.language ?? 'en'
       return {
         entries: describeRows(accountId, rows, viewer),
         total,
         page,
         pageSize,
+        nextCursor: !isLast && last ? encodeLogCursor({ at: last.at, id: last.id }) : null,
         kinds: listSecurityLogKinds(db, accountId),
         kindGroups: listSecurityEventKindGroups(language),
       }

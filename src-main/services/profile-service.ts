@@ -1,7 +1,7 @@
 import type { DeleteAccountInput, Profile, PublicProfile, UpdateProfileInput } from '../../src-preload/contract/profile.ts'
 import type { DB } from '../db/database.ts'
 import { writeTransaction } from '../db/database.ts'
-import { checkpointDatabaseInWorker } from '../db/database-worker.ts'
+import { checkpointDatabaseInWorker, runWithCheckpointOffThread } from '../db/database-worker.ts'
 import { discardMigrationBackup } from '../db/migration-backup.ts'
 import { deleteAccountPicture, findAccountPicture, upsertAccountPicture } from '../db/repositories/account-pictures-repo.ts'
 import {
@@ -131,27 +131,34 @@ export function createProfileService(deps: {
       if (sessionIds.length > 0) events.emit('sessionsEnded', { sessionIds, reason: 'account-deleted' })
       return sessionIds.length
     }
-    let sessionsEnded = await repeatInSlices((limit) => endSessions(writeTransaction(db, () => deleteAccountSessionsSlice(db, account.id, limit))))
-    for (const table of ACCOUNT_GROWING_TABLES) {
-      await repeatInSlices((limit) => writeTransaction(db, () => deleteAccountRowsSlice(db, table, account.id, limit)))
-    }
-    const lateSessions = writeTransaction(db, () => {
-      assertAdministratorRemains(db, accounts.getAccount(account.id), 'delete')
-      // Recorded first, then removed with everything else: the log goes with the account.
-      audit.recordSecurityEvent({
-        accountId: account.id,
-        kind: SecurityEventKind.AccountDeletion,
-        sessionId: session?.id ?? null,
-        ...(session ? { device: summarizeDevice(session) } : {}),
-        ...(origin ? { detail: { origin } } : {}),
-      })
-      // A session started while the slices ran (another window, the CLI) ends with the account.
-      const late = deleteAccountSessions(db, account.id)
-      deleteAccountRow(db, account.id)
-      return late
-    })
-    sessionsEnded += endSessions(lateSessions)
-    await checkpointFreedPages()
+    // No automatic checkpoint inside a slice's commit (it would copy 1,000 pages on this thread): one on a
+    // worker thread once the account is gone (checkpointFreedPages).
+    const sessionsEnded = await runWithCheckpointOffThread(
+      db,
+      async () => {
+        const ended = await repeatInSlices((limit) => endSessions(writeTransaction(db, () => deleteAccountSessionsSlice(db, account.id, limit))))
+        for (const table of ACCOUNT_GROWING_TABLES) {
+          await repeatInSlices((limit) => writeTransaction(db, () => deleteAccountRowsSlice(db, table, account.id, limit)))
+        }
+        const lateSessions = writeTransaction(db, () => {
+          assertAdministratorRemains(db, accounts.getAccount(account.id), 'delete')
+          // Recorded first, then removed with everything else: the log goes with the account.
+          audit.recordSecurityEvent({
+            accountId: account.id,
+            kind: SecurityEventKind.AccountDeletion,
+            sessionId: session?.id ?? null,
+            ...(session ? { device: summarizeDevice(session) } : {}),
+            ...(origin ? { detail: { origin } } : {}),
+          })
+          // A session started while the slices ran (another window, the CLI) ends with the account.
+          const late = deleteAccountSessions(db, account.id)
+          deleteAccountRow(db, account.id)
+          return late
+        })
+        return ended + endSessions(lateSessions)
+      },
+      checkpointFreedPages,
+    )
     // The copy taken before a migration still holds the account: it goes too (else at the next start's quick check).
     try {
       discardMigrationBackup(db)

@@ -1,7 +1,9 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto'
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { KeyStore } from './os-keyring.ts'
+import { KeysteadError } from './errors.ts'
+import { writeSecretFileSync } from './secret-file.ts'
 
 /**
  * Encrypts secrets that must be read back later (TOTP secrets, the API key copy).
@@ -46,17 +48,55 @@ export function createAesGcmSecretBox(key: Buffer, kind: SecretBox['kind']): Sec
   }
 }
 
-/** Reads the 256-bit key from an owner-only file, creating it on first use. */
-export function loadOrCreateKeyFile(path: string): Buffer {
-  if (existsSync(path)) {
-    const key = readFileSync(path)
-    if (key.length !== 32) throw new Error(`The key file ${path} is damaged (expected 32 bytes)`)
-    return key
+const KEY_BYTES = 32
+
+/**
+ * The key file as it is: never through a symbolic link (O_NOFOLLOW), only a regular file of ours.
+ * Null when there is none.
+ */
+function readKeyFile(path: string): Buffer | null {
+  let fd: number
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0))
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') return null
+    if (code === 'ELOOP') throw new Error(`The key file ${path} is a symbolic link; Keystead reads its key only from a file of its own`)
+    throw error
   }
+  try {
+    const stats = fstatSync(fd)
+    const uid = typeof process.getuid === 'function' ? process.getuid() : null
+    if (!stats.isFile()) throw new Error(`The key file ${path} is not a regular file`)
+    if (uid !== null && stats.uid !== uid) throw new Error(`The key file ${path} belongs to another user; Keystead does not use it`)
+    const key = Buffer.alloc(KEY_BYTES + 1)
+    let length = 0
+    for (let read = -1; read !== 0 && length < key.length; length += read) read = readSync(fd, key, length, key.length - length, null)
+    if (length !== KEY_BYTES) throw new Error(`The key file ${path} is damaged (expected ${KEY_BYTES} bytes)`)
+    return key.subarray(0, KEY_BYTES)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/**
+ * Reads the 256-bit key from an owner-only file, creating it on first use through the one secret-file
+ * writer (0600, a temporary file fsynced and linked into place: a crash never leaves a short key file,
+ * and of two processes creating it at once, the second reads the first one's key).
+ */
+export function loadOrCreateKeyFile(path: string): Buffer {
+  const existing = readKeyFile(path)
+  if (existing) return existing
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
-  const key = randomBytes(32)
-  writeFileSync(path, key, { mode: 0o600, flag: 'wx' })
-  chmodSync(path, 0o600)
+  const key = randomBytes(KEY_BYTES)
+  try {
+    writeSecretFileSync(path, key)
+  } catch (error) {
+    const winner = error instanceof KeysteadError && error.reason === 'secretFile.exists' ? readKeyFile(path) : null
+    if (!winner) throw error
+    key.fill(0)
+    return winner
+  }
   return key
 }
 

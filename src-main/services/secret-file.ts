@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { constants } from 'node:fs'
+import { closeSync, constants, fchmodSync, fsyncSync, linkSync, lstatSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs'
 import type { Stats } from 'node:fs'
 import { link, lstat, open, readdir, rename, unlink } from 'node:fs/promises'
 import type { FileHandle } from 'node:fs/promises'
@@ -12,10 +12,17 @@ import { ErrorCode, KeysteadError } from './errors.ts'
  * folder, written and fsynced, then renamed over the target, then the folder fsynced. The final path
  * is never followed when it is a symbolic link, a file owned by another user is never replaced, and
  * without `overwrite` an existing file is never replaced (link(2) refuses atomically).
+ * `writeSecretFileSync` is the same, step for step, for the few callers that cannot wait (the data key
+ * file, read while the services are built; settings.json, written by the command line).
  */
 export interface SecretFileOptions {
   /** Replace an existing regular file we own; never a symlink. */
   overwrite?: boolean
+  /**
+   * The file's permissions, exactly (whatever the umask): 0600 when absent. Only for files that are
+   * meant to be read by others (an authorized_keys export: 0644); never writable by group or others.
+   */
+  mode?: number
 }
 
 export interface SecretFileWriter {
@@ -89,6 +96,17 @@ function unwritable(target: string, error: unknown): KeysteadError {
   return refuse(ErrorCode.Validation, 'secretFile.unwritable', `Cannot write ${target}: ${(error as Error).message}`)
 }
 
+/** The modes a caller may ask for: at most rw-r--r--, never executable, never writable by others. */
+const MODE_LIMIT = 0o644
+
+function fileModeOf(options: SecretFileOptions): number {
+  const mode = options.mode ?? SECRET_FILE_MODE
+  if (!Number.isInteger(mode) || (mode & ~MODE_LIMIT) !== 0 || (mode & 0o600) !== 0o600) {
+    throw new Error(`A file written by Keystead is readable and writable by its owner and never writable or executable by others (asked for ${String(mode)})`)
+  }
+  return mode
+}
+
 async function lstatOrNull(path: string): Promise<Stats | null> {
   try {
     return await lstat(path)
@@ -98,9 +116,8 @@ async function lstatOrNull(path: string): Promise<Stats | null> {
   }
 }
 
-/** Refuses a target we must not replace; returns whether something is there. */
-async function inspectTarget(target: string, overwrite: boolean): Promise<boolean> {
-  const stats = await lstatOrNull(target)
+/** Refuses a target we must not replace (what lstat found there, or null); returns whether something is there. */
+function checkTarget(target: string, stats: Stats | null, overwrite: boolean): boolean {
   if (!stats) return false
   if (stats.isSymbolicLink()) {
     throw refuse(ErrorCode.Validation, 'secretFile.symlink', `${target} is a symbolic link; Keystead does not write secrets through links. Choose another file.`)
@@ -116,6 +133,26 @@ async function inspectTarget(target: string, overwrite: boolean): Promise<boolea
     throw refuse(ErrorCode.Conflict, 'secretFile.exists', `${target} already exists; choose another file or allow replacing it.`)
   }
   return true
+}
+
+async function inspectTarget(target: string, overwrite: boolean): Promise<boolean> {
+  return checkTarget(target, await lstatOrNull(target), overwrite)
+}
+
+function inspectTargetSync(target: string, overwrite: boolean): boolean {
+  let stats: Stats | null = null
+  try {
+    stats = lstatSync(target)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+  }
+  return checkTarget(target, stats, overwrite)
+}
+
+/** Whether link(2) failed because the file system has no hard links (FAT, some network shares): rename then. */
+function hasNoHardLinks(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code
+  return code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS'
 }
 
 async function syncFolder(folder: string): Promise<void> {
@@ -140,10 +177,8 @@ async function placeFile(tempPath: string, target: string, overwrite: boolean): 
       await unlink(tempPath)
       return
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code
-      if (code === 'EEXIST') await inspectTarget(target, overwrite) // someone put a file there meanwhile: refuse it by name
-      // File systems without hard links (FAT, some network shares) fall through to rename.
-      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') await inspectTarget(target, overwrite) // someone put a file there meanwhile: refuse it by name
+      if (!hasNoHardLinks(error)) throw error
     }
   }
   await rename(tempPath, target)
@@ -151,6 +186,7 @@ async function placeFile(tempPath: string, target: string, overwrite: boolean): 
 
 export async function createSecretFileWriter(target: string, options: SecretFileOptions = {}): Promise<SecretFileWriter> {
   const overwrite = options.overwrite ?? false
+  const mode = fileModeOf(options)
   const folder = dirname(target)
   let handle: FileHandle | null = null
   let tempPath = ''
@@ -159,8 +195,8 @@ export async function createSecretFileWriter(target: string, options: SecretFile
     tempPath = join(folder, temporaryFileName(target))
     const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0)
     handle = await open(tempPath, flags, SECRET_FILE_MODE)
-    // The umask may have taken bits away, never added: set exactly 0600.
-    await handle.chmod(SECRET_FILE_MODE)
+    // The umask may have taken bits away, never added: set exactly the mode (0600 unless asked).
+    await handle.chmod(mode)
   } catch (error) {
     await handle?.close().catch(() => undefined)
     if (handle) await unlink(tempPath).catch(() => undefined)
@@ -217,5 +253,75 @@ export async function writeSecretFile(target: string, data: string | Uint8Array,
   } catch (error) {
     await writer.abort()
     throw error
+  }
+}
+
+function syncFolderSync(folder: string): void {
+  let fd: number | null = null
+  try {
+    fd = openSync(folder, constants.O_RDONLY | (constants.O_DIRECTORY ?? 0))
+    fsyncSync(fd)
+  } catch (error) {
+    if (process.platform !== 'win32') throw error
+  } finally {
+    if (fd !== null) closeSync(fd)
+  }
+}
+
+function placeFileSync(tempPath: string, target: string, overwrite: boolean): void {
+  const exists = inspectTargetSync(target, overwrite)
+  if (!exists) {
+    try {
+      linkSync(tempPath, target)
+      unlinkSync(tempPath)
+      return
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') inspectTargetSync(target, overwrite)
+      if (!hasNoHardLinks(error)) throw error
+    }
+  }
+  renameSync(tempPath, target)
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path)
+  } catch {
+    // Already gone.
+  }
+}
+
+/**
+ * writeSecretFile for callers that cannot wait: the same checks and steps (a new O_EXCL|O_NOFOLLOW
+ * temporary file with the exact mode, fsync, no-clobber link or rename, the folder fsynced), the same
+ * refusals (symlink, another user's file, not a regular file, an existing file without `overwrite`).
+ * The data is small (a key, a settings file): it blocks only for the disk's sync.
+ */
+export function writeSecretFileSync(target: string, data: string | Uint8Array, options: SecretFileOptions = {}): void {
+  const overwrite = options.overwrite ?? false
+  const mode = fileModeOf(options)
+  let fd: number | null = null
+  let tempPath: string | null = null
+  let placed = false
+  try {
+    inspectTargetSync(target, overwrite)
+    // The same temporary name and flags as createSecretFileWriter's: new (O_EXCL), never through a link.
+    tempPath = join(dirname(target), temporaryFileName(target))
+    fd = openSync(tempPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), SECRET_FILE_MODE)
+    fchmodSync(fd, mode)
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at)
+    fsyncSync(fd)
+    closeSync(fd)
+    fd = null
+    placeFileSync(tempPath, target, overwrite)
+    placed = true
+    syncFolderSync(dirname(target))
+  } catch (error) {
+    if (fd !== null) closeSync(fd)
+    if (tempPath !== null) unlinkQuietly(tempPath)
+    // Not durable: take the file back, as the asynchronous writer does.
+    if (placed) unlinkQuietly(target)
+    throw unwritable(target, error)
   }
 }

@@ -1,18 +1,22 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { DB } from '../db/database.ts'
 import { findSessionPolicyRow, saveSessionPolicyRow } from '../db/repositories/session-policy-repo.ts'
+import { writeTransaction } from '../db/database.ts'
+import { runWithCheckpointOffThread } from '../db/database-worker.ts'
 import {
   deleteAccountSessions,
+  deleteAccountSessionsSlice,
   deleteSession,
   findSessionById,
   findSessionByTokenHash,
   findSessionTimesByIds,
   insertSession,
   listSessionRowsForAccount,
+  listSessionRowsPage,
   markSessionAuthenticated,
   touchSession,
 } from '../db/repositories/sessions-repo.ts'
-import type { SessionRow } from '../db/repositories/sessions-repo.ts'
+import type { SessionPageCursor, SessionRow } from '../db/repositories/sessions-repo.ts'
 import type { AuditService } from './audit-service.ts'
 import { SecurityEventKind } from './audit-service.ts'
 import type { Clock } from './clock.ts'
@@ -20,6 +24,7 @@ import type { DeviceFacts } from './device-facts.ts'
 import { summarizeDevice } from './device-facts.ts'
 import { ErrorCode, KeysteadError, validationError } from './errors.ts'
 import type { EventHub, ServiceEvents } from './events.ts'
+import { repeatInSlices } from './slices.ts'
 
 export const SessionOrigin = Object.freeze({ App: 'app', CLI: 'cli', API: 'api' } as const)
 export type SessionOrigin = (typeof SessionOrigin)[keyof typeof SessionOrigin]
@@ -52,6 +57,33 @@ export const DEFAULT_SESSION_POLICY: SessionPolicy = Object.freeze({
 /** Bounds for the lifetimes: at least a minute (sessions must outlive the once-a-minute touch), at most a year. */
 export const SESSION_LIFETIME_MIN_MS = MINUTE
 export const SESSION_LIFETIME_MAX_MS = 365 * DAY
+
+/** Sessions a page of the list holds: SESSION_PAGE_DEFAULT unless asked, at most SESSION_PAGE_MAX. */
+export const SESSION_PAGE_DEFAULT = 50
+export const SESSION_PAGE_MAX = 200
+
+/** One page of an account's live sessions, newest first, and where the next page starts (null: none). */
+export interface SessionRowPage {
+  rows: SessionRow[]
+  next: string | null
+}
+
+export function encodeSessionCursor(cursor: SessionPageCursor): string {
+  return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id]), 'utf8').toString('base64url')
+}
+
+/** The cursor a page handed out, or a field error (it is only ever what an earlier page returned). */
+export function decodeSessionCursor(text: string): SessionPageCursor {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'))
+    if (Array.isArray(parsed) && parsed.length === 2 && Number.isSafeInteger(parsed[0]) && typeof parsed[1] === 'string' && parsed[1].length <= 64) {
+      return { createdAt: parsed[0] as number, id: parsed[1] }
+    }
+  } catch {
+    // Falls through to the refusal.
+  }
+  throw validationError('cursor', 'sessions.cursorInvalid', 'This page no longer matches the list. Start again from the first page.')
+}
 
 export type SessionValidation =
   | { ok: true; session: SessionRow }
@@ -107,18 +139,31 @@ export interface SessionService {
   markSessionAuthenticated(id: string): void
   invalidateSession(id: string, reason: ServiceEvents['sessionsEnded']['reason']): boolean
   invalidateAccountSessions(accountId: number, reason: ServiceEvents['sessionsEnded']['reason'], exceptSessionId?: string | null): string[]
+  /**
+   * The same for an account that may have thousands of sessions: in slices, each one short write
+   * transaction, the event loop running between them (windows are told slice by slice). A session
+   * started meanwhile may outlive it: callers end the rest in their closing transaction
+   * (invalidateAccountSessions). Returns how many ended.
+   */
+  invalidateAccountSessionsInSlices(accountId: number, reason: ServiceEvents['sessionsEnded']['reason'], exceptSessionId?: string | null): Promise<number>
   isSessionExpired(session: SessionRow): boolean
   /** When the session ends if nothing happens: the earlier of idle and absolute expiry (ms). */
   expiresAtOf(session: SessionRow): number
-  /** The account's live sessions, newest first (expired ones are ended on the way). */
+  /** The account's live sessions, newest first (expired ones are ended on the way). Grows with the data: the CLI's. */
   listAccountSessions(accountId: number): SessionRow[]
+  /**
+   * One page of them (keyset paging: the same cost on page 1 and page 200), without `exceptSessionId`;
+   * expired ones on the page are ended, so a page may hold fewer than `limit`. `cursor` is the `next`
+   * of the page before; `limit` 1 to SESSION_PAGE_MAX.
+   */
+  listAccountSessionsPage(accountId: number, options?: { cursor?: string | null; limit?: number; exceptSessionId?: string | null }): SessionRowPage
   /**
    * Closes one of the account's other sessions. Refuses (NOT_FOUND, changing nothing) a session
    * that does not exist or belongs to another account, and the caller's own session (sign out instead).
    */
   closeAccountSession(accountId: number, sessionId: string, by: SessionRow | null): SessionRow
-  /** Closes every session of the account except `keepSessionId`; returns how many ended. */
-  closeOtherSessions(accountId: number, keepSessionId: string | null, by: SessionRow | null): number
+  /** Closes every session of the account except `keepSessionId` (in slices); returns how many ended. */
+  closeOtherSessions(accountId: number, keepSessionId: string | null, by: SessionRow | null): Promise<number>
   /**
    * For faces that hold sessions (windows): which of these ids no longer exist, for example because
    * another process (the CLI, the API) closed them. Expired ones are ended here and announced.
@@ -153,6 +198,15 @@ export function createSessionService(
     const ids = deleteAccountSessions(db, accountId, exceptSessionId)
     if (ids.length > 0) events.emit('sessionsEnded', { sessionIds: ids, reason })
     return ids
+  }
+  function invalidateAccountSessionsInSlices(accountId: number, reason: ServiceEvents['sessionsEnded']['reason'], exceptSessionId: string | null = null): Promise<number> {
+    return runWithCheckpointOffThread(db, () =>
+      repeatInSlices((limit) => {
+        const ids = writeTransaction(db, () => deleteAccountSessionsSlice(db, accountId, limit, exceptSessionId))
+        if (ids.length > 0) events.emit('sessionsEnded', { sessionIds: ids, reason })
+        return ids.length
+      }),
+    )
   }
   return {
     get policy() {
@@ -210,6 +264,7 @@ export function createSessionService(
     markSessionAuthenticated: (id) => markSessionAuthenticated(db, id, clock()),
     invalidateSession,
     invalidateAccountSessions,
+    invalidateAccountSessionsInSlices,
     isSessionExpired,
     expiresAtOf: (session) => expiresAtOf(session),
     listAccountSessions(accountId) {
@@ -221,6 +276,28 @@ export function createSessionService(
         else live.push(session)
       }
       return live
+    },
+    listAccountSessionsPage(accountId, options = {}) {
+      const limit = options.limit ?? SESSION_PAGE_DEFAULT
+      if (!Number.isSafeInteger(limit) || limit < 1 || limit > SESSION_PAGE_MAX) {
+        throw validationError('limit', 'sessions.limitInvalid', `A page holds 1 to ${SESSION_PAGE_MAX} sessions.`, { max: SESSION_PAGE_MAX })
+      }
+      const after = options.cursor ? decodeSessionCursor(options.cursor) : null
+      // One more than the page: whether a next page exists (never an empty last page behind "Show more").
+      const read = listSessionRowsPage(db, accountId, { after, exceptId: options.exceptSessionId ?? null, limit: limit + 1 })
+      const rows = read.slice(0, limit)
+      const policy = getSessionPolicy()
+      const now = clock()
+      const expired = rows.filter((row) => now >= expiresAtOf(row, policy))
+      if (expired.length > 0) {
+        const ended = writeTransaction(db, () => expired.filter((row) => deleteSession(db, row.id)).map((row) => row.id))
+        if (ended.length > 0) events.emit('sessionsEnded', { sessionIds: ended, reason: 'expired' })
+      }
+      const last = rows.at(-1)
+      return {
+        rows: rows.filter((row) => now < expiresAtOf(row, policy)),
+        next: read.length > limit && last ? encodeSessionCursor({ createdAt: last.created_at, id: last.id }) : null,
+      }
     },
     closeAccountSession(accountId, sessionId, by) {
       const target = findSessionById(db, sessionId)
@@ -238,15 +315,19 @@ export function createSessionService(
       })
       return target
     },
-    closeOtherSessions(accountId, keepSessionId, by) {
-      const ids = invalidateAccountSessions(accountId, 'revoked', keepSessionId)
-      audit?.recordSecurityEvent({
-        accountId,
-        kind: SecurityEventKind.OtherSessionsClosed,
-        sessionId: by?.id ?? null,
-        detail: { count: ids.length },
+    async closeOtherSessions(accountId, keepSessionId, by) {
+      const ended = await invalidateAccountSessionsInSlices(accountId, 'revoked', keepSessionId)
+      return writeTransaction(db, () => {
+        // A session started while the slices ran ends here, with the entry that counts them all.
+        const count = ended + invalidateAccountSessions(accountId, 'revoked', keepSessionId).length
+        audit?.recordSecurityEvent({
+          accountId,
+          kind: SecurityEventKind.OtherSessionsClosed,
+          sessionId: by?.id ?? null,
+          detail: { count },
+        })
+        return count
       })
-      return ids.length
     },
     findEndedSessionIds(sessionIds) {
       const ids = [...new Set(sessionIds)]

@@ -37,10 +37,12 @@ export interface SecurityLogKindGroup {
 export interface SecurityLogQuery {
   /** Only these kinds; empty or absent = all. */
   kinds?: string[]
-  /** 1-based. */
+  /** 1-based (with `cursor`, only the number the page is shown with). */
   page?: number
   /** 1 to 100; 25 when absent. */
   pageSize?: number
+  /** The `nextCursor` of the page before: keyset paging, every page costs the same however deep. */
+  cursor?: string
 }
 
 export interface SecurityLogPage {
@@ -49,6 +51,8 @@ export interface SecurityLogPage {
   total: number
   page: number
   pageSize: number
+  /** Pass as `cursor` (with `page` + 1) for the next page; null on the last page. */
+  nextCursor: string | null
   /** Every kind the account's log holds. */
   kinds: string[]
   kindGroups: SecurityLogKindGroup[]

@@ -39,9 +39,20 @@ export interface SessionLifetimesView {
 
 export interface SessionListView {
   current: SessionSummary
-  /** The account's other live sessions, newest first. */
+  /** One page of the account's other live sessions, newest first. */
   others: SessionSummary[]
   lifetimes: SessionLifetimesView
+  /** How many other sessions the account has in all (ended expired ones leave as pages list them). */
+  othersTotal: number
+  /** Pass as `cursor` for the next page; null when this page is the last. */
+  nextCursor: string | null
+}
+
+/** Which page of other sessions: the first (no cursor) or the one after a page's `nextCursor`. */
+export interface SessionListQuery {
+  cursor?: string
+  /** 1 to 200 other sessions; 50 when absent. */
+  limit?: number
 }
 
 export interface CloseSessionInput {
@@ -54,8 +65,8 @@ export interface SetSessionLifetimesInput {
 }
 
 export interface SessionsApi {
-  /** The caller's session and the account's other sessions. */
-  list(): Promise<Result<SessionListView>>
+  /** The caller's session and a page of the account's other sessions (the first page when called without a query). */
+  list(query?: SessionListQuery | null): Promise<Result<SessionListView>>
   /** Closes another session of the same account (NOT_FOUND for anything else). */
   close(input: CloseSessionInput): Promise<Result<null>>
   /** Signs out every other session of the account; returns how many ended. */

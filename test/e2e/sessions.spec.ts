@@ -102,6 +102,29 @@ test.describe('sessions', () => {
     expect(app.problems).toEqual([])
   })
 
+  test('many sessions come a page at a time: "Show more" adds the next page, the heading and the confirmation count them all', async ({ app }) => {
+    const page = await signInWindow(app)
+    await expect(page.getByTestId('profile-username')).toHaveText('alice')
+    for (let i = 0; i < 55; i++) app.test.core.services!.sessions.createSession(aliceId(app), { origin: 'cli', device: { ...FAKE_DEVICE, browser: `Node.js ${i}` } })
+    await openSection(page, 'Sessions')
+    await expect(page.getByRole('heading', { name: 'Other sessions (55)' })).toBeVisible()
+    await expect(page.getByTestId('other-session')).toHaveCount(50)
+    await expect(page.getByTestId('sessions-shown')).toHaveText('Showing 50 of 55')
+    await expectAccessible(page, 'sessions with more pages')
+    await page.getByRole('button', { name: 'Show more sessions' }).click()
+    await expect(page.getByTestId('other-session')).toHaveCount(55)
+    await expect(page.getByTestId('sessions-show-more')).toBeHidden()
+    // Every session once, newest first.
+    const shown = await page.getByTestId('other-session').evaluateAll((cards) => cards.map((card) => card.getAttribute('data-session-id')))
+    expect(new Set(shown).size).toBe(55)
+    await page.getByTestId('close-other-sessions').click()
+    await expect(page.getByRole('dialog', { name: 'Sign out all other sessions?' })).toContainText('The 55 other sessions end at once.')
+    await page.getByRole('dialog').getByRole('button', { name: 'Sign out all other sessions' }).click()
+    await expect(page.getByRole('status')).toHaveText('55 other sessions were signed out.')
+    await expect(page.getByTestId('no-other-sessions')).toBeVisible()
+    expect(app.problems).toEqual([])
+  })
+
   test('a session closed by another process (the CLI, same file) reaches its window within a second', async ({ app }) => {
     const page = await signInWindow(app)
     await expect(page.getByTestId('profile-username')).toHaveText('alice')

@@ -1,8 +1,8 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { checkDatabaseQuickly, DatabaseOpenError, openDatabase, writeTransaction } from '../../src-main/db/database.ts'
-import { checkDatabaseInWorker, checkpointDatabaseInWorker, toUnpackedPath } from '../../src-main/db/database-worker.ts'
+import { checkDatabaseInWorker, checkpointDatabaseInWorker, runWithCheckpointOffThread, toUnpackedPath } from '../../src-main/db/database-worker.ts'
 import { latestSchemaVersion, migrateDatabase, readSchemaVersion } from '../../src-main/db/migrate.ts'
 import { migrations } from '../../src-main/db/migrations/index.ts'
 import type { Migration } from '../../src-main/db/migrations/types.ts'
@@ -299,6 +299,29 @@ describe('the quick check on a worker thread', () => {
       expect(store.core.services!.db.prepare('SELECT count(*) AS n FROM filler').get()).toEqual({ n: 2000 })
     } finally {
       store.core.close()
+    }
+  })
+})
+
+describe('runWithCheckpointOffThread', () => {
+  it('keeps SQLite from checkpointing inside a commit while the work runs, then checkpoints on a worker and turns it back on', async () => {
+    const db = openDatabase(join(dir.path, 'k.db'))
+    try {
+      db.exec('CREATE TABLE t (x BLOB)')
+      const pageSize = db.pragma('page_size', { simple: true }) as number
+      const wal = () => statSync(join(dir.path, 'k.db-wal')).size
+      const insert = db.prepare('INSERT INTO t VALUES (randomblob(3000))')
+      await runWithCheckpointOffThread(db, async () => {
+        expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0)
+        // 3,000 commits of about a page each: far past the 1,000 pages that would checkpoint (and reuse the WAL from its start).
+        for (let i = 0; i < 3000; i++) writeTransaction(db, () => insert.run())
+        expect(wal()).toBeGreaterThan(2000 * pageSize)
+      })
+      expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000)
+      expect(wal()).toBe(0)
+      expect(db.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 3000 })
+    } finally {
+      db.close()
     }
   })
 })

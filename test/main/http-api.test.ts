@@ -374,6 +374,20 @@ describe('sessions and the security log', () => {
     expect(answer.text).not.toMatch(/token_hash|tokenHash/)
   })
 
+  it('lists every session, newest first, however many (read a page at a time, the same answer as before)', async () => {
+    const insert = services.db.prepare("INSERT INTO sessions (id, account_id, token_hash, origin, created_at, last_used_at, last_auth_at, expires_at) VALUES (?, ?, randomblob(32), 'cli', ?, ?, ?, ?)")
+    const at = Date.now()
+    services.db.transaction(() => {
+      for (let i = 0; i < 450; i++) insert.run(`bulk-${String(i).padStart(3, '0')}`, aliceId, at - Math.floor(i / 2), at, at, at + 86_400_000)
+    })()
+    const answer = await call('GET', '/api/v2/users/me/sessions', { token: 'read-token' })
+    expect(answer.status).toBe(200)
+    const listed = z.array(sessionSchema).parse(answer.json())
+    expect(listed.length).toBeGreaterThan(450)
+    expect(listed).toEqual(services.administration.listAccountSessions(aliceId))
+    expect(listed.map((s) => s.id)).toEqual((services.db.prepare('SELECT id FROM sessions WHERE account_id = ? ORDER BY created_at DESC, id').all(aliceId) as Array<{ id: string }>).map((r) => r.id))
+  })
+
   it('DELETE ends one session (write scope); unknown, foreign and read-only attempts change nothing', async () => {
     const mine = await services.auth.signIn({ username: 'alice', password: 'wonderland 1', origin: 'app', device: FAKE_DEVICE })
     const theirs = await services.auth.signIn({ username: 'bob', password: 'builder 123', origin: 'app', device: FAKE_DEVICE })
@@ -400,6 +414,26 @@ describe('sessions and the security log', () => {
     expectProblem(await call('GET', '/api/v2/users/me/log?limit=0', { token: 'read-token' }), 422, 'input.invalid')
     expectProblem(await call('GET', '/api/v2/users/me/log?limit=abc', { token: 'read-token' }), 422)
     expectProblem(await call('GET', '/api/v2/users/me/log?colour=red', { token: 'read-token' }), 422)
+  })
+
+  it('GET /users/me/log with a deep offset gives the same page as OFFSET did, the entries before it stepped over in slices', async () => {
+    const insert = db.prepare("INSERT INTO security_log (account_id, at, kind, detail) VALUES (?, ?, 'signin', '{}')")
+    const at = Date.now()
+    db.transaction(() => {
+      for (let i = 0; i < 12_000; i++) insert.run(aliceId, at - Math.floor(i / 5))
+    })()
+    for (const [offset, limit] of [[0, 3], [4_999, 2], [11_000, 1000], [12_003, 50], [20_000, 10]] as const) {
+      const answer = await call('GET', `/api/v2/users/me/log?limit=${limit}&offset=${offset}`, { token: 'read-token' })
+      expect(answer.status).toBe(200)
+      expect(z.array(logEntrySchema).parse(answer.json())).toEqual(services.administration.listAccountSecurityLog(aliceId, { limit, offset }))
+    }
+    expect((await services.administration.listAccountSecurityLogInSlices(aliceId, { limit: 1000, offset: 11_000 })).length).toBeGreaterThan(999)
+    let settled = false
+    const deep = services.administration.listAccountSecurityLogInSlices(aliceId, { limit: 5, offset: 11_000 }).then(() => (settled = true))
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(settled).toBe(false)
+    await deep
+    db.prepare("DELETE FROM security_log WHERE account_id = ? AND seq IS NULL AND detail = '{}'").run(aliceId)
   })
 })
 

@@ -97,7 +97,7 @@ describe('"Keep me signed in" in the app core', () => {
     const restarted = await start()
     expect(restarted.core.restoreKeptSession(1)).toBe(true)
     expect(await restarted.call(authChannels.getCurrentAccount, null, 1)).toMatchObject({ ok: true, value: { username: 'alice', sessionId } })
-    const log = restarted.core.services!.audit.listSecurityEvents(restarted.core.services!.accounts.findAccountByUsername('alice')!.id)
+    const log = await restarted.core.services!.audit.listSecurityEvents(restarted.core.services!.accounts.findAccountByUsername('alice')!.id)
     expect(log.entries[0]).toMatchObject({ kind: 'session.restored', sessionId })
   })
 

@@ -259,6 +259,35 @@ describe('the accounts listing', () => {
     expect(await value<AdminAccountRow>(accountsChannels.getAccount, { accountId: bob })).toMatchObject({ activeSessions: 0, tokens: 0 })
   })
 
+  it('signs an account out everywhere in slices: thousands of sessions never hold the event loop, a late session ends too', async () => {
+    const bob = idOf('bob')
+    const ROWS = 3000 // several slices (the first holds 32 rows, at most 4,096)
+    const insertSession = db().prepare("INSERT INTO sessions (id, account_id, token_hash, origin, created_at, last_used_at, last_auth_at, expires_at) VALUES (?, ?, randomblob(32), 'app', ?, ?, ?, ?)")
+    db().transaction(() => {
+      for (let i = 0; i < ROWS; i++) insertSession.run(`bulk-${i}`, bob, now, now, now, now + 86_400_000)
+    })()
+    const slices: number[] = []
+    services().events.on('sessionsEnded', (event) => slices.push(event.sessionIds.length))
+    let settled = false
+    const signOut = test.call<{ sessionsEnded: number }>(accountsChannels.signOutEverywhere, { accountId: bob }, ADMIN).then((result) => ((settled = true), result))
+    // In one piece it would be over before the event loop turned once.
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(settled).toBe(false)
+    // The administrator's window is answered meanwhile; a session bob starts meanwhile ends with the rest.
+    expect((await value<CurrentAccount>(authChannels.getCurrentAccount, null, ADMIN)).username).toBe('alice')
+    insertSession.run('late-session', bob, now, now, now, now + 86_400_000)
+    expect(settled).toBe(false)
+    expect(await signOut).toEqual({ ok: true, value: { sessionsEnded: ROWS + 2 } })
+    expect(db().prepare('SELECT count(*) AS n FROM sessions WHERE account_id = ?').get(bob)).toEqual({ n: 0 })
+    expect(slices.length).toBeGreaterThan(2)
+    expect(Math.max(...slices)).toBeLessThanOrEqual(4096)
+    expect(slices.reduce((sum, n) => sum + n, 0)).toBe(ROWS + 2)
+    // One log entry counts them all; alice is still signed in.
+    expect(db().prepare("SELECT detail FROM security_log WHERE kind = 'sessions.endedByAdmin' AND account_id = ?").all(bob)).toEqual([{ detail: JSON.stringify({ count: ROWS + 2, origin: 'app', by: 'alice' }) }])
+    expect(db().prepare('SELECT count(*) AS n FROM sessions WHERE account_id = ?').get(idOf('alice'))).toEqual({ n: 1 })
+    expect(await value<AdminAccountRow>(accountsChannels.getAccount, { accountId: bob })).toMatchObject({ activeSessions: 0 })
+  })
+
   it('counts live sessions only: expired ones (idle or absolute lifetime over) are not counted and are ended on the way', async () => {
     const bob = idOf('bob')
     const HOUR = 3_600_000

@@ -1,7 +1,7 @@
 import { chmodSync, chownSync, lstatSync, lutimesSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createSecretFileWriter, isTemporaryFileOf, removeStaleTemporaryFiles, temporaryFileName, writeSecretFile } from '../../src-main/services/secret-file.ts'
+import { createSecretFileWriter, isTemporaryFileOf, removeStaleTemporaryFiles, temporaryFileName, writeSecretFile, writeSecretFileSync } from '../../src-main/services/secret-file.ts'
 import { KeysteadError } from '../../src-main/services/errors.ts'
 import { makeTempDir } from '../fixtures/temp-dir.ts'
 
@@ -18,19 +18,20 @@ async function refusal(promise: Promise<unknown>): Promise<KeysteadError> {
   throw new Error('expected a refusal')
 }
 
+let dir: ReturnType<typeof makeTempDir>
+let umask: number
+beforeEach(() => {
+  dir = makeTempDir()
+  umask = process.umask(0o000)
+})
+afterEach(() => {
+  process.umask(umask)
+  chmodSync(dir.path, 0o700)
+  dir.remove()
+})
+const leftovers = (): string[] => readdirSync(dir.path).filter((name) => name.endsWith('.tmp'))
+
 describe('writeSecretFile', () => {
-  let dir: ReturnType<typeof makeTempDir>
-  let umask: number
-  beforeEach(() => {
-    dir = makeTempDir()
-    umask = process.umask(0o000)
-  })
-  afterEach(() => {
-    process.umask(umask)
-    chmodSync(dir.path, 0o700)
-    dir.remove()
-  })
-  const leftovers = (): string[] => readdirSync(dir.path).filter((name) => name.endsWith('.tmp'))
 
   it('writes a new file 0600 even with umask 000, and leaves no temporary file', async () => {
     const target = join(dir.path, 'codes.txt')
@@ -146,6 +147,78 @@ describe('writeSecretFile', () => {
     const notAFolder = join(dir.path, 'plain')
     writeFileSync(notAFolder, '')
     expect((await refusal(writeSecretFile(join(notAFolder, 'codes.txt'), 'x'))).reason).toBe('secretFile.unwritable')
+  })
+})
+
+describe('writeSecretFileSync (the same rules for callers that cannot wait) and the mode option', () => {
+  function syncRefusal(run: () => void): KeysteadError {
+    try {
+      run()
+    } catch (error) {
+      expect(error).toBeInstanceOf(KeysteadError)
+      return error as KeysteadError
+    }
+    throw new Error('expected a refusal')
+  }
+
+  it('writes a new file 0600 with umask 000, refuses to replace it without overwrite, replaces it (a new inode) with overwrite', () => {
+    const target = join(dir.path, 'keystead.key')
+    writeSecretFileSync(target, Buffer.from([1, 2, 3]))
+    expect([...readFileSync(target)]).toEqual([1, 2, 3])
+    expect(statSync(target).mode & 0o777).toBe(0o600)
+    const before = statSync(target).ino
+    expect(syncRefusal(() => writeSecretFileSync(target, 'other')).reason).toBe('secretFile.exists')
+    expect([...readFileSync(target)]).toEqual([1, 2, 3])
+    writeSecretFileSync(target, 'new', { overwrite: true })
+    expect(readFileSync(target, 'utf8')).toBe('new')
+    expect(statSync(target).ino).not.toBe(before)
+    expect(leftovers()).toEqual([])
+  })
+
+  it('never follows a symlink at the target (dangling or not), with or without overwrite', () => {
+    const victim = join(dir.path, 'victim')
+    writeFileSync(victim, 'precious')
+    const target = join(dir.path, 'settings.json')
+    symlinkSync(victim, target)
+    const dangling = join(dir.path, 'dangling')
+    symlinkSync(join(dir.path, 'created-through-link'), dangling)
+    for (const overwrite of [false, true]) {
+      expect(syncRefusal(() => writeSecretFileSync(target, 'attacker-chosen', { overwrite })).reason).toBe('secretFile.symlink')
+      expect(syncRefusal(() => writeSecretFileSync(dangling, 'x', { overwrite })).reason).toBe('secretFile.symlink')
+    }
+    expect(readFileSync(victim, 'utf8')).toBe('precious')
+    expect(readlinkSync(target)).toBe(victim)
+    expect(readdirSync(dir.path)).not.toContain('created-through-link')
+    expect(leftovers()).toEqual([])
+  })
+
+  it.skipIf(!isRoot)("refuses another user's file (uid 65534) and a folder, even with overwrite", () => {
+    const target = join(dir.path, 'theirs.txt')
+    writeFileSync(target, 'theirs')
+    chownSync(target, OTHER_UID, OTHER_UID)
+    expect(syncRefusal(() => writeSecretFileSync(target, 'mine', { overwrite: true })).reason).toBe('secretFile.notOwned')
+    expect(readFileSync(target, 'utf8')).toBe('theirs')
+    mkdirSync(join(dir.path, 'folder'))
+    expect(syncRefusal(() => writeSecretFileSync(join(dir.path, 'folder'), 'x', { overwrite: true })).reason).toBe('secretFile.notRegularFile')
+  })
+
+  it('reports a missing folder as unwritable and leaves nothing behind', () => {
+    expect(syncRefusal(() => writeSecretFileSync(join(dir.path, 'missing', 'k'), 'x')).reason).toBe('secretFile.unwritable')
+    expect(readdirSync(dir.path)).toEqual([])
+  })
+
+  it('gives exactly the mode asked for (0644 for a public file) whatever the umask, and refuses modes others could write or run', async () => {
+    process.umask(0o077)
+    const publicFile = join(dir.path, 'authorized_keys')
+    await writeSecretFile(publicFile, 'ssh-ed25519 AAAA\n', { mode: 0o644 })
+    expect(statSync(publicFile).mode & 0o777).toBe(0o644)
+    writeSecretFileSync(join(dir.path, 'sync'), 'x', { mode: 0o644 })
+    expect(statSync(join(dir.path, 'sync')).mode & 0o777).toBe(0o644)
+    for (const mode of [0o666, 0o755, 0o600 | 0o002, 0o400, 0o1600]) {
+      await expect(writeSecretFile(join(dir.path, `bad-${mode}`), 'x', { mode })).rejects.toThrow(/never writable or executable by others/)
+      expect(() => writeSecretFileSync(join(dir.path, `bad-${mode}`), 'x', { mode })).toThrow(/never writable or executable by others/)
+    }
+    expect(readdirSync(dir.path).sort()).toEqual(['authorized_keys', 'sync'])
   })
 })
 

@@ -157,6 +157,70 @@ describe('the log view: filter, paging', () => {
   })
 })
 
+describe('the log view on a long log: keyset pages and a total counted in slices', () => {
+  const LONG = 12_345 // more than two counting slices (5,000 index entries each)
+  let expected: Array<{ id: number; kind: string }>
+  beforeEach(async () => {
+    await signIn(1)
+    const db = app.core.services!.db
+    const insert = db.prepare("INSERT INTO security_log (account_id, at, kind, detail) VALUES (?, ?, ?, '{}')")
+    db.transaction(() => {
+      // Many entries share a time stamp: a page boundary inside a run of equal times must lose or repeat none.
+      for (let i = 0; i < LONG; i++) insert.run(aliceId, now - Math.floor(i / 9) * 1000, i % 4 === 0 ? 'signin.failed' : 'signin')
+    })()
+    expected = db.prepare('SELECT id, kind FROM security_log WHERE account_id = ? ORDER BY at DESC, id DESC').all(aliceId) as Array<{ id: number; kind: string }>
+  })
+
+  it('walks every entry once, newest first, by cursor; a page asked for by number is the same page', async () => {
+    const seen: number[] = []
+    let query: Record<string, unknown> = { pageSize: 100 }
+    let pages = 0
+    for (;;) {
+      const page = await listEvents(query)
+      pages++
+      expect(page.total).toBe(expected.length)
+      seen.push(...page.entries.map((e) => e.id))
+      if (!page.nextCursor) break
+      query = { pageSize: 100, page: page.page + 1, cursor: page.nextCursor }
+    }
+    expect(pages).toBe(Math.ceil(expected.length / 100))
+    expect(seen).toEqual(expected.map((e) => e.id))
+    const deep = await listEvents({ pageSize: 100, page: 77 })
+    expect(deep.entries.map((e) => e.id)).toEqual(expected.slice(7600, 7700).map((e) => e.id))
+    expect(deep.nextCursor).not.toBeNull()
+    const beyond = await listEvents({ pageSize: 100, page: 500 })
+    expect(beyond).toMatchObject({ entries: [], nextCursor: null, total: expected.length })
+    expect(beyond.kinds).toEqual(['account.created', 'signin', 'signin.failed'])
+  })
+
+  it('counts in slices with the event loop free between them, and exactly, filtered or not', async () => {
+    let settled = false
+    const listing = app.call<SecurityLogPage>(auditChannels.listEvents, { pageSize: 10 }, 1).then((result) => ((settled = true), result))
+    // Counting 12,000 entries in one piece would be over before the event loop turned once.
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(settled).toBe(false)
+    expect(await listing).toMatchObject({ ok: true, value: { total: expected.length } })
+    const failed = expected.filter((e) => e.kind === 'signin.failed')
+    const filtered = await listEvents({ kinds: ['signin.failed'], pageSize: 100, page: 2 })
+    expect(filtered.total).toBe(failed.length)
+    expect(filtered.entries.map((e) => e.id)).toEqual(failed.slice(100, 200).map((e) => e.id))
+    const next = await listEvents({ kinds: ['signin.failed'], pageSize: 100, page: 3, cursor: filtered.nextCursor })
+    expect(next.entries.map((e) => e.id)).toEqual(failed.slice(200, 300).map((e) => e.id))
+    expect((await listEvents({ kinds: ['signin.failed', 'account.created'], pageSize: 5 })).total).toBe(failed.length + 1)
+  })
+
+  it.each([
+    ['a made-up cursor', { cursor: 'bm90IGEgY3Vyc29y' }, 'audit.cursorInvalid'],
+    ['a cursor of the wrong shape', { cursor: Buffer.from('[1,"x"]').toString('base64url') }, 'audit.cursorInvalid'],
+    ['a huge cursor', { cursor: 'x'.repeat(201) }, 'input.invalid'],
+    ['an empty cursor', { cursor: '' }, 'input.invalid'],
+  ])('refuses %s and changes nothing', async (_label, payload, reason) => {
+    const before = logRowCount()
+    expect(await app.call(auditChannels.listEvents, payload, 1)).toMatchObject({ ok: false, error: { reason } })
+    expect(logRowCount()).toBe(before)
+  })
+})
+
 describe('export formats', () => {
   const words = (name: string, sentence: string) => ({ name, sentence, group: null, actor: '', deviceText: '', link: null })
   const events: DescribedSecurityEvent[] = [

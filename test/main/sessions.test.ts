@@ -172,6 +172,92 @@ describe('the sessions list', () => {
   })
 })
 
+describe('the sessions list, a page at a time (an account may have thousands of sessions)', () => {
+  const addSessions = (count: number, accountId: number, at: (i: number) => number, prefix = 'bulk') => {
+    const insert = app.core.services!.db.prepare("INSERT INTO sessions (id, account_id, token_hash, origin, created_at, last_used_at, last_auth_at, expires_at) VALUES (?, ?, randomblob(32), 'cli', ?, ?, ?, ?)")
+    app.core.services!.db.transaction(() => {
+      for (let i = 0; i < count; i++) insert.run(`${prefix}-${String(i).padStart(4, '0')}`, accountId, at(i), now, at(i), at(i) + DAY)
+    })()
+  }
+  const page = async (windowId: number, query: unknown) => {
+    const result = await app.call<SessionListView>(sessionsChannels.list, query, windowId)
+    if (!result.ok) throw new Error(result.error.message)
+    return result.value
+  }
+
+  it('pages the other sessions newest first (50, at most 200 a page), each exactly once, with the total, to the last page', async () => {
+    await signIn(1)
+    const alice = app.core.services!.accounts.findAccountByUsername('alice')!.id
+    // 260 others, several created in the same millisecond (the id breaks the tie), plus bob's, never shown.
+    addSessions(260, alice, (i) => now - 1000 - Math.floor(i / 3))
+    addSessions(5, app.core.services!.accounts.findAccountByUsername('bob')!.id, () => now, 'bob')
+    const first = await list(1)
+    expect(first.others).toHaveLength(50)
+    expect(first.othersTotal).toBe(260)
+    expect(first.current.id).toBe(sessionOf(1))
+    const seen = first.others.map((s) => s.id)
+    let cursor = first.nextCursor
+    const sizes = [first.others.length]
+    while (cursor) {
+      const next = await page(1, { cursor, limit: 100 })
+      sizes.push(next.others.length)
+      seen.push(...next.others.map((s) => s.id))
+      expect(next.othersTotal).toBe(260)
+      cursor = next.nextCursor
+    }
+    expect(sizes).toEqual([50, 100, 100, 10])
+    const expected = (app.core.services!.db.prepare('SELECT id FROM sessions WHERE account_id = ? AND id != ? ORDER BY created_at DESC, id').all(alice, sessionOf(1)) as Array<{ id: string }>).map((r) => r.id)
+    expect(seen).toEqual(expected)
+    expect((await page(1, { limit: 200 })).others).toHaveLength(200)
+    // A page that ends exactly at the last session says so: no empty page behind "Show more".
+    const sixty = await page(1, { limit: 60 })
+    const exact = await page(1, { cursor: sixty.nextCursor, limit: 200 })
+    expect(exact.others).toHaveLength(200)
+    expect(exact.nextCursor).toBeNull()
+  })
+
+  it('ends the expired sessions a page meets and shows only live ones', async () => {
+    await signIn(1)
+    const alice = app.core.services!.accounts.findAccountByUsername('alice')!.id
+    addSessions(10, alice, (i) => (i % 2 === 0 ? now - 31 * DAY : now - i)) // even ones began 31 days ago: expired
+    const view = await list(1)
+    expect(view.others.map((s) => s.id)).toEqual(['bulk-0001', 'bulk-0003', 'bulk-0005', 'bulk-0007', 'bulk-0009'])
+    expect(view.nextCursor).toBeNull()
+    expect(countSessions()).toBe(6)
+    expect((await list(1)).othersTotal).toBe(5)
+  })
+
+  it.each([
+    ['a made-up cursor', { cursor: 'bm90IGEgY3Vyc29y' }, 'sessions.cursorInvalid'],
+    ['a cursor of the wrong shape', { cursor: Buffer.from(JSON.stringify({ a: 1 })).toString('base64url') }, 'sessions.cursorInvalid'],
+    ['a page of 201', { limit: 201 }, 'input.invalid'],
+    ['a page of 0', { limit: 0 }, 'input.invalid'],
+    ['an extra key', { cursor: 'x', accountId: 2 }, 'input.invalid'],
+    ['a huge cursor', { cursor: 'x'.repeat(1000) }, 'input.invalid'],
+  ])('refuses %s and changes nothing', async (_label, query, reason) => {
+    await signIn(1)
+    const alice = app.core.services!.accounts.findAccountByUsername('alice')!.id
+    addSessions(3, alice, () => now - 31 * DAY) // expired: a refused request must not end them
+    expect(await app.call(sessionsChannels.list, query, 1)).toMatchObject({ ok: false, error: { reason } })
+    expect(countSessions()).toBe(4)
+  })
+
+  it('"Sign out all other sessions" works in slices: the event loop turns meanwhile, and none is left', async () => {
+    await signIn(1)
+    await signIn(2)
+    const alice = app.core.services!.accounts.findAccountByUsername('alice')!.id
+    addSessions(3000, alice, (i) => now - i)
+    let settled = false
+    const closing = app.call(sessionsChannels.closeOthers, null, 2).then((result) => ((settled = true), result))
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(settled).toBe(false)
+    expect(await closing).toEqual({ ok: true, value: { closed: 3001 } })
+    expect(countSessions()).toBe(1)
+    expect(app.pushed).toEqual([{ windowId: 1, channel: eventChannels.sessionEnded, payload: { reason: 'revoked' } }])
+    expect(logKinds().filter((kind) => kind === 'session.closedOthers')).toHaveLength(1)
+  })
+})
+
 describe('closing sessions (revocation)', () => {
   it('closes another session of the account: the window holding it is told at once and the log records it', async () => {
     await signIn(1)
@@ -181,7 +267,7 @@ describe('closing sessions (revocation)', () => {
     expect(app.pushed).toEqual([{ windowId: 1, channel: eventChannels.sessionEnded, payload: { reason: 'revoked' } }])
     expect(await app.call(authChannels.getCurrentAccount, null, 1)).toEqual({ ok: true, value: null })
     expect((await list(2)).others).toEqual([])
-    const entry = app.core.services!.audit.listSecurityEvents(app.core.services!.accounts.findAccountByUsername('alice')!.id).entries[0]!
+    const entry = (await app.core.services!.audit.listSecurityEvents(app.core.services!.accounts.findAccountByUsername('alice')!.id)).entries[0]!
     expect(entry).toMatchObject({ kind: 'session.closed', sessionId: sessionOf(2), device: expect.stringContaining('Linux'), detail: { closedSessionId: target, closedOrigin: 'app' } })
   })
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { authChannels } from '../../src-preload/contract/auth.ts'
@@ -303,7 +303,37 @@ describe('export as authorized_keys', () => {
     expect(test.platform.openRequests).toEqual([])
   })
 
+  it('replaces our own file (the dialog asked) but never writes through a symlink nor over another user\'s file', async () => {
+    value(await add({ title: 'One', publicKey: keys.ed25519!.pub }))
+    const own = join(dir.path, 'authorized_keys')
+    writeFileSync(own, 'old\n', { mode: 0o600 })
+    test.platform.nextSavePaths.push(own)
+    expect(value(await test.call(sshKeysChannels.exportAuthorizedKeys, DIALOG))).toEqual({ fileName: 'authorized_keys', count: 1 })
+    expect(readFileSync(own, 'utf8')).toBe(`${keys.ed25519!.pub.trim()}\n`)
+    expect(statSync(own).mode & 0o777).toBe(0o644)
+
+    const victim = join(dir.path, 'victim')
+    writeFileSync(victim, 'precious')
+    const link = join(dir.path, 'linked_keys')
+    symlinkSync(victim, link)
+    test.platform.nextSavePaths.push(link)
+    const refused = failure(await test.call(sshKeysChannels.exportAuthorizedKeys, DIALOG))
+    expect(refused).toMatchObject({ field: 'file', reason: 'secretFile.symlink' })
+    expect(readFileSync(victim, 'utf8')).toBe('precious')
+    expect(lstatSync(link).isSymbolicLink()).toBe(true)
+
+    if (process.getuid?.() !== 0) return
+    const theirs = join(dir.path, 'their_keys')
+    writeFileSync(theirs, 'theirs')
+    chownSync(theirs, 65534, 65534)
+    test.platform.nextSavePaths.push(theirs)
+    expect(failure(await test.call(sshKeysChannels.exportAuthorizedKeys, DIALOG))).toMatchObject({ field: 'file', reason: 'secretFile.notOwned' })
+    expect(readFileSync(theirs, 'utf8')).toBe('theirs')
+    expect(readdirSync(dir.path).filter((name) => name.endsWith('.tmp'))).toEqual([])
+  })
+
   it('writes nothing when the dialog is cancelled', async () => {
+
     value(await add({ title: 'One', publicKey: keys.ed25519!.pub }))
     expect(value(await test.call(sshKeysChannels.exportAuthorizedKeys, DIALOG))).toBeNull()
     expect(readdirSync(dir.path).includes('authorized_keys')).toBe(false)

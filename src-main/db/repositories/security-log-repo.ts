@@ -105,13 +105,35 @@ export interface SecurityLogCursor {
  * same, however deep). Entries written after the first page are newer than it and never appear.
  */
 export function listSecurityLogRowsAfter(db: DB, accountId: number, options: { kinds?: string[]; after: SecurityLogCursor | null; limit: number }): SecurityLogRow[] {
-  const kinds = options.kinds ?? []
-  const filter = kinds.length > 0 ? `AND kind IN (${kinds.map(() => '?').join(',')})` : ''
-  const below = options.after ? 'AND (at < ? OR (at = ? AND id < ?))' : ''
-  const cursor = options.after ? [options.after.at, options.after.at, options.after.id] : []
+  const where = belowCursor(options.kinds ?? [], options.after)
   return db
-    .prepare(`SELECT * FROM security_log WHERE account_id = ? ${filter} ${below} ORDER BY at DESC, id DESC LIMIT ?`)
-    .all(accountId, ...kinds, ...cursor, options.limit) as SecurityLogRow[]
+    .prepare(`SELECT * FROM security_log WHERE account_id = ? ${where.sql} ORDER BY at DESC, id DESC LIMIT ?`)
+    .all(accountId, ...where.values, options.limit) as SecurityLogRow[]
+}
+
+/**
+ * The filter and keyset bound of a page. The row value `(at, id) < (?, ?)` gives the index a range to
+ * start from; `at < ? OR (at = ? AND id < ?)` does not (SQLite then steps over every newer entry first,
+ * so each page cost as much as all the pages before it).
+ */
+function belowCursor(kinds: readonly string[], after: SecurityLogCursor | null): { sql: string; values: Array<string | number> } {
+  const filter = kinds.length > 0 ? `AND kind IN (${kinds.map(() => '?').join(',')})` : ''
+  return after ? { sql: `${filter} AND (at, id) < (?, ?)`, values: [...kinds, after.at, after.id] } : { sql: filter, values: [...kinds] }
+}
+
+/**
+ * One bounded step through the log, newest first, below `after`: the entry `skip` places further down
+ * (the cursor of the entry just before it), or how many entries remain when there are not that many.
+ * Counting or skipping a long log is many such steps, each reading at most `skip` index entries.
+ */
+export function stepSecurityLogRows(db: DB, accountId: number, options: { kinds?: string[]; after: SecurityLogCursor | null; skip: number }): { cursor: SecurityLogCursor } | { remaining: number } {
+  const where = belowCursor(options.kinds ?? [], options.after)
+  const landed = db
+    .prepare(`SELECT at, id FROM security_log WHERE account_id = ? ${where.sql} ORDER BY at DESC, id DESC LIMIT 1 OFFSET ?`)
+    .get(accountId, ...where.values, options.skip - 1) as SecurityLogCursor | undefined
+  if (landed) return { cursor: { at: landed.at, id: landed.id } }
+  const remaining = db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM security_log WHERE account_id = ? ${where.sql} LIMIT ?)`).get(accountId, ...where.values, options.skip) as { n: number }
+  return { remaining: remaining.n }
 }
 
 export function countSecurityLogRows(db: DB, accountId: number, kinds: string[] = []): number {
@@ -119,9 +141,16 @@ export function countSecurityLogRows(db: DB, accountId: number, kinds: string[] 
   return (db.prepare(`SELECT count(*) AS n FROM security_log WHERE account_id = ? ${filter}`).get(accountId, ...kinds) as { n: number }).n
 }
 
-/** The kinds an account's log holds, alphabetical. */
+/**
+ * The kinds an account's log holds, alphabetical: one index seek per kind (security_log_by_account_kind),
+ * never a pass over the entries (DISTINCT would read all of them).
+ */
 export function listSecurityLogKinds(db: DB, accountId: number): string[] {
-  return (db.prepare('SELECT DISTINCT kind FROM security_log WHERE account_id = ? ORDER BY kind').all(accountId) as Array<{ kind: string }>).map((row) => row.kind)
+  const first = prepareCached(db, 'SELECT kind FROM security_log WHERE account_id = ? ORDER BY kind LIMIT 1').pluck()
+  const next = prepareCached(db, 'SELECT kind FROM security_log WHERE account_id = ? AND kind > ? ORDER BY kind LIMIT 1').pluck()
+  const kinds: string[] = []
+  for (let kind = first.get(accountId) as string | undefined; kind !== undefined; kind = next.get(accountId, kind) as string | undefined) kinds.push(kind)
+  return kinds
 }
 
 /** Entries of these kinds since `since`, counted per UTC hour (hour = floor(at / 3,600,000)). */

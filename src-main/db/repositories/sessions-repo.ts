@@ -38,6 +38,28 @@ export function listSessionRowsForAccount(db: DB, accountId: number): SessionRow
   return prepareCached(db, 'SELECT * FROM sessions WHERE account_id = ? ORDER BY created_at DESC, id').all(accountId) as SessionRow[]
 }
 
+/** Where a page of an account's sessions ended (newest first: created_at descending, then id). */
+export interface SessionPageCursor {
+  createdAt: number
+  id: string
+}
+
+/**
+ * One page of an account's sessions in the list's order (created_at DESC, id), after `after`, without
+ * `exceptId`: keyset paging on sessions_by_account_newest, so every page costs the same however many
+ * sessions the account has.
+ */
+export function listSessionRowsPage(db: DB, accountId: number, options: { after: SessionPageCursor | null; exceptId: string | null; limit: number }): SessionRow[] {
+  if (!options.after) {
+    return prepareCached(db, 'SELECT * FROM sessions WHERE account_id = ? AND id IS NOT ? ORDER BY created_at DESC, id LIMIT ?').all(accountId, options.exceptId, options.limit) as SessionRow[]
+  }
+  const { createdAt, id } = options.after
+  return prepareCached(
+    db,
+    'SELECT * FROM sessions WHERE account_id = ? AND id IS NOT ? AND created_at <= ? AND (created_at < ? OR id > ?) ORDER BY created_at DESC, id LIMIT ?',
+  ).all(accountId, options.exceptId, createdAt, createdAt, id, options.limit) as SessionRow[]
+}
+
 /** The times that decide whether sessions are alive, for a few ids at once (primary-key lookups). */
 export function findSessionTimesByIds(db: DB, ids: readonly string[]): Array<Pick<SessionRow, 'id' | 'created_at' | 'last_used_at'>> {
   if (ids.length === 0) return []
@@ -58,9 +80,9 @@ export function deleteSession(db: DB, id: string): boolean {
   return db.prepare('DELETE FROM sessions WHERE id = ?').run(id).changes > 0
 }
 
-/** Deletes up to `limit` sessions of an account (one slice of an account's deletion); returns their ids. */
-export function deleteAccountSessionsSlice(db: DB, accountId: number, limit: number): string[] {
-  const rows = prepareCached(db, 'DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE account_id = ? LIMIT ?) RETURNING id').all(accountId, limit) as Array<{ id: string }>
+/** Deletes up to `limit` sessions of an account except `keepId` (one slice of a sign-out everywhere or an account's deletion); returns their ids. */
+export function deleteAccountSessionsSlice(db: DB, accountId: number, limit: number, keepId: string | null = null): string[] {
+  const rows = prepareCached(db, 'DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE account_id = ? AND id IS NOT ? LIMIT ?) RETURNING id').all(accountId, keepId, limit) as Array<{ id: string }>
   return rows.map((row) => row.id)
 }
 

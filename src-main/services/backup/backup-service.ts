@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, readdirSync } from 'node:fs'
-import { chmod, link, mkdir, mkdtemp, open, rename, rm, unlink, writeFile } from 'node:fs/promises'
+import { chmod, link, mkdir, mkdtemp, open, rename, rm, unlink } from 'node:fs/promises'
 import type { FileHandle } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,7 +14,7 @@ import { SecurityEventKind } from '../audit-service.ts'
 import { ErrorCode, KeysteadError } from '../errors.ts'
 import { createAesGcmSecretBox } from '../secret-box.ts'
 import type { SecretBox } from '../secret-box.ts'
-import { createSecretFileWriter, removeStaleTemporaryFiles } from '../secret-file.ts'
+import { createSecretFileWriter, removeStaleTemporaryFiles, writeSecretFile } from '../secret-file.ts'
 import { ageHeaderLength, agePayloadLength, createDecrypter, createScryptRecipient, describeAgeHeader } from './age.ts'
 import type { BackupProtection, BackupUnlock } from './age.ts'
 import {
@@ -143,7 +143,7 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
   try {
     progress({ stage: 'snapshot', fraction: 0 })
     const snapshotPath = join(workDir, DATABASE_ENTRY)
-    await writeFile(snapshotPath, '', { mode: 0o600 }) // SQLite fills the empty 0600 file
+    await writeSecretFile(snapshotPath, '') // SQLite fills the empty 0600 file (the one writer: O_EXCL|O_NOFOLLOW, fsynced)
     let manifest: BackupManifest | null = null
     let head: Buffer | null = null
     const result = await runBackupWorkerJob(

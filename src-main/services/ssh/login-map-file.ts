@@ -1,6 +1,6 @@
-import { closeSync, fsyncSync, lstatSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { randomBytes } from 'node:crypto'
+import { writeSecretFileSync } from '../secret-file.ts'
 import { DEFAULT_SSH_LOGIN_MAP, parseSSHLoginMap, SSH_LOGINS_SETTINGS_KEY, SSHLoginMapError } from './login-map.ts'
 import type { SSHLoginMap } from './login-map.ts'
 
@@ -29,29 +29,14 @@ export function readSSHLoginMap(dataDir: string): SSHLoginMap {
 }
 
 /**
- * Stores the mapping in settings.json, keeping every other setting: a temporary 0600 file (O_EXCL)
- * in the same folder, fsync, then rename over the file. A symlink at settings.json is refused.
+ * Stores the mapping in settings.json, keeping every other setting, through the one secret-file writer
+ * (a temporary 0600 file, fsync, renamed over the file, the folder fsynced). A symlink at settings.json,
+ * or a file of another user, is refused (KeysteadError `secretFile.symlink` / `secretFile.notOwned`).
  */
 export function writeSSHLoginMap(dataDir: string, map: SSHLoginMap): void {
   const target = join(dataDir, SETTINGS_FILE_NAME)
   const settings = readSettingsObject(dataDir) ?? {}
   parseSSHLoginMap(settings)
-  try {
-    if (lstatSync(target).isSymbolicLink()) throw new SSHLoginMapError(`${SETTINGS_FILE_NAME} is a symbolic link; refusing to replace it.`)
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
-  }
   const next = { ...settings, [SSH_LOGINS_SETTINGS_KEY]: { sameName: map.sameName, users: { ...map.users } } }
-  const temp = join(dataDir, `.${SETTINGS_FILE_NAME}.${randomBytes(6).toString('hex')}.tmp`)
-  const fd = openSync(temp, 'wx', 0o600)
-  try {
-    writeSync(fd, `${JSON.stringify(next, null, '\t')}\n`)
-    fsyncSync(fd)
-  } catch (error) {
-    closeSync(fd)
-    rmSync(temp, { force: true })
-    throw error
-  }
-  closeSync(fd)
-  renameSync(temp, target)
+  writeSecretFileSync(target, `${JSON.stringify(next, null, '\t')}\n`, { overwrite: true })
 }

@@ -15,13 +15,26 @@ export const useAuditStore = defineStore('audit', () => {
   const hasVerifyFailed = ref(false)
   const activity = ref<SecurityActivityDay[]>([])
   const pageCount = computed(() => Math.max(1, Math.ceil((page.value?.total ?? 0) / SECURITY_LOG_PAGE_SIZE)))
+  /**
+   * Where each page visited so far starts (keyset paging: page n + 1 starts at page n's nextCursor), so
+   * that Next and Previous cost the same on page 1 and page 4,000. A page not reached this way (or
+   * after the filter changed) is asked for by number.
+   */
+  const cursors = new Map<number, string>()
 
   async function load(): Promise<void> {
     isLoading.value = true
     try {
+      const cursor = cursors.get(pageNumber.value)
       page.value = await unwrap(
-        getApi().audit.listEvents({ kinds: kind.value ? [kind.value] : [], page: pageNumber.value, pageSize: SECURITY_LOG_PAGE_SIZE }),
+        getApi().audit.listEvents({
+          kinds: kind.value ? [kind.value] : [],
+          page: pageNumber.value,
+          pageSize: SECURITY_LOG_PAGE_SIZE,
+          ...(cursor ? { cursor } : {}),
+        }),
       )
+      if (page.value.nextCursor) cursors.set(pageNumber.value + 1, page.value.nextCursor)
     } finally {
       isLoading.value = false
     }
@@ -30,6 +43,7 @@ export const useAuditStore = defineStore('audit', () => {
   async function setKind(next: string): Promise<void> {
     kind.value = next
     pageNumber.value = 1
+    cursors.clear()
     await load()
   }
 

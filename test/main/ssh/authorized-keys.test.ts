@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, chownSync, existsSync, lstatSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { DB } from '../../../src-main/db/database.ts'
@@ -139,6 +139,39 @@ describe('keystead ssh authorized-keys', () => {
     const settings = join(dir.path, 'settings.json')
     writeFileSync(settings, '{"sshLogins": {"sameName": "yes"}}')
     expect(await lookup(dir.path, ['alice'])).toMatchObject({ code: 1, stdout: '' })
+    writeFileSync(settings, '{}')
+  })
+
+  it('writes settings.json through the one secret-file writer: 0600, never through a symlink, never over another user\'s file', async () => {
+    const settings = join(dir.path, 'settings.json')
+    writeFileSync(settings, '{"theme":"dark"}', { mode: 0o644 })
+    chmodSync(settings, 0o644)
+    expect((await runCli(dir.path, ['ssh', 'map', 'deploy', 'alice'])).code).toBe(0)
+    expect(statSync(settings).mode & 0o777).toBe(0o600)
+    expect(JSON.parse(readFileSync(settings, 'utf8'))).toEqual({ theme: 'dark', sshLogins: { sameName: true, users: { deploy: 'Alice' } } })
+    const elsewhere = join(dir.path, 'elsewhere.json')
+    writeFileSync(elsewhere, '{}')
+    rmSync(settings)
+    symlinkSync(elsewhere, settings)
+    const linked = await runCli(dir.path, ['ssh', 'map', 'ops', 'alice'])
+    expect(linked.code).toBe(1)
+    expect(linked.stderr).toMatch(/symbolic link/)
+    expect(readFileSync(elsewhere, 'utf8')).toBe('{}')
+    expect(lstatSync(settings).isSymbolicLink()).toBe(true)
+    rmSync(settings)
+    writeFileSync(settings, '{}')
+  })
+
+  it.skipIf(process.getuid?.() !== 0)("refuses to replace a settings.json of another user (uid 65534; needs root to chown)", async () => {
+    const settings = join(dir.path, 'settings.json')
+    writeFileSync(settings, '{}')
+    chownSync(settings, 65534, 65534)
+    const theirs = await runCli(dir.path, ['ssh', 'map', 'ops', 'alice'])
+    expect(theirs.code).toBe(1)
+    expect(theirs.stderr).toMatch(/belongs to another user/)
+    expect(readFileSync(settings, 'utf8')).toBe('{}')
+    expect(statSync(settings).uid).toBe(65534)
+    rmSync(settings)
     writeFileSync(settings, '{}')
   })
 })

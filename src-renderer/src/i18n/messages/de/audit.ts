@@ -48,6 +48,7 @@ export const auditMessages = {
       tooManyKinds: 'Es sind zu viele Arten ausgewählt.',
       pageSizeInvalid: 'Eine Seite enthält 1 bis {max} Einträge.',
       pageInvalid: 'Seiten werden ab 1 gezählt.',
+      cursorInvalid: 'Diese Seite passt nicht mehr zum Protokoll. Beginnen Sie wieder mit der ersten Seite.',
       formatInvalid: 'Exportieren Sie als CSV oder JSON.',
       writeFailed: 'Die Datei konnte nicht geschrieben werden. Wählen Sie einen anderen Ordner.',
     },

@@ -30,6 +30,8 @@ export const sessionsMessages = {
     closed: 'Die Sitzung wurde beendet.',
     closedOthers: 'Es war keine andere Sitzung offen. | Eine andere Sitzung wurde abgemeldet. | {n} andere Sitzungen wurden abgemeldet.',
     refresh: 'Aktualisieren',
+    showMore: 'Weitere Sitzungen anzeigen',
+    shownOf: '{shown} von {total} angezeigt',
     lifetimes: 'Eine Sitzung endet, wenn sie {idle} lang nicht genutzt wurde oder seit ihrem Beginn {total} vergangen sind, je nachdem, was zuerst eintritt.',
   },
   duration: {
@@ -50,6 +52,8 @@ export const sessionsMessages = {
       lifetimeInvalid: 'Geben Sie eine positive ganze Zahl ein.',
       lifetimeOutOfRange: 'Wählen Sie eine Dauer zwischen {minMinutes} Minute und {maxDays} Tagen.',
       idleLongerThanAbsolute: 'Die Zeit ohne Aktivität darf nicht länger sein als die gesamte Sitzungsdauer.',
+      cursorInvalid: 'Diese Seite passt nicht mehr zur Liste. Beginnen Sie wieder mit der ersten Seite.',
+      limitInvalid: 'Eine Seite enthält 1 bis {max} Sitzungen.',
     },
   },
 }

@@ -48,6 +48,7 @@ export const auditMessages = {
       tooManyKinds: 'Too many kinds are selected.',
       pageSizeInvalid: 'A page holds 1 to {max} entries.',
       pageInvalid: 'Pages are numbered from 1.',
+      cursorInvalid: 'This page no longer matches the log. Start again from the first page.',
       formatInvalid: 'Export as CSV or JSON.',
       writeFailed: 'The file could not be written. Choose another folder.',
     },

@@ -30,6 +30,8 @@ export const sessionsMessages = {
     closed: 'The session was closed.',
     closedOthers: 'No other session was open. | One other session was signed out. | {n} other sessions were signed out.',
     refresh: 'Refresh',
+    showMore: 'Show more sessions',
+    shownOf: 'Showing {shown} of {total}',
     lifetimes: 'A session ends after {idle} without activity, or {total} after it began, whichever comes first.',
   },
   duration: {
@@ -50,6 +52,8 @@ export const sessionsMessages = {
       lifetimeInvalid: 'Enter a whole, positive number.',
       lifetimeOutOfRange: 'Choose a lifetime between {minMinutes} minute and {maxDays} days.',
       idleLongerThanAbsolute: 'The time without activity cannot be longer than the total lifetime.',
+      cursorInvalid: 'This page no longer matches the list. Start again from the first page.',
+      limitInvalid: 'A page holds 1 to {max} sessions.',
     },
   },
 }

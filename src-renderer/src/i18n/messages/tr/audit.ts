@@ -48,6 +48,7 @@ export const auditMessages = {
       tooManyKinds: 'Çok fazla tür seçildi.',
       pageSizeInvalid: 'Bir sayfada 1 ile {max} arası kayıt olabilir.',
       pageInvalid: 'Sayfalar 1’den başlar.',
+      cursorInvalid: 'Bu sayfa artık kayıtla eşleşmiyor. İlk sayfadan yeniden başlayın.',
       formatInvalid: 'CSV veya JSON olarak dışa aktarın.',
       writeFailed: 'Dosya yazılamadı. Başka bir klasör seçin.',
     },

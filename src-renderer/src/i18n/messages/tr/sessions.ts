@@ -30,6 +30,8 @@ export const sessionsMessages = {
     closed: 'Oturum kapatıldı.',
     closedOthers: 'Açık başka oturum yoktu. | Diğer bir oturum kapatıldı. | Diğer {n} oturum kapatıldı.',
     refresh: 'Yenile',
+    showMore: 'Daha fazla oturum göster',
+    shownOf: '{total} oturumun {shown} tanesi gösteriliyor',
     lifetimes: 'Bir oturum, {idle} boyunca hiçbir işlem yapılmazsa ya da başlangıcından {total} sonra (hangisi önce gelirse) sona erer.',
   },
   duration: {
@@ -50,6 +52,8 @@ export const sessionsMessages = {
       lifetimeInvalid: 'Pozitif bir tam sayı girin.',
       lifetimeOutOfRange: '{minMinutes} dakika ile {maxDays} gün arasında bir süre seçin.',
       idleLongerThanAbsolute: 'İşlemsiz geçen süre, toplam oturum süresinden uzun olamaz.',
+      cursorInvalid: 'Bu sayfa artık listeyle eşleşmiyor. İlk sayfadan yeniden başlayın.',
+      limitInvalid: 'Bir sayfada 1 ile {max} arasında oturum olabilir.',
     },
   },
 }
