@@ -5,6 +5,9 @@ import { readdirSync, readFileSync } from 'node:fs'
  * Runs a command and prints, when it ends, the peak resident memory of its whole process tree (the sum over every
  * process below it, sampled every 200 ms) and of its largest single process. `npm test` runs through this, so every
  * run says whether the suite still fits a developer's laptop (target: under 2 GB). Exits with the command's code.
+ * The target is judged on the plain sum, which counts a page shared by several processes (Chromium's code, the
+ * node binary) once in each; on Linux the run also prints the proportional sum (PSS: a shared page split among
+ * the processes that map it), which is what the run takes from the machine's memory.
  *
  *   node scripts/peak-memory.ts npm run test:steps
  */
@@ -77,6 +80,16 @@ export function measureTree(processes: readonly ProcessInfo[], root: number): { 
   return { totalBytes, largestBytes, members }
 }
 
+/** A process's proportional set size (Linux only: /proc/PID/smaps_rollup), 0 where it cannot be read. */
+export function readProportionalBytes(pid: number): number {
+  try {
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8')
+    return Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0) * 1024
+  } catch {
+    return 0
+  }
+}
+
 const megabytes = (bytes: number) => `${Math.round(bytes / 1024 ** 2).toLocaleString('en')} MB`
 
 function main(): void {
@@ -88,6 +101,7 @@ function main(): void {
   const child = spawn(command, args, { stdio: 'inherit', shell: process.platform === 'win32' })
   let peakTotal = 0
   let peakLargest = 0
+  let peakProportional = 0
   let samples = 0
   /** The largest processes at the moment of the peak, to tell which step needs the memory. */
   let atPeak: string[] = []
@@ -104,6 +118,7 @@ function main(): void {
     }
     peakTotal = Math.max(peakTotal, totalBytes)
     peakLargest = Math.max(peakLargest, largestBytes)
+    if (process.platform === 'linux') peakProportional = Math.max(peakProportional, members.reduce((sum, info) => sum + readProportionalBytes(info.pid), 0))
   }
   const timer = setInterval(sample, SAMPLE_MS)
   child.on('exit', (code, signal) => {
@@ -113,6 +128,7 @@ function main(): void {
       const verdict = peakTotal < TARGET_BYTES ? 'under' : 'OVER'
       console.log(`\nPeak resident memory of the whole run: ${megabytes(peakTotal)} (all processes together; ${verdict} the 2 GB target), largest single process ${megabytes(peakLargest)}.`)
       if (atPeak.length > 0) console.log(`At the peak: ${atPeak.join('; ')}.`)
+      if (peakProportional > 0) console.log(`Peak proportional memory (PSS, pages shared between processes counted once): ${megabytes(peakProportional)}.`)
     }
     process.exit(code ?? (signal ? 1 : 0))
   })

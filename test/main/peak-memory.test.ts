@@ -27,5 +27,13 @@ describe('npm test prints its peak resident memory', () => {
     expect(Number(peak![1]!.replace(/,/g, ''))).toBeGreaterThan(280)
     // The largest process at the peak is named (the node child holding the buffer).
     expect(run.stdout).toMatch(/At the peak: [\d,]+ MB node -e/)
+    if (process.platform === 'linux') {
+      // The proportional figure counts the child's 300 MB of its own pages too, and never more than the plain sum.
+      const proportional = /Peak proportional memory \(PSS, [^)]*\): ([\d,]+) MB/.exec(run.stdout)
+      expect(proportional, run.stdout).not.toBeNull()
+      const proportionalMb = Number(proportional![1]!.replace(/,/g, ''))
+      expect(proportionalMb).toBeGreaterThan(280)
+      expect(proportionalMb).toBeLessThanOrEqual(Number(peak![1]!.replace(/,/g, '')))
+    }
   })
 })
