@@ -236,7 +236,7 @@ async function unpack(job) {
       progress('decrypt', fraction)
     }
     if (place === null) throw failure('truncated', 'the payload is empty')
-    fsyncSync(output)
+    // No fsync: a verified copy is thrown away, and a restore syncs its staged copy once, after its edits, before the swap.
     closeSync(output)
     output = null
     const sha256 = hash.digest('hex')
