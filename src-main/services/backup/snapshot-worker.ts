@@ -17,7 +17,7 @@ import { toUnpackedPath } from '../../db/database-worker.ts'
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
 const { createDecipheriv, createHash, hkdfSync } = require('node:crypto')
-const { closeSync, constants, fsyncSync, openSync, readSync, writeSync } = require('node:fs')
+const { closeSync, constants, openSync, readSync, writeSync } = require('node:fs')
 const Database = require(workerData.betterSqlite3)
 const TABLES = { accounts: 'accounts', sessions: 'sessions', accessTokens: 'access_tokens', apiKeys: 'api_keys', sshKeys: 'ssh_keys', pictures: 'account_pictures', securityLog: 'security_log', twoFactorEnabled: 'two_factor' }
 const READ_CHUNK = 1 << 18
@@ -46,7 +46,6 @@ function hashFile(path) {
   } finally { closeSync(fd) }
   return { sha256: hash.digest('hex'), bytes }
 }
-function syncFile(path) { const fd = openSync(path, 'r+'); try { fsyncSync(fd) } finally { closeSync(fd) } }
 function writeAll(fd, bytes) { let at = 0; while (at < bytes.length) at += writeSync(fd, bytes, at, bytes.length - at) }
 // Answers of the main thread to this worker's questions ('wrap', 'head'), in order.
 let answer = null
@@ -94,7 +93,7 @@ async function snapshot(job) {
     db.pragma('journal_mode = DELETE')
     facts = { schemaVersion: db.pragma('user_version', { simple: true }), counts: countRows(db) }
   } finally { db.close() }
-  syncFile(job.target)
+  // Not synced: a work file read back at once and removed (a crash makes the backup fail; only the backup file is synced).
   return { ...facts, ...hashFile(job.target) }
 }
 
