@@ -61,14 +61,20 @@ function progress(stage, fraction) {
  * collects them only once tens of megabytes of them have piled up, and the process's memory would
  * grow by that much. A minor collection (young objects only: these buffers) after every 2 MB keeps it
  * flat. The gc function is taken the way jest's leak detector takes it: the flag is set only for the
- * moment a context is made for it.
+ * moment a context is made for it (Node and Electron leave V8's flags unfrozen for setFlagsFromString).
+ * Should that ever fail, the work goes on without it (only the memory figure suffers).
  */
 const collectYoungGarbage = (() => {
   const v8 = require('node:v8')
-  v8.setFlagsFromString('--expose-gc')
-  const gc = require('node:vm').runInNewContext('gc')
-  v8.setFlagsFromString('--no-expose-gc')
-  return () => gc({ type: 'minor' })
+  try {
+    v8.setFlagsFromString('--expose-gc')
+    const gc = require('node:vm').runInNewContext('gc')
+    return typeof gc === 'function' ? () => gc({ type: 'minor' }) : () => {}
+  } catch {
+    return () => {}
+  } finally {
+    v8.setFlagsFromString('--no-expose-gc')
+  }
 })()
 let bytesSinceCollection = 0
 function released(bytes) {
