@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto'
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, randomFillSync } from 'node:crypto'
 import { closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { KeyStore } from './os-keyring.ts'
@@ -24,13 +24,31 @@ export interface SecretBox {
 }
 
 const VERSION = 1
+const IV_BYTES = 12
+
+/**
+ * GCM nonces: 96 random bits each, taken from a pool the CSPRNG fills 4 KiB at a time (one call into
+ * it per 341 nonces instead of one each: a restore re-seals every secret of the store in a loop).
+ * Each nonce is handed out once; the pool is refilled when it runs out.
+ */
+const noncePool = Buffer.alloc(IV_BYTES * 341)
+let nonceOffset = noncePool.length
+function takeNonce(): Buffer {
+  if (nonceOffset === noncePool.length) {
+    randomFillSync(noncePool)
+    nonceOffset = 0
+  }
+  const nonce = noncePool.subarray(nonceOffset, nonceOffset + IV_BYTES)
+  nonceOffset += IV_BYTES
+  return nonce
+}
 
 export function createAesGcmSecretBox(key: Buffer, kind: SecretBox['kind']): SecretBox {
   if (key.length !== 32) throw new Error('The secret box needs a 256-bit key')
   return {
     kind,
     seal(plaintext) {
-      const iv = randomBytes(12)
+      const iv = takeNonce()
       const cipher = createCipheriv('aes-256-gcm', key, iv)
       const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()])
       return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body])

@@ -226,7 +226,13 @@ describe('restore on another computer (a different data key)', () => {
       const sealed = rdb.prepare('SELECT secret_sealed FROM two_factor WHERE account_id = ?').pluck().get(alice.id) as Buffer
       expect(newBox.open(sealed)).toBe(fixture.secret)
       expect(() => services.secretBox.open(sealed)).toThrow()
+      // The sessions ended in one bulk DELETE with the count triggers set aside: every count is 0, the triggers are
+      // back (a new sign-in counts), and no reference is left dangling.
+      expect(count('accounts', 'WHERE session_count <> 0')).toBe(0)
+      expect(rdb.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'sessions' ORDER BY name").pluck().all()).toEqual(['sessions_count_delete', 'sessions_count_insert'])
+      expect(rdb.pragma('foreign_key_check')).toEqual([])
       expect(signedIn(await s.auth.signIn({ username: 'bob', password: PASSWORD, origin: 'app', device: DEVICE })).session).toBeTruthy()
+      expect(rdb.prepare("SELECT session_count FROM accounts WHERE username = 'bob'").pluck().get()).toBe(1)
     } finally {
       restored.db.close()
     }

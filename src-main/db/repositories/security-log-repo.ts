@@ -50,30 +50,41 @@ export function writeSecurityLogHead(db: DB, head: ChainHead, mac: Buffer | null
  * never re-authenticated here: appending to a tampered log must not launder it.
  */
 export function insertSecurityLogEntry(db: DB, row: NewSecurityLogRow, macKey: Buffer): number {
-  return writeTransaction(db, () => {
-    const head = findSecurityLogHead(db, row.account_id)
-    // The position follows the last stored entry (never a clash on the unique index, whatever was done to the head).
-    const last = prepareCached(db, 'SELECT seq, hash FROM security_log WHERE account_id = ? AND seq IS NOT NULL ORDER BY seq DESC LIMIT 1').get(row.account_id) as
-      | { seq: number; hash: Buffer }
-      | undefined
-    const isHeadTrusted =
-      head === undefined ? last === undefined : isChainHeadMACValid(macKey, head) && head.seq === (last?.seq ?? head.checkpoint_seq) && head.hash.equals(last?.hash ?? head.checkpoint_hash)
-    const seq = (last?.seq ?? head?.checkpoint_seq ?? 0) + 1
-    const hash = chainEntryHash(last?.hash ?? head?.checkpoint_hash ?? CHAIN_GENESIS_HASH, { ...row, seq })
-    const result = prepareCached(
-      db,
-      'INSERT INTO security_log (account_id, at, kind, session_id, device, detail, seq, hash) VALUES (@account_id, @at, @kind, @session_id, @device, @detail, @seq, @hash)',
-    ).run({ ...row, seq, hash })
-    const next: ChainHead = {
-      account_id: row.account_id,
-      seq,
-      hash,
-      checkpoint_seq: head?.checkpoint_seq ?? 0,
-      checkpoint_hash: head?.checkpoint_hash ?? CHAIN_GENESIS_HASH,
-    }
-    writeSecurityLogHead(db, next, isHeadTrusted ? chainHeadMAC(macKey, next) : null)
-    return Number(result.lastInsertRowid)
-  })
+  return writeTransaction(db, () => appendSecurityLogEntry(db, row, macKey))
+}
+
+/**
+ * The same for many entries (a restore's entry in every account's log) in one write transaction,
+ * each appended exactly as insertSecurityLogEntry appends one. Returns their row ids.
+ */
+export function insertSecurityLogEntries(db: DB, rows: readonly NewSecurityLogRow[], macKey: Buffer): number[] {
+  return writeTransaction(db, () => rows.map((row) => appendSecurityLogEntry(db, row, macKey)))
+}
+
+/** insertSecurityLogEntry's work, inside the caller's write transaction. */
+function appendSecurityLogEntry(db: DB, row: NewSecurityLogRow, macKey: Buffer): number {
+  const head = findSecurityLogHead(db, row.account_id)
+  // The position follows the last stored entry (never a clash on the unique index, whatever was done to the head).
+  const last = prepareCached(db, 'SELECT seq, hash FROM security_log WHERE account_id = ? AND seq IS NOT NULL ORDER BY seq DESC LIMIT 1').get(row.account_id) as
+    | { seq: number; hash: Buffer }
+    | undefined
+  const isHeadTrusted =
+    head === undefined ? last === undefined : isChainHeadMACValid(macKey, head) && head.seq === (last?.seq ?? head.checkpoint_seq) && head.hash.equals(last?.hash ?? head.checkpoint_hash)
+  const seq = (last?.seq ?? head?.checkpoint_seq ?? 0) + 1
+  const hash = chainEntryHash(last?.hash ?? head?.checkpoint_hash ?? CHAIN_GENESIS_HASH, { ...row, seq })
+  const result = prepareCached(
+    db,
+    'INSERT INTO security_log (account_id, at, kind, session_id, device, detail, seq, hash) VALUES (@account_id, @at, @kind, @session_id, @device, @detail, @seq, @hash)',
+  ).run({ ...row, seq, hash })
+  const next: ChainHead = {
+    account_id: row.account_id,
+    seq,
+    hash,
+    checkpoint_seq: head?.checkpoint_seq ?? 0,
+    checkpoint_hash: head?.checkpoint_hash ?? CHAIN_GENESIS_HASH,
+  }
+  writeSecurityLogHead(db, next, isHeadTrusted ? chainHeadMAC(macKey, next) : null)
+  return Number(result.lastInsertRowid)
 }
 
 /** One slice of an account's chain in order: entries with seq > afterSeq, at most `limit`, as raw rows for speed. */

@@ -4,9 +4,9 @@ import { chmod, link, mkdir, mkdtemp, open, rename, rm, unlink } from 'node:fs/p
 import type { FileHandle } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { DATABASE_FILE_NAME, openDatabase, writeTransaction } from '../../db/database.ts'
+import { DATABASE_FILE_NAME, openDatabase, openStagedDatabase, writeTransaction } from '../../db/database.ts'
 import type { DB } from '../../db/database.ts'
-import { insertSecurityLogEntry } from '../../db/repositories/security-log-repo.ts'
+import { insertSecurityLogEntries } from '../../db/repositories/security-log-repo.ts'
 import { deriveSecurityLogMACKey, resealSecurityLogHeads } from '../audit/log-chain.ts'
 import { repeatInSlices } from '../slices.ts'
 import { latestSchemaVersion, migrateDatabase, readSchemaVersion } from '../../db/migrate.ts'
@@ -437,9 +437,11 @@ async function recordRestoreInLogs(db: DB, from: SecretBox, to: SecretBox, entry
       if (ids.length === 0) return 0
       writeTransaction(db, () => {
         resealSecurityLogHeads(db, to, { oldKey: from, accountIds: ids })
-        for (const id of ids) {
-          insertSecurityLogEntry(db, { account_id: id, at: entry.at, kind: SecurityEventKind.BackupRestored, session_id: null, device: '', detail: entry.detail }, macKey)
-        }
+        insertSecurityLogEntries(
+          db,
+          ids.map((id) => ({ account_id: id, at: entry.at, kind: SecurityEventKind.BackupRestored, session_id: null, device: '', detail: entry.detail })),
+          macKey,
+        )
       })
       after = ids[ids.length - 1]!
       return ids.length
@@ -524,14 +526,11 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreOut
     const staged = unpacked.databasePath
 
     // The staged copy is this restore's alone until the swap, and a crash throws it away: its rollback
-    // journal stays in memory and nothing is synced until the one fsync before the swap.
-    const stagedDb = openDatabase(staged)
+    // journal stays in memory and nothing is synced until the one fsync before the swap (in the thread pool).
+    const stagedDb = openStagedDatabase(staged)
     let migratedFrom: number | null = null
     let schemaVersion: number
     try {
-      stagedDb.pragma('journal_mode = MEMORY')
-      stagedDb.pragma('synchronous = OFF')
-      stagedDb.pragma('cache_size = -2000') // slices of keyed rows: a small cache keeps this process's memory flat
       progress({ stage: 'migrate', fraction: 0 })
       const outcome = await migrateDatabase(stagedDb, { path: staged })
       if (outcome.applied.length > 0) migratedFrom = outcome.from
