@@ -316,22 +316,48 @@ export function createApiRequestHandler(options: ApiHandlerOptions): (request: I
     }
   }
 
-  // The answer always goes out in a microtask, after Node's parser has finished the bytes it holds, as
-  // with any asynchronous handler: a request followed by bytes that are not HTTP then gets the
-  // parser's 400 and the connection closes, instead of an answer the closing connection may cut off.
-  return (request, response) => {
+  /** One request, handled and (when it needs nothing asynchronous) answered at once. */
+  function respond(request: IncomingMessage, response: ServerResponse): void {
     let reply: Reply | Promise<Reply>
     try {
       reply = handle(request)
     } catch (error) {
-      queueMicrotask(() => fail(request, response, error))
+      fail(request, response, error)
       return
     }
     if (reply instanceof Promise) reply.then((value) => deliver(request, response, value), (error: unknown) => fail(request, response, error))
-    else queueMicrotask(() => deliver(request, response, reply))
+    else deliver(request, response, reply)
+  }
+
+  // Requests are handled in a batch once the event loop has read every socket that had bytes
+  // (setImmediate runs right after that poll): Node's parser has then finished the bytes it holds,
+  // so a request followed by bytes that are not HTTP gets the parser's 400 and the connection
+  // closes, instead of an answer the closing connection may cut off. And every request of the
+  // batch had arrived before any of them is verified, so the verifier may look for database
+  // changes once for all of them (a revocation committed before one was sent is still seen).
+  const received: Array<IncomingMessage | ServerResponse> = []
+  const respondToBatch = (): void => {
+    const batch = received.splice(0)
+    for (let i = 0; i < batch.length; i += 2) {
+      const request = batch[i] as IncomingMessage
+      const response = batch[i + 1] as ServerResponse
+      try {
+        respond(request, response)
+      } catch (error) {
+        // Even answering failed: end that connection, and still answer the rest of the batch.
+        options.log.error(`API ${request.method} ${request.url?.split('?')[0]} could not be answered`, error)
+        response.destroy()
+      }
+    }
+  }
+  const respondToReceived = (): void => {
+    if (options.verifier.verifyReceivedRequests) options.verifier.verifyReceivedRequests(respondToBatch)
+    else respondToBatch()
+  }
+  return (request, response) => {
+    if (received.push(request, response) === 2) setImmediate(respondToReceived)
   }
 }
-
 
 /** For verifiers that do not hand over the account's row: read it (undefined when the account is gone). */
 function findAccount(services: Services, accountId: number): AccountRow | undefined {

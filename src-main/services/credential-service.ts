@@ -1,6 +1,6 @@
 import type { TokenScope } from '../../src-preload/contract/tokens.ts'
 import type { DB } from '../db/database.ts'
-import { readDataGeneration } from '../db/data-generation.ts'
+import { readDataGeneration, runWithDataVersionReadOnce } from '../db/data-generation.ts'
 import { findAccessTokenByHash, findAccessTokenWithAccountByHash, touchAccessToken } from '../db/repositories/access-tokens-repo.ts'
 import type { CredentialColumns } from '../db/repositories/access-tokens-repo.ts'
 import type { AccountRow } from '../db/repositories/accounts-repo.ts'
@@ -44,6 +44,14 @@ export interface CredentialService {
    * each time.
    */
   authenticateCredential(secret: unknown): CredentialAuthentication
+  /**
+   * Runs `work` (synchronous), in which authenticateCredential reads other connections' commits once
+   * (at its first call) instead of on every call; this connection's own writes still count at once.
+   * Only for a batch of requests that had all been received before `work` began (the local API's
+   * requests of one event-loop turn): a revocation that completed before any of them was sent is seen
+   * by that one read (`runWithDataVersionReadOnce` says why).
+   */
+  authenticateReceivedRequests<T>(work: () => T): T
   /** RFC 7662 introspection of a token or API key (a use of it: "last used" follows the same rule). */
   introspectCredential(secret: unknown): IntrospectionResponse
 }
@@ -134,6 +142,7 @@ export function createCredentialService(deps: { db: DB; clock: Clock }): Credent
       return { ok: true, accountId: token.account_id, scope: token.scope, kind: CredentialKind.Token, tokenId: token.id }
     },
     authenticateCredential,
+    authenticateReceivedRequests: (work) => runWithDataVersionReadOnce(db, work),
     introspectCredential(secret) {
       const check = authenticateCredential(secret)
       if (!check.ok) return { active: false }
