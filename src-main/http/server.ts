@@ -131,7 +131,22 @@ interface Reply {
 interface Found {
   route: RouteDefinition
   params: Record<string, string>
-  searchParams: URLSearchParams
+  /** The query's parameters; null when the target has no query. */
+  searchParams: URLSearchParams | null
+}
+
+/**
+ * A request target that the URL parser would take as it is: a path of letters, digits, `_`, `-` and
+ * `/` (no second `/` at the start, no dot segment, no percent escape, no query or fragment). Its
+ * pathname is the target itself, so the hot path skips `new URL`; any other target is parsed.
+ */
+const PLAIN_PATH = /^\/(?!\/)[\w\-/]*$/
+
+/** The pathname and query of a request target, as `new URL(target, 'http://127.0.0.1')` reads them. */
+function parseTarget(target: string): { pathname: string; searchParams: URLSearchParams | null } {
+  if (PLAIN_PATH.test(target)) return { pathname: target, searchParams: null }
+  const url = new URL(target, 'http://127.0.0.1')
+  return { pathname: url.pathname, searchParams: url.search === '' ? null : url.searchParams }
 }
 /** Answers' headers, made once (every answer carries the same ones for its type). */
 const JSON_HEADERS = Object.freeze(baseHeaders('application/json; charset=utf-8'))
@@ -233,7 +248,7 @@ export function createApiRequestHandler(options: ApiHandlerOptions): (request: I
     if (origin !== undefined && !LOOPBACK_ORIGIN.test(origin)) {
       throw new HttpProblem(403, 'FORBIDDEN', 'Requests from web pages are refused.', { reason: 'request.crossOrigin' })
     }
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1')
+    const url = parseTarget(request.url ?? '/')
     if (!url.pathname.startsWith(`${API_PREFIX}/`)) throw new HttpProblem(404, 'NOT_FOUND', 'There is nothing here. The API lives under /api/v2.', { reason: 'request.notFound' })
     let match
     try {
@@ -258,7 +273,7 @@ export function createApiRequestHandler(options: ApiHandlerOptions): (request: I
       requireSensitiveAction(options.services, { kind: 'credential', accountId: auth!.accountId, tokenId: auth!.tokenId }, action)
     }
     const params = parseWith(route.params, found.params, 'path')
-    const query = parseWith(route.query ?? undefined, Object.fromEntries(found.searchParams), 'query')
+    const query = route.query ? parseWith(route.query, Object.fromEntries(found.searchParams ?? []), 'query') : {}
     // A request without a body (no Content-Length, no Transfer-Encoding) is not waited for: Node
     // discards whatever is left of it once the answer is sent.
     const hasBody = request.headers['content-length'] !== undefined || request.headers['transfer-encoding'] !== undefined

@@ -7,7 +7,7 @@ import type { AccountRow } from '../db/repositories/accounts-repo.ts'
 import { isAccountLocked } from '../db/repositories/accounts-repo.ts'
 import { findApiKeyByHash, findApiKeyWithAccountByHash, touchApiKey } from '../db/repositories/api-keys-repo.ts'
 import type { Clock } from './clock.ts'
-import { CredentialKind, hashCredential, parseCredential } from './credential-format.ts'
+import { CredentialKind, hashCredential, hashCredentialToBase64, parseCredential } from './credential-format.ts'
 import type { MalformedReason } from './credential-format.ts'
 import { isTokenExpired } from './token-service.ts'
 
@@ -72,15 +72,15 @@ export function createCredentialService(deps: { db: DB; clock: Clock }): Credent
   let cachedGeneration = ''
 
   /** The credential's row joined with its account, from the cache while the database has not changed. */
-  function lookUp(kind: CredentialKind, hash: Buffer): CachedCredential | undefined {
+  function lookUp(kind: CredentialKind, key: string): CachedCredential | undefined {
     const generation = readDataGeneration(db)
     if (generation !== cachedGeneration) {
       cache.clear()
       cachedGeneration = generation
     }
-    const key = hash.toString('base64')
     const hit = cache.get(key)
     if (hit) return hit
+    const hash = Buffer.from(key, 'base64')
     // Read after the generation: a commit in between makes the next call's generation differ, never the reverse.
     const row = kind === CredentialKind.ApiKey ? findApiKeyWithAccountByHash(db, hash) : findAccessTokenWithAccountByHash(db, hash)
     if (!row) return undefined
@@ -93,7 +93,7 @@ export function createCredentialService(deps: { db: DB; clock: Clock }): Credent
   function authenticateCredential(secret: unknown): CredentialAuthentication {
     const parsed = parseCredential(secret)
     if (!parsed.ok) return { ok: false, reason: 'malformed', detail: parsed.reason }
-    const entry = lookUp(parsed.kind, hashCredential(secret as string))
+    const entry = lookUp(parsed.kind, hashCredentialToBase64(secret as string))
     if (!entry) return { ok: false, reason: 'unknown' }
     const { row } = entry
     const now = clock()
