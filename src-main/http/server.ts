@@ -131,7 +131,22 @@ interface Reply {
 interface Found {
   route: RouteDefinition
   params: Record<string, string>
-  searchParams: URLSearchParams
+  /** The query's parameters; null when the target has no query. */
+  searchParams: URLSearchParams | null
+}
+
+/**
+ * A request target that the URL parser would take as it is: a path of letters, digits, `_`, `-` and
+ * `/` (no second `/` at the start, no dot segment, no percent escape, no query or fragment). Its
+ * pathname is the target itself, so the hot path skips `new URL`; any other target is parsed.
+ */
+const PLAIN_PATH = /^\/(?!\/)[\w\-/]*$/
+
+/** The pathname and query of a request target, as `new URL(target, 'http://127.0.0.1')` reads them. */
+function parseTarget(target: string): { pathname: string; searchParams: URLSearchParams | null } {
+  if (PLAIN_PATH.test(target)) return { pathname: target, searchParams: null }
+  const url = new URL(target, 'http://127.0.0.1')
+  return { pathname: url.pathname, searchParams: url.search === '' ? null : url.searchParams }
 }
 /** Answers' headers, made once (every answer carries the same ones for its type). */
 const JSON_HEADERS = Object.freeze(baseHeaders('application/json; charset=utf-8'))
@@ -233,7 +248,7 @@ export function createApiRequestHandler(options: ApiHandlerOptions): (request: I
     if (origin !== undefined && !LOOPBACK_ORIGIN.test(origin)) {
       throw new HttpProblem(403, 'FORBIDDEN', 'Requests from web pages are refused.', { reason: 'request.crossOrigin' })
     }
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1')
+    const url = parseTarget(request.url ?? '/')
     if (!url.pathname.startsWith(`${API_PREFIX}/`)) throw new HttpProblem(404, 'NOT_FOUND', 'There is nothing here. The API lives under /api/v2.', { reason: 'request.notFound' })
     let match
     try {
@@ -258,7 +273,7 @@ export function createApiRequestHandler(options: ApiHandlerOptions): (request: I
       requireSensitiveAction(options.services, { kind: 'credential', accountId: auth!.accountId, tokenId: auth!.tokenId }, action)
     }
     const params = parseWith(route.params, found.params, 'path')
-    const query = parseWith(route.query ?? undefined, Object.fromEntries(found.searchParams), 'query')
+    const query = route.query ? parseWith(route.query, Object.fromEntries(found.searchParams ?? []), 'query') : {}
     // A request without a body (no Content-Length, no Transfer-Encoding) is not waited for: Node
     // discards whatever is left of it once the answer is sent.
     const hasBody = request.headers['content-length'] !== undefined || request.headers['transfer-encoding'] !== undefined
@@ -316,22 +331,48 @@ export function createApiRequestHandler(options: ApiHandlerOptions): (request: I
     }
   }
 
-  // The answer always goes out in a microtask, after Node's parser has finished the bytes it holds, as
-  // with any asynchronous handler: a request followed by bytes that are not HTTP then gets the
-  // parser's 400 and the connection closes, instead of an answer the closing connection may cut off.
-  return (request, response) => {
+  /** One request, handled and (when it needs nothing asynchronous) answered at once. */
+  function respond(request: IncomingMessage, response: ServerResponse): void {
     let reply: Reply | Promise<Reply>
     try {
       reply = handle(request)
     } catch (error) {
-      queueMicrotask(() => fail(request, response, error))
+      fail(request, response, error)
       return
     }
     if (reply instanceof Promise) reply.then((value) => deliver(request, response, value), (error: unknown) => fail(request, response, error))
-    else queueMicrotask(() => deliver(request, response, reply))
+    else deliver(request, response, reply)
+  }
+
+  // Requests are handled in a batch once the event loop has read every socket that had bytes
+  // (setImmediate runs right after that poll): Node's parser has then finished the bytes it holds,
+  // so a request followed by bytes that are not HTTP gets the parser's 400 and the connection
+  // closes, instead of an answer the closing connection may cut off. And every request of the
+  // batch had arrived before any of them is verified, so the verifier may look for database
+  // changes once for all of them (a revocation committed before one was sent is still seen).
+  const received: Array<IncomingMessage | ServerResponse> = []
+  const respondToBatch = (): void => {
+    const batch = received.splice(0)
+    for (let i = 0; i < batch.length; i += 2) {
+      const request = batch[i] as IncomingMessage
+      const response = batch[i + 1] as ServerResponse
+      try {
+        respond(request, response)
+      } catch (error) {
+        // Even answering failed: end that connection, and still answer the rest of the batch.
+        options.log.error(`API ${request.method} ${request.url?.split('?')[0]} could not be answered`, error)
+        response.destroy()
+      }
+    }
+  }
+  const respondToReceived = (): void => {
+    if (options.verifier.verifyReceivedRequests) options.verifier.verifyReceivedRequests(respondToBatch)
+    else respondToBatch()
+  }
+  return (request, response) => {
+    if (received.push(request, response) === 2) setImmediate(respondToReceived)
   }
 }
-
 
 /** For verifiers that do not hand over the account's row: read it (undefined when the account is gone). */
 function findAccount(services: Services, accountId: number): AccountRow | undefined {

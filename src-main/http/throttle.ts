@@ -29,6 +29,8 @@ export function createFailureThrottle(options: { clock: Clock; maxFailures?: num
 
   return {
     retryAfterSeconds(client) {
+      // A client that never failed (the usual case) costs one lookup.
+      if (!failures.has(client)) return 0
       const list = recent(client)
       if (list.length < maxFailures) return 0
       const oldest = list[list.length - maxFailures]!

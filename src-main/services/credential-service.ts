@@ -1,13 +1,13 @@
 import type { TokenScope } from '../../src-preload/contract/tokens.ts'
 import type { DB } from '../db/database.ts'
-import { readDataGeneration } from '../db/data-generation.ts'
+import { readDataGeneration, runWithDataVersionReadOnce } from '../db/data-generation.ts'
 import { findAccessTokenByHash, findAccessTokenWithAccountByHash, touchAccessToken } from '../db/repositories/access-tokens-repo.ts'
 import type { CredentialColumns } from '../db/repositories/access-tokens-repo.ts'
 import type { AccountRow } from '../db/repositories/accounts-repo.ts'
 import { isAccountLocked } from '../db/repositories/accounts-repo.ts'
 import { findApiKeyByHash, findApiKeyWithAccountByHash, touchApiKey } from '../db/repositories/api-keys-repo.ts'
 import type { Clock } from './clock.ts'
-import { CredentialKind, hashCredential, parseCredential } from './credential-format.ts'
+import { CredentialKind, hashCredential, hashCredentialToBase64, parseCredential } from './credential-format.ts'
 import type { MalformedReason } from './credential-format.ts'
 import { isTokenExpired } from './token-service.ts'
 
@@ -44,6 +44,14 @@ export interface CredentialService {
    * each time.
    */
   authenticateCredential(secret: unknown): CredentialAuthentication
+  /**
+   * Runs `work` (synchronous), in which authenticateCredential reads other connections' commits once
+   * (at its first call) instead of on every call; this connection's own writes still count at once.
+   * Only for a batch of requests that had all been received before `work` began (the local API's
+   * requests of one event-loop turn): a revocation that completed before any of them was sent is seen
+   * by that one read (`runWithDataVersionReadOnce` says why).
+   */
+  authenticateReceivedRequests<T>(work: () => T): T
   /** RFC 7662 introspection of a token or API key (a use of it: "last used" follows the same rule). */
   introspectCredential(secret: unknown): IntrospectionResponse
 }
@@ -64,15 +72,15 @@ export function createCredentialService(deps: { db: DB; clock: Clock }): Credent
   let cachedGeneration = ''
 
   /** The credential's row joined with its account, from the cache while the database has not changed. */
-  function lookUp(kind: CredentialKind, hash: Buffer): CachedCredential | undefined {
+  function lookUp(kind: CredentialKind, key: string): CachedCredential | undefined {
     const generation = readDataGeneration(db)
     if (generation !== cachedGeneration) {
       cache.clear()
       cachedGeneration = generation
     }
-    const key = hash.toString('base64')
     const hit = cache.get(key)
     if (hit) return hit
+    const hash = Buffer.from(key, 'base64')
     // Read after the generation: a commit in between makes the next call's generation differ, never the reverse.
     const row = kind === CredentialKind.ApiKey ? findApiKeyWithAccountByHash(db, hash) : findAccessTokenWithAccountByHash(db, hash)
     if (!row) return undefined
@@ -85,7 +93,7 @@ export function createCredentialService(deps: { db: DB; clock: Clock }): Credent
   function authenticateCredential(secret: unknown): CredentialAuthentication {
     const parsed = parseCredential(secret)
     if (!parsed.ok) return { ok: false, reason: 'malformed', detail: parsed.reason }
-    const entry = lookUp(parsed.kind, hashCredential(secret as string))
+    const entry = lookUp(parsed.kind, hashCredentialToBase64(secret as string))
     if (!entry) return { ok: false, reason: 'unknown' }
     const { row } = entry
     const now = clock()
@@ -134,6 +142,7 @@ export function createCredentialService(deps: { db: DB; clock: Clock }): Credent
       return { ok: true, accountId: token.account_id, scope: token.scope, kind: CredentialKind.Token, tokenId: token.id }
     },
     authenticateCredential,
+    authenticateReceivedRequests: (work) => runWithDataVersionReadOnce(db, work),
     introspectCredential(secret) {
       const check = authenticateCredential(secret)
       if (!check.ok) return { active: false }

@@ -9,6 +9,7 @@ import {
   generateCredential,
   generateRandomBase62,
   hashCredential,
+  hashCredentialToBase64,
   maskApiKey,
   parseCredential,
   RANDOM_LENGTH,
@@ -57,6 +58,9 @@ describe('credential format', () => {
     expect(hash).toHaveLength(32)
     expect(hash.equals(createHash('sha256').update(token).digest())).toBe(true)
     expect(hashCredential('ksk_' + token.slice(4)).equals(hash)).toBe(false)
+    // The cache key form: the same digest in base64.
+    expect(hashCredentialToBase64(token)).toBe(createHash('sha256').update(token).digest('base64'))
+    expect(Buffer.from(hashCredentialToBase64(token), 'base64').equals(hash)).toBe(true)
   })
 
   it('accepts well-formed credentials and names their kind', () => {

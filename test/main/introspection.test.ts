@@ -1,4 +1,5 @@
 import { Agent, request as httpRequest } from 'node:http'
+import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { join } from 'node:path'
 import { openDatabase } from '../../src-main/db/database.ts'
@@ -213,6 +214,32 @@ describe('revocation on the fast path (verification results are remembered only 
     expect((await runCli(dir.path, ['accounts', 'delete', 'bob', '--yes'])).code).toBe(0)
     expectProblem(await call('GET', '/api/v2/users/me', { token: 'bob-key' }), 401, 'auth.invalid')
     expect((await introspect('bob-key')).text).toBe('{"active":false}')
+  })
+
+  it('pipelined requests sent in one write after another process revoked a token (handled as one batch) are each refused or answered', async () => {
+    const made = ['pipe-a', 'pipe-b'].map((title) => services.tokens.createToken(aliceId, { title, scope: 'read-only', isEnabled: true, expiry: { kind: 'never' } }))
+    const [a, b] = made.map((m) => m.token) as [string, string]
+    /** One GET /users/me per token, all in a single write on a new connection; the statuses once every (chunked) answer has ended. */
+    const pipeline = (tokens: string[]): Promise<number[]> =>
+      new Promise((resolve, reject) => {
+        let received = ''
+        const socket = connect(server.port, '127.0.0.1', () => {
+          socket.write(tokens.map((token) => `GET /api/v2/users/me HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nAuthorization: Bearer ${token}\r\n\r\n`).join(''))
+        })
+        socket.setEncoding('latin1').on('data', (chunk: string) => {
+          received += chunk
+          if (received.split('\r\n0\r\n\r\n').length - 1 < tokens.length) return
+          socket.destroy()
+          resolve([...received.matchAll(/^HTTP\/1\.1 (\d{3}) /gm)].map((match) => Number(match[1])))
+        })
+        socket.on('error', reject)
+        socket.on('close', () => reject(new Error(`closed after ${JSON.stringify(received)}`)))
+      })
+    expect(await pipeline([a, b, a])).toEqual([200, 200, 200])
+    expect((await runCli(dir.path, ['tokens', 'disable', 'alice', String(made[0]!.summary.id)])).code).toBe(0)
+    expect(await pipeline([a, b, a, b])).toEqual([401, 200, 401, 200])
+    expect((await runCli(dir.path, ['tokens', 'delete', 'alice', String(made[1]!.summary.id)])).code).toBe(0)
+    expect(await pipeline([b, a, b])).toEqual([401, 401, 401])
   })
 
   it('a change through this process’s own connection and the passing of an expiry count at once too', async () => {
