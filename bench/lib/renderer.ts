@@ -153,6 +153,8 @@ export interface RendererPaint {
   empty: PaintTimes[]
   appMedian: PaintTimes
   emptyMedian: PaintTimes
+  /** Median of each round's own ratio (the app's load / the empty page's load right after it): less moved by load that drifts during a run. */
+  pairedRatioMedian: number
 }
 
 /**
@@ -196,7 +198,7 @@ export async function measurePaint(emptyDir: string, rounds: number): Promise<Re
       headingMs: median(list.map((t) => t.headingMs)),
       requests: median(list.map((t) => t.requests)),
     })
-    return { app, empty, appMedian: pick(app), emptyMedian: pick(empty) }
+    return { app, empty, appMedian: pick(app), emptyMedian: pick(empty), pairedRatioMedian: median(app.map((t, i) => t.fcpMs / empty[i]!.fcpMs)) }
   } finally {
     await browser.close()
     core.core.close()
