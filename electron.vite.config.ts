@@ -3,6 +3,8 @@ import { defineConfig } from 'electron-vite'
 import { resolve } from 'node:path'
 import type { Plugin } from 'vite'
 import { CONTENT_SECURITY_POLICY_META } from './src-main/security-policy.ts'
+import { precompileMessages } from './scripts/vite/precompile-messages.ts'
+import { routerScrollInMemory } from './scripts/vite/router-scroll-in-memory.ts'
 
 /** Puts the strict CSP into index.html for builds; the dev server needs inline styles and its websocket. */
 function contentSecurityPolicy(command: 'build' | 'serve'): Plugin {
@@ -33,13 +35,22 @@ export default defineConfig(({ command }) => ({
   renderer: {
     root: resolve(import.meta.dirname, 'src-renderer'),
     // Every component is <script setup>: the Options API's code (data, methods, mixins) leaves the bundle.
-    plugins: [vue({ features: { optionsAPI: false } }), contentSecurityPolicy(command)],
+    // The build compiles the message files (src/i18n/messages) itself and keeps vue-router's scroll positions in
+    // memory (see scripts/vite): both take work off the first paint.
+    plugins: [
+      vue({ features: { optionsAPI: false } }),
+      contentSecurityPolicy(command),
+      precompileMessages(/[\\/]src-renderer[\\/]src[\\/]i18n[\\/]messages[\\/][^\\/]+[\\/][^\\/]+\.ts$/),
+      routerScrollInMemory(),
+    ],
     // vue-i18n's compile-time flags: Composition API only (createI18n({ legacy: false })), no devtools hooks in
-    // production, and no global $t or <i18n-t> components (every component calls useI18n()).
+    // production, and no global $t or <i18n-t> components (every component calls useI18n()). The build's messages
+    // arrive compiled, so vue-i18n's message compiler is left out (the dev server compiles them at run time).
     define: {
       __VUE_I18N_FULL_INSTALL__: 'false',
       __VUE_I18N_LEGACY_API__: 'false',
       __INTLIFY_PROD_DEVTOOLS__: 'false',
+      __INTLIFY_DROP_MESSAGE_COMPILER__: command === 'build' ? 'true' : 'false',
     },
     build: {
       outDir: resolve(import.meta.dirname, 'out/renderer'),

@@ -662,7 +662,7 @@ async function benchRenderer(): Promise<Figure[]> {
         { label: 'sign-in', value: paint.appMedian.fcpMs, unit: 'ms' },
         { label: 'empty', value: paint.emptyMedian.fcpMs, unit: 'ms' },
         { op: '<=', value: 1.5 },
-        `${ROUNDS} fresh contexts each, alternated; heading in the DOM at ${paint.appMedian.headingMs.toFixed(0)} ms vs ${paint.emptyMedian.headingMs.toFixed(0)} ms; requests before it: ${paint.app.at(-1)!.requests} vs ${paint.empty.at(-1)!.requests}`,
+        `${ROUNDS} fresh contexts each, alternated; heading in the DOM at ${paint.appMedian.headingMs.toFixed(0)} ms vs ${paint.emptyMedian.headingMs.toFixed(0)} ms; requests before it: ${paint.app.at(-1)!.requests} vs ${paint.empty.at(-1)!.requests}; median of the rounds' own ratios ${paint.pairedRatioMedian.toFixed(2)}`,
       ),
     ]
   } finally {

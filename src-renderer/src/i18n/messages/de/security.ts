@@ -41,7 +41,7 @@ export const securityMessages = {
         pwned: 'Dieses Passwort ist in einem bekannten Datenleck aufgetaucht.',
       },
       suggestions: {
-        l33t: 'Buchstaben durch ähnliche Zeichen zu ersetzen (etwa @ für a) hilft wenig.',
+        l33t: "Buchstaben durch ähnliche Zeichen zu ersetzen (etwa {'@'} für a) hilft wenig.",
         reverseWords: 'Rückwärts geschriebene häufige Wörter sind ebenfalls leicht zu erraten.',
         allUppercase: 'Schreiben Sie einige Buchstaben groß, aber nicht alle.',
         capitalization: 'Schreiben Sie nicht nur den ersten Buchstaben groß.',

@@ -41,7 +41,7 @@ export const securityMessages = {
         pwned: 'This password appeared in a known data leak.',
       },
       suggestions: {
-        l33t: 'Swapping letters for look-alike symbols (such as @ for a) does not help much.',
+        l33t: "Swapping letters for look-alike symbols (such as {'@'} for a) does not help much.",
         reverseWords: 'Common words spelled backwards are still easy to guess.',
         allUppercase: 'Use capitals for some letters, not all of them.',
         capitalization: 'Use capitals in more places than the first letter.',

@@ -41,7 +41,7 @@ export const securityMessages = {
         pwned: 'Bu parola bilinen bir veri sızıntısında yer aldı.',
       },
       suggestions: {
-        l33t: 'Harfleri benzer simgelerle değiştirmek (a yerine @ gibi) pek işe yaramaz.',
+        l33t: "Harfleri benzer simgelerle değiştirmek (a yerine {'@'} gibi) pek işe yaramaz.",
         reverseWords: 'Ters yazılmış yaygın sözcükler de kolay tahmin edilir.',
         allUppercase: 'Harflerin hepsini değil, bazılarını büyük yazın.',
         capitalization: 'Yalnızca ilk harfi değil, başka harfleri de büyük yazın.',
