@@ -45,7 +45,9 @@ function startDesktopApp(): void {
 
   app.enableSandbox()
   protocol.registerSchemesAsPrivileged([
-    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+    // codeCache: V8 keeps the compiled renderer bundle between launches (Chromium does so for https only by default),
+    // so from the second start the entry's 200 KB are not parsed and compiled again before the first paint.
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
   ])
 
   if (!app.requestSingleInstanceLock()) {

@@ -98,9 +98,9 @@ describe('the BrowserWindow', () => {
 })
 
 describe('the session and the app:// protocol', () => {
-  it('turns on the sandbox for every renderer and registers app:// as a standard, secure scheme without CSP bypass', () => {
+  it('turns on the sandbox for every renderer and registers app:// as a standard, secure scheme without CSP bypass, with the V8 code cache', () => {
     expect(holder.state.calls).toContain('enableSandbox')
-    expect(holder.state.privilegedSchemes).toEqual([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }])
+    expect(holder.state.privilegedSchemes).toEqual([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }])
   })
 
   it.each(['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'fullscreen', 'pointerLock', 'midiSysex'])(
