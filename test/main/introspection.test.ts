@@ -88,7 +88,16 @@ beforeAll(async () => {
   secrets['orphan-token'] = make(carolId, 'carol', 'read-write').token
   secrets['orphan-key'] = services.apiKeys.revealApiKey(carolId)
   services.profile.deleteAccountAsAdmin(carolId, 'cli')
-  server = await startLocalApiServer({ services, verifier: createServicesCredentialVerifier(services), log: silentLogger, port: 0, throttle: createFailureThrottle({ clock: () => Date.now(), maxFailures: 50 }) })
+  // The CLI (a fresh process) runs between two requests on one kept-alive connection: on a loaded machine it can
+  // take longer than the shipped 5 s idle limit, which would close the connection the test is about.
+  server = await startLocalApiServer({
+    services,
+    verifier: createServicesCredentialVerifier(services),
+    log: silentLogger,
+    port: 0,
+    throttle: createFailureThrottle({ clock: () => Date.now(), maxFailures: 50 }),
+    limits: { keepAliveTimeoutMs: 120_000 },
+  })
 })
 afterAll(async () => {
   agent.destroy()
