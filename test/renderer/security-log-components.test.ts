@@ -32,7 +32,7 @@ describe('SecurityActivityChart', () => {
     // The busiest day (6) fills the chart's height less its margin; 2 is a third of that.
     expect(heights[0]! + heights[1]!).toBeCloseTo(116)
     expect(heights[2]).toBeCloseTo(116 / 3)
-    const summary = 'In the last 30 days: 2 sign-ins, 5 failed sign-ins and 1 failed second factors. Most failed attempts on Nov 24: 6.'
+    const summary = 'In the last 30 days: 2 sign-ins, 5 failed sign-ins and 1 failed second factor. Most failed attempts on Nov 24: 6.'
     expect(wrapper.get('[data-testid="activity-summary"]').text()).toBe(summary)
     expect(wrapper.get('svg').attributes('role')).toBe('img')
     expect(wrapper.get('svg').attributes('aria-label')).toBe(summary)

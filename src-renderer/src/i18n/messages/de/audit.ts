@@ -22,13 +22,18 @@ export const auditMessages = {
         truncated: 'Die neuesten Einträge ({position} bis {to}) wurden entfernt.',
         head: 'Der Vermerk des neuesten Eintrags (Eintrag {position}) stammt nicht von Keystead.',
         extra: 'Ab Eintrag {position} wurden Einträge außerhalb von Keystead hinzugefügt.',
-        unchained: '{count} Einträge wurden außerhalb von Keystead hinzugefügt.',
+        unchained: '{count} Eintrag wurde außerhalb von Keystead hinzugefügt. | {count} Einträge wurden außerhalb von Keystead hinzugefügt.',
       },
       failed: 'Die Prüfung konnte nicht laufen.',
     },
     activity: {
       title: 'Aktivität der letzten 30 Tage',
-      summary: 'In den letzten 30 Tagen: {signIns} Anmeldungen, {failedSignIns} fehlgeschlagene Anmeldungen und {failedSecondFactors} fehlgeschlagene zweite Faktoren. {busiest}',
+      summary: 'In den letzten 30 Tagen: {signIns}, {failedSignIns} und {failedSecondFactors}. {busiest}',
+      counts: {
+        signIns: '{n} Anmeldung | {n} Anmeldungen',
+        failedSignIns: '{n} fehlgeschlagene Anmeldung | {n} fehlgeschlagene Anmeldungen',
+        failedSecondFactors: '{n} fehlgeschlagener zweiter Faktor | {n} fehlgeschlagene zweite Faktoren',
+      },
       busiest: 'Die meisten Fehlversuche am {date}: {n}.',
       none: 'Keine Fehlversuche.',
       table: 'Als Tabelle zeigen',
@@ -41,7 +46,7 @@ export const auditMessages = {
     pages: 'Seiten des Sicherheitsprotokolls',
     previous: 'Zurück',
     next: 'Weiter',
-    pageOf: 'Seite {page} von {pages} ({total} Einträge)',
+    pageOf: 'Seite {page} von {pages} ({total} Eintrag) | Seite {page} von {pages} ({total} Einträge)',
   },
   errors: {
     audit: {

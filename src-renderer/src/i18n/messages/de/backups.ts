@@ -22,7 +22,13 @@ export const backupsMessages = {
       made: 'Erstellt',
       holds: 'Enthält',
       checksum: 'SHA-256',
-      counts: '{accounts} Konten, {accessTokens} Zugriffstoken, {sshKeys} SSH-Schlüssel, {twoFactorEnabled} mit Zwei-Faktor, {securityLog} Protokolleinträge',
+      counts: {
+        accounts: '{n} Konto | {n} Konten',
+        accessTokens: '{n} Zugriffstoken',
+        sshKeys: '{n} SSH-Schlüssel',
+        twoFactorEnabled: '{n} mit Zwei-Faktor',
+        securityLog: '{n} Protokolleintrag | {n} Protokolleinträge',
+      },
     },
     key: {
       title: 'Sicherungsschlüssel',

@@ -6,7 +6,7 @@ export const securityMessages = {
       keyFile: 'Es wurde kein Schlüsselbund des Systems gefunden. Geheime Daten wie Ihr Schlüssel für die Zwei-Faktor-Anmeldung werden mit einem Schlüssel in einer eigenen Datei verschlüsselt, die nur Ihr Benutzer lesen kann.',
     },
     recoveryUsed: 'Sie haben sich mit einem Wiederherstellungscode angemeldet. Ihnen bleiben {left} Wiederherstellungscodes.',
-    recoveryLow: 'Sie haben sich mit einem Wiederherstellungscode angemeldet, und es bleiben nur noch {left}. Erstellen Sie bald neue Wiederherstellungscodes.',
+    recoveryLow: 'Sie haben sich mit einem Wiederherstellungscode angemeldet, und es bleibt keiner mehr. Erstellen Sie jetzt neue Wiederherstellungscodes. | Sie haben sich mit einem Wiederherstellungscode angemeldet, und es bleibt nur noch {left}. Erstellen Sie bald neue Wiederherstellungscodes. | Sie haben sich mit einem Wiederherstellungscode angemeldet, und es bleiben nur noch {left}. Erstellen Sie bald neue Wiederherstellungscodes.',
     password: {
       title: 'Passwort',
       intro: 'Wenn Sie Ihr Passwort ändern, werden Sie überall sonst abgemeldet.',

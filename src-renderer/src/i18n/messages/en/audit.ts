@@ -22,13 +22,18 @@ export const auditMessages = {
         truncated: 'The newest entries ({position} to {to}) were removed.',
         head: 'The record of the newest entry (entry {position}) was not written by Keystead.',
         extra: 'Entries from {position} were added outside Keystead.',
-        unchained: '{count} entries were added outside Keystead.',
+        unchained: '{count} entry was added outside Keystead. | {count} entries were added outside Keystead.',
       },
       failed: 'The check could not run.',
     },
     activity: {
       title: 'Activity in the last 30 days',
-      summary: 'In the last 30 days: {signIns} sign-ins, {failedSignIns} failed sign-ins and {failedSecondFactors} failed second factors. {busiest}',
+      summary: 'In the last 30 days: {signIns}, {failedSignIns} and {failedSecondFactors}. {busiest}',
+      counts: {
+        signIns: '{n} sign-in | {n} sign-ins',
+        failedSignIns: '{n} failed sign-in | {n} failed sign-ins',
+        failedSecondFactors: '{n} failed second factor | {n} failed second factors',
+      },
       busiest: 'Most failed attempts on {date}: {n}.',
       none: 'No failed attempts.',
       table: 'Show as a table',
@@ -41,7 +46,7 @@ export const auditMessages = {
     pages: 'Pages of the security log',
     previous: 'Previous',
     next: 'Next',
-    pageOf: 'Page {page} of {pages} ({total} entries)',
+    pageOf: 'Page {page} of {pages} ({total} entry) | Page {page} of {pages} ({total} entries)',
   },
   errors: {
     audit: {

@@ -22,7 +22,13 @@ export const backupsMessages = {
       made: 'Made',
       holds: 'Holds',
       checksum: 'SHA-256',
-      counts: '{accounts} accounts, {accessTokens} access tokens, {sshKeys} SSH keys, {twoFactorEnabled} with two-factor, {securityLog} log entries',
+      counts: {
+        accounts: '{n} account | {n} accounts',
+        accessTokens: '{n} access token | {n} access tokens',
+        sshKeys: '{n} SSH key | {n} SSH keys',
+        twoFactorEnabled: '{n} with two-factor',
+        securityLog: '{n} log entry | {n} log entries',
+      },
     },
     key: {
       title: 'Backup key',

@@ -6,7 +6,7 @@ export const securityMessages = {
       keyFile: 'No system keyring was found. Secrets such as your two-factor key are encrypted with a key kept in a separate file that only your user can read.',
     },
     recoveryUsed: 'You signed in with a recovery code. You have {left} recovery codes left.',
-    recoveryLow: 'You signed in with a recovery code and only {left} are left. Make new recovery codes soon.',
+    recoveryLow: 'You signed in with a recovery code and none is left. Make new recovery codes now. | You signed in with a recovery code and only {left} is left. Make new recovery codes soon. | You signed in with a recovery code and only {left} are left. Make new recovery codes soon.',
     password: {
       title: 'Password',
       intro: 'Changing your password signs you out everywhere else.',

@@ -28,7 +28,12 @@ export const auditMessages = {
     },
     activity: {
       title: 'Son 30 gündeki etkinlik',
-      summary: 'Son 30 günde: {signIns} oturum açma, {failedSignIns} başarısız oturum açma ve {failedSecondFactors} başarısız ikinci adım. {busiest}',
+      summary: 'Son 30 günde: {signIns}, {failedSignIns} ve {failedSecondFactors}. {busiest}',
+      counts: {
+        signIns: '{n} oturum açma',
+        failedSignIns: '{n} başarısız oturum açma',
+        failedSecondFactors: '{n} başarısız ikinci adım',
+      },
       busiest: 'En çok başarısız deneme {date} tarihinde: {n}.',
       none: 'Başarısız deneme yok.',
       table: 'Tablo olarak göster',

@@ -22,7 +22,13 @@ export const backupsMessages = {
       made: 'Alındığı an',
       holds: 'İçeriği',
       checksum: 'SHA-256',
-      counts: '{accounts} hesap, {accessTokens} erişim belirteci, {sshKeys} SSH anahtarı, {twoFactorEnabled} iki adımlı, {securityLog} kayıt satırı',
+      counts: {
+        accounts: '{n} hesap',
+        accessTokens: '{n} erişim belirteci',
+        sshKeys: '{n} SSH anahtarı',
+        twoFactorEnabled: '{n} iki adımlı',
+        securityLog: '{n} kayıt satırı',
+      },
     },
     key: {
       title: 'Yedek anahtarı',

@@ -6,7 +6,7 @@ export const securityMessages = {
       keyFile: 'Sistem anahtar zinciri bulunamadı. İki adımlı doğrulama anahtarınız gibi gizli bilgiler, yalnızca sizin kullanıcınızın okuyabildiği ayrı bir dosyadaki anahtarla şifrelenir.',
     },
     recoveryUsed: 'Bir kurtarma koduyla giriş yaptınız. {left} kurtarma kodunuz kaldı.',
-    recoveryLow: 'Bir kurtarma koduyla giriş yaptınız ve yalnızca {left} kod kaldı. Yakında yeni kurtarma kodları oluşturun.',
+    recoveryLow: 'Bir kurtarma koduyla giriş yaptınız ve hiç kod kalmadı. Hemen yeni kurtarma kodları oluşturun. | Bir kurtarma koduyla giriş yaptınız ve yalnızca {left} kod kaldı. Yakında yeni kurtarma kodları oluşturun. | Bir kurtarma koduyla giriş yaptınız ve yalnızca {left} kod kaldı. Yakında yeni kurtarma kodları oluşturun.',
     password: {
       title: 'Parola',
       intro: 'Parolanızı değiştirdiğinizde diğer tüm oturumlarınız kapatılır.',
