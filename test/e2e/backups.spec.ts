@@ -51,7 +51,7 @@ test('settings -> backups: a backup key shown once, back up now with a passphras
   app.test.platform.nextSavePaths.push(file)
   await now.getByRole('button', { name: 'Back up now…' }).click()
   await expect(now.getByText('The backup was saved.')).toBeVisible({ timeout: 60_000 })
-  await expect(now.getByTestId('backup-manifest')).toContainText('1 accounts')
+  await expect(now.getByTestId('backup-manifest')).toContainText('1 account,')
 
   // Verify it with a wrong passphrase (its own message), then the right one.
   const verify = backups.getByTestId('backup-verify')
@@ -139,7 +139,7 @@ test('first start: "Restore from a backup" beside "Create your account" brings b
   await restore.getByLabel('Passphrase', { exact: true }).fill('a long backup passphrase')
   app.test.platform.nextOpenPaths.push(file)
   await restore.getByRole('button', { name: 'Choose a backup…' }).click()
-  await expect(restore.getByTestId('backup-manifest')).toContainText('1 accounts', { timeout: 60_000 })
+  await expect(restore.getByTestId('backup-manifest')).toContainText('1 account,', { timeout: 60_000 })
   await restore.getByRole('button', { name: 'Restore this backup' }).click()
 
   // Sign-in with the restored account (its password hash came with the backup).
