@@ -1,10 +1,12 @@
 // @vitest-environment happy-dom
 import { mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
 import { describe, expect, it } from 'vitest'
 import type { BackupManifestView } from '../../src-preload/contract/backups.ts'
 import BackupManifestSummary from '../../src-renderer/src/components/backups/BackupManifestSummary.vue'
 import { buildMessages } from '../../src-renderer/src/i18n/all-messages.ts'
 import { createKeysteadI18n } from '../../src-renderer/src/i18n/index.ts'
+import { useSessionStore } from '../../src-renderer/src/stores/session.ts'
 
 /** What a backup holds: each count with its own plural form, in every language (the screenshot once said "1 accounts"). */
 const manifest = (counts: Partial<BackupManifestView['counts']>): BackupManifestView => ({
@@ -16,13 +18,17 @@ const manifest = (counts: Partial<BackupManifestView['counts']>): BackupManifest
   database: { bytes: 1, sha256: 'ab'.repeat(32) },
 })
 
-function holds(locale: string, counts: Partial<BackupManifestView['counts']>): string {
-  const wrapper = mount(BackupManifestSummary, {
+function mountSummary(locale: string, counts: Partial<BackupManifestView['counts']>, timezone = 'Europe/Berlin') {
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  useSessionStore().account = { id: 1, username: 'alice', fullName: '', email: null, description: '', language: locale, timezone, createdAt: '', sessionId: 'x', role: 'administrator', mustChangePassword: false }
+  return mount(BackupManifestSummary, {
     props: { manifest: manifest(counts), file: '/backups/k.age' },
-    global: { plugins: [createKeysteadI18n(locale, buildMessages())] },
+    global: { plugins: [pinia, createKeysteadI18n(locale, buildMessages())] },
   })
-  return wrapper.findAll('dd')[2]!.text()
 }
+
+const holds = (locale: string, counts: Partial<BackupManifestView['counts']>) => mountSummary(locale, counts).findAll('dd')[2]!.text()
 
 describe('the backup manifest summary', () => {
   it('says "1 account" and "2 accounts", and so for every count (English)', () => {
@@ -38,5 +44,11 @@ describe('the backup manifest summary', () => {
     expect(holds('de', { accounts: 1, securityLog: 1 })).toBe('1 Konto, 0 Zugriffstoken, 0 SSH-Schlüssel, 0 mit Zwei-Faktor, 1 Protokolleintrag')
     expect(holds('de', { accounts: 2, securityLog: 5 })).toBe('2 Konten, 0 Zugriffstoken, 0 SSH-Schlüssel, 0 mit Zwei-Faktor, 5 Protokolleinträge')
     expect(holds('tr', { accounts: 1, securityLog: 4 })).toBe('1 hesap, 0 erişim belirteci, 0 SSH anahtarı, 0 iki adımlı, 4 kayıt satırı')
+  })
+
+  it('shows when the backup was made in the time zone and date style of the account', () => {
+    // 10:00 UTC is 19:00 in Tokyo and 11:00 in Berlin.
+    expect(mountSummary('en', {}, 'Asia/Tokyo').findAll('dd')[1]!.text()).toBe('Dec 4, 2026, 7:00 PM · Keystead 1.0.0')
+    expect(mountSummary('de', {}, 'Europe/Berlin').findAll('dd')[1]!.text()).toBe('04.12.2026, 11:00 · Keystead 1.0.0')
   })
 })
