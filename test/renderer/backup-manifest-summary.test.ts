@@ -7,6 +7,7 @@ import BackupManifestSummary from '../../src-renderer/src/components/backups/Bac
 import { buildMessages } from '../../src-renderer/src/i18n/all-messages.ts'
 import { createKeysteadI18n } from '../../src-renderer/src/i18n/index.ts'
 import { useSessionStore } from '../../src-renderer/src/stores/session.ts'
+import { makeCurrentAccount } from '../fixtures/current-account.ts'
 
 /** What a backup holds: each count with its own plural form, in every language (the screenshot once said "1 accounts"). */
 const manifest = (counts: Partial<BackupManifestView['counts']>): BackupManifestView => ({
@@ -21,7 +22,7 @@ const manifest = (counts: Partial<BackupManifestView['counts']>): BackupManifest
 function mountSummary(locale: string, counts: Partial<BackupManifestView['counts']>, timezone = 'Europe/Berlin') {
   const pinia = createPinia()
   setActivePinia(pinia)
-  useSessionStore().account = { id: 1, username: 'alice', fullName: '', email: null, description: '', language: locale, timezone, createdAt: '', sessionId: 'x', role: 'administrator', mustChangePassword: false }
+  useSessionStore().account = makeCurrentAccount({ language: locale, timezone, role: 'administrator' })
   return mount(BackupManifestSummary, {
     props: { manifest: manifest(counts), file: '/backups/k.age' },
     global: { plugins: [pinia, createKeysteadI18n(locale, buildMessages())] },

@@ -8,11 +8,12 @@ import SecurityLogIntegrity from '../../src-renderer/src/components/audit/Securi
 import { buildMessages } from '../../src-renderer/src/i18n/all-messages.ts'
 import { createKeysteadI18n } from '../../src-renderer/src/i18n/index.ts'
 import { useSessionStore } from '../../src-renderer/src/stores/session.ts'
+import { makeCurrentAccount } from '../fixtures/current-account.ts'
 
 function mountWith<T>(component: T, props: Record<string, unknown>, locale = 'en') {
   const pinia = createPinia()
   setActivePinia(pinia)
-  useSessionStore().account = { id: 1, username: 'alice', fullName: '', email: null, description: '', language: locale, timezone: 'Europe/Berlin', createdAt: '', sessionId: 'x', role: 'member', mustChangePassword: false }
+  useSessionStore().account = makeCurrentAccount({ language: locale })
   return mount(component as never, { props: props as never, global: { plugins: [pinia, createKeysteadI18n(locale, buildMessages())] } })
 }
 

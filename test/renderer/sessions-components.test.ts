@@ -9,6 +9,7 @@ import SessionCard from '../../src-renderer/src/components/sessions/SessionCard.
 import { buildMessages } from '../../src-renderer/src/i18n/all-messages.ts'
 import { createKeysteadI18n } from '../../src-renderer/src/i18n/index.ts'
 import { useSessionStore } from '../../src-renderer/src/stores/session.ts'
+import { makeCurrentAccount } from '../fixtures/current-account.ts'
 
 const SESSION: SessionSummary = {
   id: 'sid-1',
@@ -31,7 +32,7 @@ function mountWith<T>(component: T, props: Record<string, unknown>, locale = 'en
   const pinia = createPinia()
   setActivePinia(pinia)
   // The account's time zone decides how dates read.
-  useSessionStore().account = { id: 1, username: 'alice', fullName: '', email: null, description: '', language: locale, timezone: 'Europe/Berlin', createdAt: '', sessionId: 'x', role: 'member', mustChangePassword: false }
+  useSessionStore().account = makeCurrentAccount({ language: locale })
   return mount(component as never, { props: props as never, global: { plugins: [pinia, createKeysteadI18n(locale, buildMessages())], stubs: stubs as never } })
 }
 

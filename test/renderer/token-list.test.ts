@@ -6,6 +6,7 @@ import type { AccessTokenSummary } from '../../src-preload/contract/tokens.ts'
 import TokenList from '../../src-renderer/src/components/tokens/TokenList.vue'
 import { createKeysteadI18n } from '../../src-renderer/src/i18n/index.ts'
 import { useSessionStore } from '../../src-renderer/src/stores/session.ts'
+import { makeCurrentAccount } from '../fixtures/current-account.ts'
 
 const token = (over: Partial<AccessTokenSummary>): AccessTokenSummary => ({
   id: 1,
@@ -25,9 +26,7 @@ beforeEach(() => {
   pinia = createPinia()
   setActivePinia(pinia)
   // The account lives in Istanbul (UTC+3): 23:30 UTC on 23 November is already 24 November there.
-  useSessionStore().account = {
-    id: 1, username: 'alice', fullName: '', email: null, description: '', language: 'en', timezone: 'Europe/Istanbul', createdAt: '2026-01-01T00:00:00Z', sessionId: 's', role: 'member', mustChangePassword: false,
-  }
+  useSessionStore().account = makeCurrentAccount({ timezone: 'Europe/Istanbul', createdAt: '2026-01-01T00:00:00Z', sessionId: 's' })
 })
 
 function mountList(tokens: AccessTokenSummary[]) {
