@@ -18,5 +18,10 @@ export function useDateTime() {
     return new Intl.DateTimeFormat(locale.value, { dateStyle: 'medium', timeZone: timeZone.value }).format(new Date(iso))
   }
 
-  return { timeZone, formatDateTime, formatDate }
+  function formatTime(iso: string | null | undefined): string {
+    if (!iso) return ''
+    return new Intl.DateTimeFormat(locale.value, { timeStyle: 'short', timeZone: timeZone.value }).format(new Date(iso))
+  }
+
+  return { timeZone, formatDateTime, formatDate, formatTime }
 }
