@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeTempDir } from '../fixtures/temp-dir.ts'
 import { runCli } from '../fixtures/run-cli.ts'
@@ -38,7 +39,11 @@ describe('the npm package of the command line', () => {
     // npm always packs package.json's `main` (the desktop app's entry, when a build made it): that one file, nothing else of the app.
     expect(packedFiles.filter((file) => !/^(bin\/keystead\.js|out\/cli\/.+\.js|out\/main\/index\.js|package\.json|README\.md|LICENSE)$/.test(file))).toEqual([])
     expect(packedFiles.filter((file) => file.startsWith('src-') || file.startsWith('out/renderer') || file.startsWith('out/preload'))).toEqual([])
-    expect(statSync(tarball).size).toBeLessThan(300 * 1024)
+    // The budget is the command line's. After a build (`npm run build`, or the e2e step of an earlier `npm test` in the
+    // same checkout) npm also packs out/main/index.js as `main`; its compressed size is set aside (it once pushed a
+    // developer's second `npm test` to 328 KB).
+    const mainEntryBytes = packedFiles.includes('out/main/index.js') ? gzipSync(readFileSync(join(ROOT, 'out/main/index.js'))).length : 0
+    expect(statSync(tarball).size - mainEntryBytes).toBeLessThan(300 * 1024)
     const bundle = packedFiles.filter((file) => file.startsWith('out/cli/')).map((file) => readFileSync(join(installed(), file), 'utf8')).join('\n')
     // Runtime dependencies stay imports (native ones cannot be bundled); our TypeScript is compiled in.
     expect(bundle).toMatch(/from "better-sqlite3"/)
