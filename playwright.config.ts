@@ -7,7 +7,8 @@ const chromiumPath = chooseChromium().executablePath
 // The test worker holds the app's main side. Left alone, V8 lets its heap grow to 3-4 times the live data on a
 // machine with plenty of memory (measured: 100-140 MB live, 240-360 MB heap, 690 MB resident at the peak); a 256 MB
 // old space and small young-generation halves keep it near its live size (about 300 MB resident). The workers
-// inherit this from the runner's environment.
+// inherit this from the runner's environment. The runner itself gets the same flags on its command line
+// (package.json's test:e2e): this file runs too late to set its own heap.
 const HEAP_FLAGS = ['--max-old-space-size=256', '--max-semi-space-size=4']
 const nodeOptions = process.env.NODE_OPTIONS ?? ''
 if (!nodeOptions.includes('--max-old-space-size')) process.env.NODE_OPTIONS = [nodeOptions, ...HEAP_FLAGS].filter(Boolean).join(' ')
