@@ -21,6 +21,30 @@ async function tabTo(page: Page, testId: string, limit = 15): Promise<void> {
   throw new Error(`Tab never reached ${testId}`)
 }
 
+/**
+ * Where the username cell or the Actions button of a row lies outside the table box's visible part, with the box
+ * scrolled fully left and then fully right (and whether the box scrolls at all: otherwise the check proves nothing).
+ */
+async function rowEndsOutOfView(page: Page): Promise<string[]> {
+  return page.locator('.table-scroll').evaluate((box) => {
+    const problems: string[] = []
+    if (box.scrollWidth <= box.clientWidth) problems.push(`the table fits its box (${box.scrollWidth} px): nothing scrolls`)
+    const edges = box.getBoundingClientRect()
+    for (const left of [0, box.scrollWidth]) {
+      box.scrollLeft = left
+      for (const row of box.querySelectorAll('tbody tr')) {
+        for (const end of [row.firstElementChild, row.lastElementChild?.querySelector('button')]) {
+          const at = end!.getBoundingClientRect()
+          if (at.left < edges.left - 1 || at.right > edges.right + 1)
+            problems.push(`${row.getAttribute('data-testid')}: "${end!.textContent?.trim()}" at ${Math.round(at.left)}-${Math.round(at.right)} px, the box shows ${Math.round(edges.left)}-${Math.round(edges.right)} (scrolled ${box.scrollLeft} px)`)
+        }
+      }
+    }
+    box.scrollLeft = 0
+    return problems
+  })
+}
+
 test.describe.configure({ timeout: 120_000 })
 
 test.describe('the Accounts screen', () => {
@@ -90,7 +114,10 @@ test.describe('the Accounts screen', () => {
     await page.setViewportSize({ width: 800, height: 600 })
     // The table scrolls inside its own box: the page is never wider than the window.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(800)
+    // Wherever the box is scrolled, every row shows whose it is and its Actions button (at 800 px and at the default size).
+    expect(await rowEndsOutOfView(page)).toEqual([])
     await page.setViewportSize({ width: 1100, height: 760 })
+    expect(await rowEndsOutOfView(page)).toEqual([])
     await expectAccessible(page, 'accounts')
     await page.locator('.table-scroll').evaluate((box) => box.scrollTo({ left: 0 }))
     await page.screenshot({ path: `${SCREENSHOT_DIR}/accounts.png`, fullPage: true })
