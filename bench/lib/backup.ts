@@ -4,7 +4,7 @@
  * age encryption of its bytes), a restore against the steps every restore must take done with no
  * Keystead code (typage's age decryption, the tar read, the SHA-256 of the database's bytes,
  * `PRAGMA integrity_check`, a rename into place), and, during both, this process's resident memory
- * growth and its worst event-loop delay.
+ * growth and its worst event-loop delay (a restore's against its duration, as the event-loop section's figures).
  */
 import { createHash } from 'node:crypto'
 import { createReadStream, createWriteStream, readFileSync, statSync, writeFileSync } from 'node:fs'
@@ -201,6 +201,7 @@ export async function benchBackup(options: { scale: number; rounds: number; pass
     const restoreStageRuns: Array<Record<string, number>> = []
     const restoreRssGrowthRuns: number[] = []
     let restoreWorstDelayMs = 0
+    const restoreWorstDelayRuns: number[] = []
     let worstTurnCpuMs = 0
     let restoreWorstTurnCpuMs = 0
     let rssGrowthMB = 0
@@ -258,6 +259,7 @@ export async function benchBackup(options: { scale: number; rounds: number; pass
         restoreRssGrowthMB = Math.max(restoreRssGrowthMB, restored.rssGrowthMB)
         restoreRssGrowthRuns.push(restored.rssGrowthMB)
         restoreWorstDelayMs = Math.max(restoreWorstDelayMs, restored.worstDelayMs)
+        restoreWorstDelayRuns.push(restored.worstDelayMs)
         restoreWorstTurnCpuMs = Math.max(restoreWorstTurnCpuMs, restored.worstTurnCpuMs)
       } finally {
         target.remove()
@@ -314,7 +316,15 @@ export async function benchBackup(options: { scale: number; rounds: number; pass
           { label: 'worst delay', value: worstDelayMs, unit: 'ms' },
           { label: 'budget', value: 50, unit: 'ms' },
           { op: '<=', value: 1 },
-          `the longest turn's own CPU time: ${worstTurnCpuMs.toFixed(1)} ms; during a restore: worst delay ${restoreWorstDelayMs.toFixed(1)} ms, longest turn's CPU time ${restoreWorstTurnCpuMs.toFixed(1)} ms; this process idle for as long as a backup, same run: ${idleDelayMs.toFixed(1)} ms (the machine's load alone); load average at the end ${loadavg().map((load) => load.toFixed(2)).join(', ')}`,
+          `the longest turn's own CPU time: ${worstTurnCpuMs.toFixed(1)} ms; this process idle for as long as a backup, same run: ${idleDelayMs.toFixed(1)} ms (the machine's load alone); load average at the end ${loadavg().map((load) => load.toFixed(2)).join(', ')}`,
+        ),
+        makeFigure(
+          'backup.restoreEventLoop',
+          'worst event-loop delay / duration: restore (worst of the rounds / the shortest restore)',
+          { label: 'worst delay', value: restoreWorstDelayMs, unit: 'ms' },
+          { label: 'duration', value: Math.min(...restoreRuns), unit: 'ms' },
+          { op: '<=', value: 0.05 },
+          `the longest turn's own CPU time ${restoreWorstTurnCpuMs.toFixed(1)} ms; each restore: ${restoreWorstDelayRuns.map((ms) => ms.toFixed(1)).join(', ')} ms; the row counts of the re-sealing come from the unpacking worker, the re-sealing and the log entries run in repeatInSlices`,
         ),
       ],
       details: {
@@ -333,6 +343,7 @@ export async function benchBackup(options: { scale: number; rounds: number; pass
         restoreRssGrowthRuns,
         worstDelayMs,
         restoreWorstDelayMs,
+        restoreWorstDelayRuns,
         worstTurnCpuMs,
         restoreWorstTurnCpuMs,
         idleDelayMs,

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import sharp from 'sharp'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import Database from 'better-sqlite3'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { DB } from '../../src-main/db/database.ts'
 import { latestSchemaVersion } from '../../src-main/db/migrate.ts'
 import { SecurityEventKind } from '../../src-main/services/audit-service.ts'
@@ -316,6 +317,39 @@ describe('bad input gets its own message and changes nothing', () => {
     await expectRefused(join(work.path, 'mismatch.age'), { kind: 'passphrase', passphrase: PASSPHRASE }, 'backup.checksumMismatch')
   })
   it('a missing file', () => expectRefused(join(work.path, 'nope.age'), { kind: 'passphrase', passphrase: PASSPHRASE }, 'backup.fileMissing'))
+})
+
+describe('a restore on the main thread', () => {
+  const target = makeTempDir('keystead-backup-loop-')
+  afterAll(() => target.remove())
+
+  it('reads no whole table in one piece: the rows to re-seal are counted by the unpacking worker', async () => {
+    const rows = (table: string): number => db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number
+    const [twoFactorRows, apiKeyRows] = [rows('two_factor'), rows('api_keys')]
+    expect(twoFactorRows * apiKeyRows).toBeGreaterThan(0)
+    // The worker thread has its own better-sqlite3: only this thread's statements are seen here.
+    const prepare = vi.spyOn(Database.prototype, 'prepare')
+    const fractions: number[] = []
+    try {
+      await restoreBackup({
+        file: keyBackupFile,
+        unlock: { kind: 'identity', identity: identity.identity },
+        dataDir: target.path,
+        openSecretBox: () => createKeyFileSecretBox(join(target.path, 'keystead.key')),
+        origin: 'cli',
+        onProgress: ({ stage, fraction }) => {
+          if (stage === 'reseal') fractions.push(fraction)
+        },
+      })
+      const statements = prepare.mock.calls.map(([sql]) => String(sql))
+      expect(statements.some((sql) => /api_keys/.test(sql))).toBe(true) // the spy sees the restore's statements
+      expect(statements.filter((sql) => /\bcount\s*\(/i.test(sql))).toEqual([])
+    } finally {
+      prepare.mockRestore()
+    }
+    // A slice of two-factor secrets, then one of API keys: the worker's count scales the progress as the count here did.
+    expect(fractions).toEqual([twoFactorRows / (twoFactorRows + apiKeyRows), 1])
+  }, 60_000)
 })
 
 describe('restore over current data', () => {

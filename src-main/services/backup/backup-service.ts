@@ -192,6 +192,8 @@ export interface UnpackedBackup {
   dataKey: Buffer
   /** The database as it came out of the archive (SHA-256 checked). */
   databasePath: string
+  /** The rows of each table unpackBackup was asked to count (`countTables`), counted by the worker. */
+  tableRows: Record<string, number>
 }
 
 async function readHead(file: string): Promise<{ head: Uint8Array; size: number }> {
@@ -297,7 +299,12 @@ export async function unpackBackup(
   unlock: BackupUnlock,
   dir: string,
   onProgress: ProgressListener = () => {},
-  options: { /** A restore: once every check passed, the sessions of the copy are deleted (they belong to a device). */ endSessions?: boolean } = {},
+  options: {
+    /** A restore: once every check passed, the sessions of the copy are deleted (they belong to a device). */
+    endSessions?: boolean
+    /** Tables whose rows the worker counts with its checks (a whole-table count grows with the data: never on the main thread). */
+    countTables?: readonly string[]
+  } = {},
 ): Promise<UnpackedBackup & VerifiedBackup> {
   const { head, size } = await readHead(file)
   const header = describeAgeHeader(head)
@@ -321,7 +328,7 @@ export async function unpackBackup(
   let found: UnpackFacts | { stopped: true }
   try {
     found = await runBackupWorkerJob(
-      { kind: 'unpack', file, fileKey, payloadStart: headerBytes, payloadBytes: size - headerBytes, out: databasePath, endSessions: options.endSessions ?? false },
+      { kind: 'unpack', file, fileKey, payloadStart: headerBytes, payloadBytes: size - headerBytes, out: databasePath, endSessions: options.endSessions ?? false, countTables: options.countTables ?? [] },
       {
         onProgress: (stage, fraction) => onProgress({ stage, fraction }),
         async placeDatabase(bytes) {
@@ -356,7 +363,7 @@ export async function unpackBackup(
     }
     if (options.endSessions && !found.sessionsEnded) throw new Error('The sessions of the restored copy were not ended')
     const currentSchemaVersion = latestSchemaVersion()
-    return { manifest, dataKey: unpacked.dataKey, databasePath, currentSchemaVersion, needsMigration: manifest.schemaVersion < currentSchemaVersion }
+    return { manifest, dataKey: unpacked.dataKey, databasePath, tableRows: found.tableRows ?? {}, currentSchemaVersion, needsMigration: manifest.schemaVersion < currentSchemaVersion }
   } catch (error) {
     unpacked.dataKey.fill(0)
     throw error
@@ -449,16 +456,22 @@ async function recordRestoreInLogs(db: DB, from: SecretBox, to: SecretBox, entry
   }
 }
 
-/** Opens each sealed secret with the backup's data key and seals it under this computer's, a slice at a time. */
-async function resealSecrets(db: DB, from: SecretBox, to: SecretBox, onProgress: ProgressListener): Promise<void> {
+/** Where a restore finds sealed secrets (one list for the worker's count and the re-sealing). */
+const SEALED_COLUMNS = [
+  { table: 'two_factor', column: 'secret_sealed' },
+  { table: 'api_keys', column: 'sealed_key' },
+] as const
+const SEALED_TABLES: readonly string[] = SEALED_COLUMNS.map(({ table }) => table)
+
+/**
+ * Opens each sealed secret with the backup's data key and seals it under this computer's, a slice at a time.
+ * `total` (the rows of SEALED_TABLES, counted by the unpacking worker: a count here would read whole tables
+ * in one turn of the event loop) only scales the progress.
+ */
+async function resealSecrets(db: DB, from: SecretBox, to: SecretBox, total: number, onProgress: ProgressListener): Promise<void> {
   {
-    const tables = [
-      { table: 'two_factor', column: 'secret_sealed' },
-      { table: 'api_keys', column: 'sealed_key' },
-    ] as const
-    const total = tables.reduce((sum, { table }) => sum + (db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number), 0)
     let done = 0
-    for (const { table, column } of tables) {
+    for (const { table, column } of SEALED_COLUMNS) {
       const select = db.prepare(`SELECT account_id AS id, ${column} AS sealed FROM ${table} WHERE account_id > ? ORDER BY account_id LIMIT ?`)
       const update = db.prepare(`UPDATE ${table} SET ${column} = ? WHERE account_id = ?`)
       let after = 0
@@ -478,7 +491,7 @@ async function resealSecrets(db: DB, from: SecretBox, to: SecretBox, onProgress:
         })()
         after = rows[rows.length - 1]!.id
         done += rows.length
-        onProgress({ stage: 'reseal', fraction: total === 0 ? 1 : done / total })
+        onProgress({ stage: 'reseal', fraction: total === 0 ? 1 : Math.min(1, done / total) }) // a migration may have added rows
         return rows.length
       })
     }
@@ -521,7 +534,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreOut
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 })
   const workDir = await makeWorkDir(options.dataDir, RESTORE_WORK_PREFIX)
   try {
-    const unpacked = await unpackBackup(options.file, options.unlock, workDir, progress, { endSessions: true })
+    const unpacked = await unpackBackup(options.file, options.unlock, workDir, progress, { endSessions: true, countTables: SEALED_TABLES })
     const verified: VerifiedBackup = unpacked
     const staged = unpacked.databasePath
 
@@ -537,7 +550,8 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreOut
       progress({ stage: 'migrate', fraction: 1 })
       const backupBox = createAesGcmSecretBox(unpacked.dataKey, 'key-file')
       const thisComputerBox = options.openSecretBox()
-      await resealSecrets(stagedDb, backupBox, thisComputerBox, progress)
+      const sealedRows = SEALED_TABLES.reduce((sum, table) => sum + (unpacked.tableRows[table] ?? 0), 0)
+      await resealSecrets(stagedDb, backupBox, thisComputerBox, sealedRows, progress)
       await recordRestoreInLogs(stagedDb, backupBox, thisComputerBox, {
         at: now().getTime(),
         detail: JSON.stringify({ origin: options.origin, backupCreatedAt: verified.manifest.createdAt, appVersion: verified.manifest.appVersion }),

@@ -9,9 +9,9 @@ import { toUnpackedPath } from '../../db/database-worker.ts'
  * The database work of a backup whose cost grows with the data, off the event loop: the snapshot
  * (SQLite's backup API on a connection of its own: one read transaction, so one consistent moment
  * of the live WAL database, never a file copy), its SHA-256, the counts, the age encryption and
- * decryption of every byte with the tar framing, `PRAGMA integrity_check`, and the restore's bulk
- * edit (ending the sessions). The main thread only relays progress and answers two small questions (the passphrase's
- * stanza, where the database lies in the archive). Inline source (like the password hasher) so it
+ * decryption of every byte with the tar framing, `PRAGMA integrity_check`, the row counts a restore's
+ * progress needs, and the restore's bulk edit (ending the sessions). The main thread only relays
+ * progress and answers two small questions (the passphrase's stanza, where the database lies in the archive). Inline source (like the password hasher) so it
  * survives bundling; better-sqlite3 and age-encryption are loaded from the paths the main process resolved.
  */
 const WORKER_SOURCE = `
@@ -30,6 +30,13 @@ function countRows(db) {
     counts[key] = db.prepare('SELECT count(*) FROM ' + table + where).pluck().get()
   }
   return counts
+}
+/** Rows of each named table (0 when it is absent): what a restore goes through next, counted here, not on the main thread. */
+function countTableRows(db, tables) {
+  const present = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all())
+  const rows = {}
+  for (const table of tables) rows[table] = present.has(table) ? db.prepare('SELECT count(*) FROM "' + table.replace(/"/g, '""') + '"').pluck().get() : 0
+  return rows
 }
 function hashFile(path) {
   const hash = createHash('sha256')
@@ -252,7 +259,7 @@ async function unpack(job) {
     let checked
     try {
       const problems = db.pragma('integrity_check').map((row) => row.integrity_check).filter((value) => value !== 'ok')
-      checked = { ...facts, problems, schemaVersion: db.pragma('user_version', { simple: true }), counts: countRows(db) }
+      checked = { ...facts, problems, schemaVersion: db.pragma('user_version', { simple: true }), counts: countRows(db), tableRows: countTableRows(db, job.countTables || []) }
     } finally { db.close() }
     progress('check', 1)
     // A restore's first edit, once every check passed (the main thread checks the same facts again).
@@ -331,6 +338,8 @@ export interface UnpackFacts {
   counts?: StoreCounts
   /** unpack with `endSessions`: every check passed and the sessions were deleted. */
   sessionsEnded?: boolean
+  /** The rows of each table of the job's `countTables` (0 when absent), counted with the checks. */
+  tableRows?: Record<string, number>
 }
 
 /** Where the database lies in the archive, as the main thread read it from the head. */
@@ -345,7 +354,7 @@ export interface DatabasePlace {
 
 export type WorkerJob =
   | { kind: 'backup'; source: string; snapshot: string; target: string; recipients: readonly string[] | null }
-  | { kind: 'unpack'; file: string; fileKey: Uint8Array; payloadStart: number; payloadBytes: number; out: string; endSessions: boolean }
+  | { kind: 'unpack'; file: string; fileKey: Uint8Array; payloadStart: number; payloadBytes: number; out: string; endSessions: boolean; countTables: readonly string[] }
 
 /** What the worker asks of the main thread while it runs a job. */
 export interface WorkerQuestions {
