@@ -21,21 +21,27 @@ const { closeSync, constants, openSync, readSync, writeSync } = require('node:fs
 const Database = require(workerData.betterSqlite3)
 const TABLES = { accounts: 'accounts', sessions: 'sessions', accessTokens: 'access_tokens', apiKeys: 'api_keys', sshKeys: 'ssh_keys', pictures: 'account_pictures', securityLog: 'security_log', twoFactorEnabled: 'two_factor' }
 const READ_CHUNK = 1 << 18
+// The manifest's counts read two_factor's enabled rows only; every other table whole.
+const COUNT_WHERE = { two_factor: ' WHERE enabled_at IS NOT NULL' }
+function countTable(db, present, table, where) {
+  return present.has(table) ? db.prepare('SELECT count(*) FROM "' + table.replace(/"/g, '""') + '"' + (where || '')).pluck().get() : 0
+}
 function countRows(db) {
   const present = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all())
   const counts = {}
-  for (const [key, table] of Object.entries(TABLES)) {
-    if (!present.has(table)) { counts[key] = 0; continue }
-    const where = table === 'two_factor' ? ' WHERE enabled_at IS NOT NULL' : ''
-    counts[key] = db.prepare('SELECT count(*) FROM ' + table + where).pluck().get()
-  }
-  return counts
+  for (const [key, table] of Object.entries(TABLES)) counts[key] = countTable(db, present, table, COUNT_WHERE[table])
+  return { counts, present }
 }
-/** Rows of each named table (0 when it is absent): what a restore goes through next, counted here, not on the main thread. */
-function countTableRows(db, tables) {
-  const present = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all())
+/**
+ * Rows of each named table (0 when it is absent): what a restore goes through next, counted here, not on the main
+ * thread. A table the manifest's counts already hold whole is not read again.
+ */
+function countTableRows(db, { counts, present }, tables) {
   const rows = {}
-  for (const table of tables) rows[table] = present.has(table) ? db.prepare('SELECT count(*) FROM "' + table.replace(/"/g, '""') + '"').pluck().get() : 0
+  for (const table of tables) {
+    const key = Object.keys(TABLES).find((name) => TABLES[name] === table)
+    rows[table] = key !== undefined && !COUNT_WHERE[table] ? counts[key] : countTable(db, present, table)
+  }
   return rows
 }
 function hashFile(path) {
@@ -104,7 +110,7 @@ async function snapshot(job) {
   let facts
   try {
     db.pragma('journal_mode = DELETE')
-    facts = { schemaVersion: db.pragma('user_version', { simple: true }), counts: countRows(db) }
+    facts = { schemaVersion: db.pragma('user_version', { simple: true }), counts: countRows(db).counts }
   } finally { db.close() }
   // Not synced: a work file read back at once and removed (a crash makes the backup fail; only the backup file is synced).
   return { ...facts, ...hashFile(job.target) }
@@ -259,7 +265,8 @@ async function unpack(job) {
     let checked
     try {
       const problems = db.pragma('integrity_check').map((row) => row.integrity_check).filter((value) => value !== 'ok')
-      checked = { ...facts, problems, schemaVersion: db.pragma('user_version', { simple: true }), counts: countRows(db), tableRows: countTableRows(db, job.countTables || []) }
+      const counted = countRows(db)
+      checked = { ...facts, problems, schemaVersion: db.pragma('user_version', { simple: true }), counts: counted.counts, tableRows: countTableRows(db, counted, job.countTables || []) }
     } finally { db.close() }
     progress('check', 1)
     // A restore's first edit, once every check passed (the main thread checks the same facts again).
