@@ -645,7 +645,7 @@ export function createAdministrationService(deps: {
         throw validationError('confirmUsername', 'profile.confirmUsernameMismatch', 'Type the username exactly as shown to confirm.')
       }
       if (actor.kind === 'administrator' && actor.accountId === accountId) {
-        throw new KeysteadError(ErrorCode.Conflict, 'Delete your own account from your profile page.', { reason: 'accounts.deleteSelf' })
+        throw new KeysteadError(ErrorCode.Conflict, 'Delete your own account from your Profile settings.', { reason: 'accounts.deleteSelf' })
       }
       // The last-administrator rule runs inside the deletion's own transaction (profile service).
       const result = await profile.deleteAccountAsAdmin(accountId, actor.kind === 'cli' ? 'cli' : actor.origin)

@@ -89,6 +89,11 @@ describe('roles', () => {
     })
     // Locking yourself from Accounts is refused anyway; the command line meets the last-administrator rule.
     expect(await test.call(accountsChannels.lockAccount, { accountId: alice })).toMatchObject({ ok: false, error: { code: 'CONFLICT', reason: 'accounts.notOnSelf' } })
+    // Your own account is deleted where its password and second factor are asked: Profile settings (not the read-only profile page).
+    expect(await test.call(accountsChannels.deleteAccount, { accountId: alice, confirmUsername: 'alice' })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT', reason: 'accounts.deleteSelf', message: 'Delete your own account from your Profile settings.' },
+    })
     expect(() => services().administration.lockAccount({ kind: 'cli' }, alice)).toThrow(expect.objectContaining({ reason: 'admin.lastLock' }))
     await expect(services().administration.deleteAccount({ kind: 'cli' }, alice, null)).rejects.toMatchObject({ reason: 'admin.lastDelete' })
     await expect(services().profile.deleteAccountAsAdmin(alice, 'cli')).rejects.toMatchObject({ reason: 'admin.lastDelete' })

@@ -130,7 +130,7 @@ export const accountsMessages = {
       sortInvalid: 'Sortieren Sie nach einer der angezeigten Spalten.',
       searchTooLong: 'Eine Suche darf höchstens {max} Zeichen haben.',
       limitInvalid: 'Eine Seite enthält 1 bis {max} Konten.',
-      deleteSelf: 'Löschen Sie Ihr eigenes Konto auf Ihrer Profilseite.',
+      deleteSelf: 'Löschen Sie Ihr eigenes Konto in Ihren Profileinstellungen.',
     },
     signIn: { locked: 'Dieses Konto ist gesperrt. Bitten Sie einen Administrator, es zu entsperren.' },
     password: { changeRequired: 'Ändern Sie zuerst Ihr Passwort.' },

@@ -130,7 +130,7 @@ export const accountsMessages = {
       sortInvalid: 'Sort by one of the listed columns.',
       searchTooLong: 'A search can have at most {max} characters.',
       limitInvalid: 'A page holds 1 to {max} accounts.',
-      deleteSelf: 'Delete your own account from your profile page.',
+      deleteSelf: 'Delete your own account from your Profile settings.',
     },
     signIn: { locked: 'This account is locked. Ask an administrator to unlock it.' },
     password: { changeRequired: 'Change your password before doing anything else.' },

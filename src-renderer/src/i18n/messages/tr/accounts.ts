@@ -130,7 +130,7 @@ export const accountsMessages = {
       sortInvalid: 'Listelenen sütunlardan birine göre sıralayın.',
       searchTooLong: 'Bir arama en fazla {max} karakter olabilir.',
       limitInvalid: 'Bir sayfada 1 ile {max} arasında hesap olur.',
-      deleteSelf: 'Kendi hesabınızı profil sayfanızdan silin.',
+      deleteSelf: 'Kendi hesabınızı Profil ayarları ekranından silin.',
     },
     signIn: { locked: 'Bu hesap kilitli. Kilidi açması için bir yöneticiye başvurun.' },
     password: { changeRequired: 'Başka bir şey yapmadan önce parolanızı değiştirin.' },
