@@ -43,9 +43,10 @@ const ERROR_TEXT: Record<number, string> = {
 export function buildOpenApiDocument(routes: readonly RouteDefinition[]): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {}
   for (const route of routes) {
-    const statuses = new Set<number>([421, ...(route.errors ?? [])])
+    // Every route: 421 (a Host that is not loopback) and 403 (a foreign Origin; on a route that takes a
+    // credential also an introspect token outside /introspect, or a read-only one on a write).
+    const statuses = new Set<number>([403, 421, ...(route.errors ?? [])])
     if (route.access !== 'public') [401, 429].forEach((s) => statuses.add(s))
-    if (route.access === 'write' || route.access === 'introspect' || route.access === 'admin') statuses.add(403)
     const responses: Record<string, unknown> = {}
     const ok = route.response
     if (ok.status === 204) responses['204'] = { description: 'Done' }

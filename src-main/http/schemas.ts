@@ -103,7 +103,7 @@ export const tokenSchema = z
     id: z.number().int(),
     title: z.string(),
     displayPrefix: z.string().meta({ description: 'The first characters of the token, to recognise it. The token itself is never returned.' }),
-    scope: z.enum(['read-only', 'read-write']),
+    scope: z.enum(['read-only', 'read-write', 'introspect']).meta({ description: "'introspect' only for an administrator's service token (it may call only POST /introspect)." }),
     isEnabled: z.boolean(),
     isExpired: z.boolean(),
     createdAt: isoDate,

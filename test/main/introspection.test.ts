@@ -8,12 +8,12 @@ import { migrateDatabase } from '../../src-main/db/migrate.ts'
 import { migrations } from '../../src-main/db/migrations/index.ts'
 import { createServicesCredentialVerifier } from '../../src-main/http/credentials.ts'
 import { problemSchema } from '../../src-main/http/problem.ts'
-import { introspectionSchema } from '../../src-main/http/schemas.ts'
+import { introspectionSchema, tokenSchema } from '../../src-main/http/schemas.ts'
 import { startLocalApiServer } from '../../src-main/http/server.ts'
 import type { RunningApiServer } from '../../src-main/http/server.ts'
 import { createFailureThrottle } from '../../src-main/http/throttle.ts'
 import { silentLogger } from '../../src-main/log.ts'
-import { CredentialKind, generateCredential, hashCredential } from '../../src-main/services/credential-format.ts'
+import { CredentialKind, generateCredential } from '../../src-main/services/credential-format.ts'
 import type { Services } from '../../src-main/services/index.ts'
 import { runCli } from '../fixtures/run-cli.ts'
 import { makeTempDir } from '../fixtures/temp-dir.ts'
@@ -150,19 +150,29 @@ describe('POST /api/v2/introspect', () => {
     expect(services.accounts.getAccount(aliceId).full_name).toBe('')
   })
 
-  it('only an administrator can create one (the first account until roles land), in every face', async () => {
+  it("only an administrator can create one, in every face; its account demoted, the token is refused until promoted again", async () => {
     expect(() => services.tokens.createToken(bobId, { title: 'svc', scope: 'introspect', isEnabled: true, expiry: { kind: 'never' } })).toThrow(
       expect.objectContaining({ code: 'FORBIDDEN', reason: 'tokens.introspectAdminOnly' }),
     )
     const cli = await runCli(dir.path, ['tokens', 'create', 'bob', '--title', 'svc', '--scope', 'introspect'])
     expect(cli.code).toBe(1)
     expect(cli.stderr).toMatch(/Only an administrator/)
-    // An introspect token whose account is no longer the administrator (written directly: no face can make one) is refused.
-    const bobService = generateCredential(CredentialKind.Token)
-    db.prepare(
-      "INSERT INTO access_tokens (account_id, title, title_key, token_hash, display_prefix, scope, is_enabled, created_at) VALUES (?, 'svc', 'svc', ?, 'kst_x', 'introspect', 1, ?)",
-    ).run(bobId, hashCredential(bobService), Date.now())
+    // Made while bob is an administrator, the token stays when bob is made a member, and is refused on every call until then.
+    services.administration.setRole({ kind: 'cli' }, bobId, 'administrator')
+    const bobService = services.tokens.createToken(bobId, { title: 'svc', scope: 'introspect', isEnabled: true, expiry: { kind: 'never' } }).token
+    services.administration.setRole({ kind: 'cli' }, bobId, 'member')
     expectProblem(await call('POST', '/api/v2/introspect', { token: bobService, body: 'token=x' }), 403, 'admin.required')
+    expect((await introspect(bobService)).json()).toMatchObject({ active: true, username: 'bob', scope: 'introspect' })
+    services.administration.setRole({ kind: 'cli' }, bobId, 'administrator')
+    expect((await call('POST', '/api/v2/introspect', { token: bobService, body: 'token=x' })).text).toBe('{"active":false}')
+    services.administration.setRole({ kind: 'cli' }, bobId, 'member')
+    services.tokens.deleteToken(bobId, services.tokens.listTokens(bobId).find((token) => token.title === 'svc')!.id)
+  })
+
+  it("an administrator's token list shows its introspect token with that scope, as the OpenAPI schema says", async () => {
+    const answer = await call('GET', '/api/v2/users/me/tokens', { token: 'write-token' })
+    expect(answer.status).toBe(200)
+    expect(tokenSchema.array().parse(answer.json()).find((token) => token.title === 'service')?.scope).toBe('introspect')
   })
 
   it('refuses a body that is not a form, a repeated parameter and a missing token', async () => {
