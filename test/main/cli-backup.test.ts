@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { runCli, queryDataDir } from '../fixtures/run-cli.ts'
@@ -78,6 +78,19 @@ describe('keystead backup', () => {
     const done = out<{ replacedExisting: boolean }>(await runCli(fresh, ['--json', 'backup', 'restore', file(), '--yes', '--passphrase-stdin'], { stdin: `${PASSPHRASE}\n` }))
     expect(done.replacedExisting).toBe(true)
     expect(usernames(fresh)).toEqual(['alice', 'bob'])
+  })
+
+  it('restore keeps the data folder rules: a folder others can write to is refused, a refused restore leaves no new folder', async () => {
+    const open = join(dir.path, 'open-to-all')
+    mkdirSync(open)
+    chmodSync(open, 0o777)
+    const refused = refusal(await runCli(open, ['--json', 'backup', 'restore', file(), '--passphrase-stdin'], { stdin: `${PASSPHRASE}\n` }))
+    expect(refused.code).toBe('DB_OPEN_FAILED')
+    expect(refused.message).toContain('chmod 700')
+    expect(readdirSync(open)).toEqual([])
+    const typo = join(dir.path, 'no-such-folder')
+    expect(refusal(await runCli(typo, ['--json', 'backup', 'restore', file(), '--passphrase-stdin'], { stdin: 'wrong passphrase!\n' })).reason).toBe('backup.wrongPassphrase')
+    expect(existsSync(typo)).toBe(false)
   })
 
   it('refuses bad options and inputs with exit codes 1 and 2', async () => {

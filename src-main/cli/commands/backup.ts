@@ -121,6 +121,7 @@ export function registerBackupCommands(program: Command, cli: CliRuntime): void 
         dataDir,
         openSecretBox: () => createDataKeySecretBox(join(dataDir, 'keystead.key'), openOSKeyStore(dataDir)),
         origin: 'cli',
+        warn: (message) => cli.io.writeErr(`keystead: warning: ${message}\n`),
       })
       cli.print(command, {
         json: { file: path, dataDir, restored: true, manifest: outcome.manifest, migratedFrom: outcome.migratedFrom, schemaVersion: outcome.schemaVersion, sessionsEnded: outcome.sessionsEnded, replacedExisting: outcome.replacedExisting },

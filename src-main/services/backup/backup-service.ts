@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, readdirSync } from 'node:fs'
-import { chmod, link, mkdir, mkdtemp, open, rename, rm, unlink } from 'node:fs/promises'
+import { chmod, link, mkdtemp, open, rename, rm, unlink } from 'node:fs/promises'
 import type { FileHandle } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DATABASE_FILE_NAME, openDatabase, openStagedDatabase, writeTransaction } from '../../db/database.ts'
+import { prepareDataFolder } from '../../db/data-folder.ts'
 import type { DB } from '../../db/database.ts'
 import { insertSecurityLogEntries } from '../../db/repositories/security-log-repo.ts'
 import { deriveSecurityLogMACKey, resealSecurityLogHeads } from '../audit/log-chain.ts'
@@ -415,6 +416,8 @@ export interface RestoreOptions {
   /** Where the restore came from, for the security log: 'cli' | 'app'. */
   origin: string
   onProgress?: ProgressListener
+  /** Told when the data folder was readable by others and is now 0700 (see prepareDataFolder). */
+  warn?(message: string): void
   now?: () => Date
 }
 
@@ -528,10 +531,23 @@ function stamp(at: Date): string {
  * the new one has passed its checks. A crash at any moment leaves the old store or the new one.
  */
 export async function restoreBackup(options: RestoreOptions): Promise<RestoreOutcome> {
+  const startsDataDir = !existsSync(options.dataDir)
+  // The data folder's own rules before anything is read or written: one that others can write to (or another
+  // user's) is refused, as every command refuses it; a new one is made 0700.
+  prepareDataFolder(options.dataDir, options.warn ?? (() => {}))
+  try {
+    return await restoreIntoDataFolder(options)
+  } catch (error) {
+    // A refused restore that started the folder leaves none behind (a typo in --data-dir, a wrong passphrase).
+    if (startsDataDir) await rm(options.dataDir, { recursive: true, force: true })
+    throw error
+  }
+}
+
+async function restoreIntoDataFolder(options: RestoreOptions): Promise<RestoreOutcome> {
   const progress = options.onProgress ?? (() => {})
   const now = options.now ?? (() => new Date())
   await cleanUpInterruptedRestore(options.dataDir)
-  await mkdir(options.dataDir, { recursive: true, mode: 0o700 })
   const workDir = await makeWorkDir(options.dataDir, RESTORE_WORK_PREFIX)
   try {
     const unpacked = await unpackBackup(options.file, options.unlock, workDir, progress, { endSessions: true, countTables: SEALED_TABLES })
@@ -591,7 +607,9 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreOut
         await rename(kept, live)
         await syncFolder(options.dataDir)
       }
-      throw new KeysteadError(ErrorCode.Internal, `The restored store failed its checks (${(error as Error).message}); the previous store is back in place.`, { reason: 'backup.restoreFailed' })
+      const outcome = replacedExisting ? 'the previous store is back in place' : 'nothing was restored'
+      if (!replacedExisting) await unlink(live).catch(() => undefined)
+      throw new KeysteadError(ErrorCode.Internal, `The restored store failed its checks (${(error as Error).message}); ${outcome}.`, { reason: 'backup.restoreFailed' })
     }
     if (replacedExisting) await unlink(kept)
     progress({ stage: 'swap', fraction: 1 })
