@@ -178,7 +178,9 @@ export function accountRoutes(): RouteDefinition[] {
       params: usernameKeysParamsSchema,
       response: { status: 200, schema: authorizedKeysSchema, contentType: 'text/plain' },
       errors: [404, 422],
-      run: ({ services, params }) => services.sshKeys.exportAuthorizedKeys(services.administration.requireAccountByUsername(params.username).id, { includeOptions: false }),
+      // A locked account's keys open nothing (the sshd lookup leaves them out too): it is answered as an unknown name.
+      run: ({ services, params }) =>
+        services.sshKeys.exportAuthorizedKeys(services.administration.requireAccountByUsername(params.username, { unlockedOnly: true }).id, { includeOptions: false }),
     }),
     defineRoute<Record<string, never>, Record<string, never>, { token: string; token_type_hint?: string }>({
       method: 'POST',

@@ -125,8 +125,11 @@ export interface AdministrationService {
   toAccountInfo(row: AccountRow): AccountInfo
   /** Every account by username (`keystead accounts list`): the summary, the role, locked, must change the password. */
   listEveryAccount(): Array<AccountSummary & AccountStanding>
-  /** Resolves a username (any case) or throws NOT_FOUND `account.notFound`. */
-  requireAccountByUsername(username: string): AccountRow
+  /**
+   * Resolves a username (any case) or throws NOT_FOUND `account.notFound`; with `unlockedOnly`, a locked account is
+   * answered the same way (what it would grant, such as its public keys, must not be handed out).
+   */
+  requireAccountByUsername(username: string, options?: { unlockedOnly?: boolean }): AccountRow
   /** Sets a new password chosen by an administrator and signs out every session of the account. */
   setAccountPassword(accountId: number, password: string, origin: AdminOrigin): Promise<{ sessionsEnded: number }>
   updateAccountContact(accountId: number, change: ContactChange, origin: AdminOrigin): AccountInfo
@@ -437,9 +440,9 @@ export function createAdministrationService(deps: {
   return {
     toAccountInfo,
     listEveryAccount: () => listAccountRows(db).map((row) => ({ ...toAccountSummary(row), ...toAccountStanding(row) })),
-    requireAccountByUsername(username) {
+    requireAccountByUsername(username, options) {
       const row = username.length <= 200 ? accounts.findAccountByUsername(username) : undefined
-      if (!row) throw notFoundError(`There is no account named "${username.slice(0, 64)}".`, 'account.notFound')
+      if (!row || (options?.unlockedOnly && row.locked_at !== null)) throw notFoundError(`There is no account named "${username.slice(0, 64)}".`, 'account.notFound')
       return row
     },
     async setAccountPassword(accountId, password, origin) {

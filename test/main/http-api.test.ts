@@ -501,6 +501,13 @@ describe('SSH keys and tokens', () => {
     expect((await call('GET', '/api/v2/users/alice.keys')).text.split('\n').filter(Boolean)).toHaveLength(keyCount(aliceId))
     expectProblem(await call('GET', '/api/v2/users/nobody.keys'), 404, 'account.notFound')
     expectProblem(await call('POST', '/api/v2/users/bob.keys'), 405)
+    // Locked, bob's keys are not served (as sshd's lookup leaves them out); unlocked, they are again.
+    services.administration.lockAccount({ kind: 'cli' }, bobId)
+    const locked = await call('GET', '/api/v2/users/bob.keys')
+    expectProblem(locked, 404, 'account.notFound')
+    expect(locked.text).not.toContain(plain.split(' ')[1])
+    services.administration.unlockAccount({ kind: 'cli' }, bobId)
+    expect((await call('GET', '/api/v2/users/bob.keys')).status).toBe(200)
   })
 
   it('GET /users/me/tokens lists metadata and the starting part only, never a token or its hash', async () => {
