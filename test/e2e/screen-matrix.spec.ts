@@ -7,8 +7,8 @@ import { FAKE_DEVICE } from '../fixtures/fake-platform.ts'
 import { SCREENSHOT_DIR } from './a11y.ts'
 import { expect, test } from './bridge.ts'
 import type { KeysteadApp } from './bridge.ts'
-import { SCREEN_STATES } from './screens.ts'
-import type { ScreenState } from './screens.ts'
+import { go, SCREEN_STATES, signIn } from './screens.ts'
+import type { ScreenState, SeededScreens } from './screens.ts'
 
 /**
  * Every screen and dialog of SCREEN_STATES, in light and dark, at 1280x800 and 800x600 (and at the default 1100x760): axe finds no violation
@@ -19,7 +19,7 @@ const PASSWORD = 'wonderland 1'
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']
 
-/** axe-core on the page as it is (injected once: the app never reloads between states); one line per violation. */
+/** axe-core on the page as it is (injected once, and again after the reload that follows the first start); one line per violation. */
 async function runAxe(page: Page): Promise<string[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE)
   return page.evaluate(async (tags) => {
@@ -38,8 +38,11 @@ const COMBINATIONS = [
   { theme: 'light', width: 1100, height: 760, language: 'de' },
 ] as const
 
-/** Alice with two-factor on, a token, an SSH key, a second session and a few security-log entries; returns a recovery code (the current TOTP code was just used). */
-async function seedScreensData(app: KeysteadApp, language: string): Promise<string> {
+/**
+ * Alice (the only account, so the sign-in form offers her) with two-factor on, a token, an SSH key, a second session
+ * and a few security-log entries. Her recovery codes sign in (the current TOTP code was just used).
+ */
+async function seedScreensData(app: KeysteadApp, language: string): Promise<string[]> {
   const services = app.test.core.services!
   const account = await services.accounts.createAccount({ username: 'alice', password: PASSWORD, fullName: 'Alice Pleasance Liddell', email: 'alice@example.com', timezone: 'America/Argentina/ComodRivadavia', language })
   const { secret } = services.twoFactor.beginTwoFactorSetup(account)
@@ -48,26 +51,19 @@ async function seedScreensData(app: KeysteadApp, language: string): Promise<stri
   services.sshKeys.addKey(account.id, { title: 'Workstation in the second-floor office', publicKey: buildEd25519Line('alice.liddell@a-rather-long-host-name.example.org') })
   services.sessions.createSession(account.id, { origin: 'cli', device: { ...FAKE_DEVICE, browser: 'Node.js 24.21.0', engine: 'V8 13.6' } })
   await services.auth.signIn({ username: 'alice', password: 'not the password 1', origin: 'cli', device: FAKE_DEVICE }).catch(() => {})
-  return recoveryCodes[0]!
+  return recoveryCodes
 }
 
-/** Signs in by the form's fields (the screen is in the account's language). */
-async function signInWithRecoveryCode(page: Page, recoveryCode: string): Promise<void> {
-  await page.locator('input[name="username"]').fill('alice')
-  await page.locator('input[name="password"]').fill(PASSWORD)
-  await page.getByTestId('sign-in-form').locator('button[type="submit"]').click()
-  await page.getByTestId('second-factor-form').locator('.button--link').first().click()
-  await page.locator('input[name="recoveryCode"]').fill(recoveryCode)
-  await page.getByTestId('second-factor-form').locator('button[type="submit"]').click()
-  await expect(page.getByTestId('profile-menu')).toBeVisible()
+/** The accounts the Accounts screen lists besides alice (made after the signed-out screens, which show her alone). */
+async function seedOtherAccounts(app: KeysteadApp, language: string): Promise<void> {
+  const services = app.test.core.services!
+  await services.accounts.createAccount({ username: 'bob', password: 'builder 22x', fullName: 'Robert Bartholomew Builder-Montgomery', email: 'robert.bartholomew.builder-montgomery@construction.example.org', language, mustChangePassword: true })
+  services.db.prepare("UPDATE accounts SET locked_at = ? WHERE username = 'bob'").run(Date.now())
 }
 
-async function visit(page: Page, state: ScreenState, app: KeysteadApp): Promise<void> {
-  await page.evaluate((path) => {
-    if (location.hash !== `#${path}`) location.hash = path
-  }, state.path)
-  await page.waitForFunction((path) => location.hash === `#${path}` && document.querySelector('h1') !== null, state.path)
-  if (state.open) await state.open(page, app)
+async function visit(page: Page, state: ScreenState, app: KeysteadApp, seeded: SeededScreens): Promise<void> {
+  await go(page, state.path)
+  if (state.open) await state.open(page, app, seeded)
 }
 
 /** Boxes whose text is wider than the box (and that do not scroll on purpose), and the page's own overflow. */
@@ -101,44 +97,53 @@ async function findDialogFocusProblems(page: Page): Promise<string[]> {
   })
 }
 
-// About 25 states x 4 combinations of axe runs on a shared machine.
-test.describe.configure({ timeout: 240_000 })
+// About 50 states (one backup made and verified among them) x 5 combinations of axe runs on a shared machine.
+test.describe.configure({ timeout: 300_000 })
 
 for (const { theme, width, height, language } of COMBINATIONS) {
   test(`every screen and dialog, ${theme}, ${width}x${height}, ${language}: accessible, no wider than the window, no text outside its box`, async ({ app }) => {
-    const recoveryCode = await seedScreensData(app, language)
+    // The first start: the window opens before any account exists.
     const page = await app.openWindow()
     await page.emulateMedia({ colorScheme: theme, reducedMotion: 'reduce' })
     await page.setViewportSize({ width, height })
     const report: string[] = []
-    const ordered = [...SCREEN_STATES.filter((s) => s.guest), ...SCREEN_STATES.filter((s) => !s.guest)]
+    const ordered = [...SCREEN_STATES.filter((s) => s.firstStart), ...SCREEN_STATES.filter((s) => s.guest && !s.firstStart), ...SCREEN_STATES.filter((s) => !s.firstStart && !s.guest)]
+    const seeded: SeededScreens = { password: PASSWORD, recoveryCodes: [] }
+    let isSeeded = false
     let signedIn = false
     /** The sidebar's width on each signed-in screen: one width everywhere. */
     const sidebarWidths = new Map<number, string[]>()
     for (const state of ordered) {
-      if (!state.guest && !signedIn) {
-        await visit(page, { name: 'sign-in', path: '/sign-in' }, app)
-        await signInWithRecoveryCode(page, recoveryCode)
+      if (!state.firstStart && !isSeeded) {
+        seeded.recoveryCodes.push(...(await seedScreensData(app, language)))
+        isSeeded = true
+        await page.reload() // a new start, with alice's data and language
+        await page.locator('h1').waitFor()
+      }
+      if (!state.firstStart && !state.guest && !signedIn) {
+        await seedOtherAccounts(app, language)
+        await visit(page, { name: 'sign-in', path: '/sign-in' }, app, seeded)
+        await signIn(page, seeded)
+        await expect(page.getByTestId('profile-menu')).toBeVisible()
         signedIn = true
       }
-      await visit(page, state, app)
-      for (const problem of await findDialogFocusProblems(page)) report.push(`${state.name}: ${problem}`)
       const started = Date.now()
+      await visit(page, state, app, seeded)
+      for (const problem of await findDialogFocusProblems(page)) report.push(`${state.name}: ${problem}`)
       // The narrow window's stacked tables, for the README.
       if (width === 800 && theme === 'light' && ['access tokens', 'security log'].includes(state.name)) {
         await page.screenshot({ path: `${SCREENSHOT_DIR}/narrow-${state.path.slice(1)}.png`, fullPage: true })
       }
       for (const violation of await runAxe(page)) report.push(`${state.name}: ${violation}`)
-      if (process.env.KEYSTEAD_MATRIX_TIMES) console.log(state.name, Date.now() - started)
       for (const problem of await findOverflow(page)) report.push(`${state.name}: ${problem}`)
-      if (!state.guest) {
+      if (!state.firstStart && !state.guest) {
         const sidebar = Math.round(await page.evaluate(() => document.querySelector('.app-nav')?.getBoundingClientRect().width ?? 0))
         sidebarWidths.set(sidebar, [...(sidebarWidths.get(sidebar) ?? []), state.name])
       }
-      if (state.open) {
-        await page.keyboard.press('Escape')
-        await expect(page.locator('dialog[open], [role="menu"]')).toHaveCount(0)
-      }
+      if (state.close) await state.close(page, app, seeded)
+      else if (state.open) await page.keyboard.press('Escape')
+      if (state.open) await expect(page.locator('dialog[open], [role="menu"]')).toHaveCount(0)
+      if (process.env.KEYSTEAD_MATRIX_TIMES) console.log(`${Date.now() - started} ms ${state.name}`)
     }
     if (sidebarWidths.size > 1) report.push(`the sidebar's width changes between screens: ${JSON.stringify(Object.fromEntries(sidebarWidths))}`)
     expect(sidebarWidths.size, 'the signed-in screens show the sidebar').toBeGreaterThan(0)
