@@ -1,4 +1,5 @@
 import { chmodSync, chownSync, closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { basename, dirname, join } from 'node:path'
 
@@ -85,4 +86,27 @@ export function installRootOwnedFile(target: string, content: string): void {
     rmSync(temp, { force: true })
     throw error
   }
+}
+
+/** A system user no Keystead account can be named (a username has letters and digits only): the probe's lookup. */
+const PROBE_SYSTEM_USER = 'keystead-install-probe'
+
+/**
+ * Runs the lookup the wrapper will run, as `owner` (sshd's AuthorizedKeysCommandUser), for a system user no account
+ * has. Returns why it fails (that user cannot run the Node binary, read Keystead or read the data folder), or null.
+ * A wrapper that fails for every login would only show as "Permission denied (publickey)" in ssh.
+ */
+export function probeLookupAs(owner: PasswdEntry, parts: { node: string; launcher: string; dataDir: string }): string | null {
+  const result = spawnSync(parts.node, [parts.launcher, '--data-dir', parts.dataDir, 'ssh', 'authorized-keys', '--', PROBE_SYSTEM_USER], {
+    uid: owner.uid,
+    gid: owner.gid,
+    cwd: '/',
+    env: { PATH: '/usr/bin:/bin' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  })
+  if (result.error) return `${parts.node}: ${result.error.message}`
+  if (result.status === 0) return null
+  const said = result.stderr.trim().split('\n').find((line) => line.trim() !== '')
+  return said ?? `exit ${result.status ?? result.signal}`
 }

@@ -11,7 +11,7 @@ import { UsageError } from '../errors.ts'
 import type { CliRuntime } from '../runtime.ts'
 import { formatTable } from '../runtime.ts'
 import { lookupAuthorizedKeyLines } from '../ssh-authorized-keys.ts'
-import { findPasswdEntry, findUnsafeFolder, installRootOwnedFile, prepareCacheFolder, renderAuthorizedKeysWrapper } from './ssh-install.ts'
+import { findPasswdEntry, findUnsafeFolder, installRootOwnedFile, prepareCacheFolder, probeLookupAs, renderAuthorizedKeysWrapper } from './ssh-install.ts'
 
 export const DEFAULT_WRAPPER_PATH = '/usr/local/bin/keystead-authorized-keys'
 export const DEFAULT_COMPILE_CACHE_DIR = '/var/cache/keystead-authorized-keys'
@@ -132,7 +132,8 @@ export function registerSSHCommands(program: Command, cli: CliRuntime): void {
       if (!owner) throw new KeysteadError(ErrorCode.NotFound, options.user ? `There is no system user ${options.user}.` : `The owner of ${dataDir} has no user name; pass --user.`, { field: 'user', reason: 'ssh.userUnknown' })
       const user = owner.name
       const cacheDir = resolve(options.cacheDir)
-      const script = renderAuthorizedKeysWrapper({ wrapperPath: target, node: process.execPath, launcher: resolve(import.meta.dirname, '../../../bin/keystead.js'), dataDir, cacheDir })
+      const launcher = resolve(import.meta.dirname, '../../../bin/keystead.js')
+      const script = renderAuthorizedKeysWrapper({ wrapperPath: target, node: process.execPath, launcher, dataDir, cacheDir })
       const config = `AuthorizedKeysCommand ${target} %u %t %k\nAuthorizedKeysCommandUser ${user}\n`
       const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
       if (!isRoot) {
@@ -158,6 +159,15 @@ export function registerSSHCommands(program: Command, cli: CliRuntime): void {
       }
       if (existsSync(target) && !readFileSync(target, 'utf8').includes('keystead ssh install-command')) {
         throw new KeysteadError(ErrorCode.Conflict, `${target} exists and was not made by Keystead; refusing to replace it.`, { field: 'path', reason: 'ssh.pathTaken' })
+      }
+      // Before anything is written: the lookup must work as the user sshd will run it as.
+      const failure = probeLookupAs(owner, { node: process.execPath, launcher, dataDir })
+      if (failure) {
+        throw new KeysteadError(
+          ErrorCode.Validation,
+          `sshd would run the lookup as ${user}, and it fails there: ${failure}. ${user} must be able to run ${process.execPath} and read ${launcher} and ${dataDir} (install Node and Keystead where ${user} can read them, or pass --user); nothing was installed.`,
+          { field: 'user', reason: 'ssh.lookupFails' },
+        )
       }
       prepareCacheFolder(cacheDir, owner)
       installRootOwnedFile(target, script)

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process'
-import { chmodSync, chownSync, existsSync, lstatSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, chownSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { DB } from '../../../src-main/db/database.ts'
@@ -195,6 +195,29 @@ describe('the lean command line and the mapping rules', () => {
     expect(resolveKeysteadUsername('bob', parseSSHLoginMap({ sshLogins: { sameName: false } }))).toBeNull()
     for (const bad of [[], { sshLogins: [] }, { sshLogins: { users: { 'Bad Name': 'alice' } } }, { sshLogins: { users: { ok: 7 } } }]) {
       expect(() => parseSSHLoginMap(bad), JSON.stringify(bad)).toThrow()
+    }
+  })
+})
+
+describe('keystead ssh install-command', () => {
+  it.skipIf(process.getuid?.() !== 0)('installs nothing when the lookup fails as the command user (nobody cannot read this data folder; needs root)', async () => {
+    // A root-owned folder sshd would accept (mkdtemp makes it 0700), as the real-sshd test uses.
+    const parent = mkdtempSync('/usr/local/lib/keystead-probe-')
+    const wrapper = join(parent, 'keystead-authorized-keys')
+    const cache = join(parent, 'compile-cache')
+    try {
+      const refused = await runCli(dir.path, ['ssh', 'install-command', '--path', wrapper, '--user', 'nobody', '--cache-dir', cache])
+      expect(refused.code).toBe(1)
+      expect(refused.stderr).toMatch(/sshd would run the lookup as nobody, and it fails there: .+ nothing was installed\./s)
+      expect(existsSync(wrapper)).toBe(false)
+      expect(existsSync(cache)).toBe(false)
+      // As the data folder's owner (root here) the same lookup works, and the wrapper is installed.
+      const installed = await runCli(dir.path, ['--json', 'ssh', 'install-command', '--path', wrapper, '--user', 'root', '--cache-dir', cache])
+      expect(installed.code, installed.stderr).toBe(0)
+      expect(JSON.parse(installed.stdout)).toMatchObject({ installed: true, path: wrapper })
+      expect(statSync(wrapper).mode & 0o777).toBe(0o755)
+    } finally {
+      rmSync(parent, { recursive: true, force: true })
     }
   })
 })
