@@ -30,14 +30,29 @@ export interface CliRuntime {
   resolvePath(path: string): string
 }
 
+function fileExistsError(file: string, reason: string): KeysteadError {
+  return new KeysteadError(ErrorCode.Conflict, `${file} already exists; choose another file or add --force.`, { field: 'file', reason })
+}
+
 /** The command line's words for the two refusals it documented before secret-file.ts: `cli.fileExists`, `cli.fileUnwritable`. */
 function asCliFileError(error: unknown, file: string): unknown {
   if (!(error instanceof KeysteadError)) return error
-  if (error.reason === 'secretFile.exists') {
-    return new KeysteadError(ErrorCode.Conflict, `${file} already exists; choose another file or add --force.`, { field: 'file', reason: 'cli.fileExists' })
-  }
+  if (error.reason === 'secretFile.exists') return fileExistsError(file, 'cli.fileExists')
   if (error.reason === 'secretFile.unwritable') return new KeysteadError(ErrorCode.Validation, error.message, { field: 'file', reason: 'cli.fileUnwritable' })
   return error
+}
+
+/**
+ * For the commands that keep secret-file.ts's reasons (`backup create`, `backup key create`): the same
+ * `secretFile.exists`, with the way out in the command line's words (`--force`) rather than the app's.
+ */
+export async function namingForceOption<T>(file: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write()
+  } catch (error) {
+    if (error instanceof KeysteadError && error.reason === 'secretFile.exists') throw fileExistsError(file, error.reason)
+    throw error
+  }
 }
 
 /**
@@ -81,6 +96,11 @@ export async function writeOwnerOnlyFile(file: string, content: string | Buffer,
   }
 }
 
+/** "Token or API key" -> "token or API key": the first letter only, so that acronyms keep their capitals. */
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1)
+}
+
 export function createCliRuntime(io: CliIO): CliRuntime {
   const globals = (command: Command): GlobalOptions => command.optsWithGlobals<GlobalOptions>()
   return {
@@ -105,14 +125,14 @@ export function createCliRuntime(io: CliIO): CliRuntime {
       // On a terminal the echo is off (nothing shows while typing); from a pipe the first line is read.
       if (io.stdinIsTTY) io.writeErr(`${what} (not shown while you type; press Enter): `)
       const value = io.stdinIsTTY ? await io.readHiddenLine() : await io.readStdinLine()
-      if (value.length === 0) throw validationError(field, 'cli.secretEmpty', `No ${what.toLowerCase()} arrived on standard input.`)
+      if (value.length === 0) throw validationError(field, 'cli.secretEmpty', `No ${lowerFirst(what)} arrived on standard input.`)
       return value
     },
     async readStdinAll(what, field, limit) {
       if (io.stdinIsTTY) io.writeErr(`${what} (end with Ctrl-D): `)
       const value = await io.readStdinAll(limit)
       if (value === null) throw validationError(field, 'cli.stdinTooLarge', `${what} on standard input is larger than ${limit} bytes.`)
-      if (value.trim().length === 0) throw validationError(field, 'cli.secretEmpty', `No ${what.toLowerCase()} arrived on standard input.`)
+      if (value.trim().length === 0) throw validationError(field, 'cli.secretEmpty', `No ${lowerFirst(what)} arrived on standard input.`)
       return value
     },
     resolvePath: (path) => resolve(userWorkingDir(io.env), path),

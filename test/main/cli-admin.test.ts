@@ -168,6 +168,9 @@ describe('ssh-keys', () => {
     const [list, exported] = await Promise.all([cli(['ssh-keys', 'list', 'bob']), runCli(data, ['ssh-keys', 'export', 'bob'])])
     const listed = out<{ account: string; keys: unknown[] }>(list)
     expect(listed.keys.map((k) => sshKeySchema.parse(k).title).sort()).toEqual(['Laptop', 'server@host'])
+    // Newest first, as the README and --help say (two added in the same millisecond: the higher id first).
+    const order = listed.keys.map((k) => sshKeySchema.parse(k)).map((k) => ({ createdAt: k.createdAt, id: k.id }))
+    expect(order).toEqual([...order].sort((a, b) => (a.createdAt === b.createdAt ? b.id - a.id : b.createdAt.localeCompare(a.createdAt))))
     expect(exported.code).toBe(0)
     const lines = exported.stdout.trimEnd().split('\n')
     expect(lines).toHaveLength(2)
@@ -254,7 +257,7 @@ describe('tokens and api-key', () => {
     expect(out(validRead)).toMatchObject({ valid: true, scope: 'read-only' })
     expect(refusal(disabled)).toMatchObject({ code: 'INVALID_CREDENTIALS', reason: 'credential.disabled' })
     expect(refusal(malformed).reason).toBe('credential.malformed')
-    expect(refusal(empty).reason).toBe('cli.secretEmpty')
+    expect(refusal(empty)).toMatchObject({ reason: 'cli.secretEmpty', message: 'No token or API key arrived on standard input.' })
 
     const enabled = out<{ token: { isEnabled: boolean } }>(await cli(['tokens', 'enable', 'dave', String(spare.summary.id)]))
     expect(enabled.token.isEnabled).toBe(true)

@@ -44,7 +44,10 @@ describe('keystead backup', () => {
     expect(statSync(keyFile()).mode & 0o777).toBe(0o600)
     expect(execFileSync('age-keygen', ['-y', keyFile()], { encoding: 'utf8' }).trim()).toBe(made.recipient)
     // Never replaced without --force.
-    expect(refusal(await runCli(null, ['--json', 'backup', 'key', 'create', '--out', keyFile()])).reason).toBe('secretFile.exists')
+    expect(refusal(await runCli(null, ['--json', 'backup', 'key', 'create', '--out', keyFile()]))).toMatchObject({
+      reason: 'secretFile.exists',
+      message: `${keyFile()} already exists; choose another file or add --force.`,
+    })
   })
 
   it('create (passphrase), verify, and the manifest counts', async () => {
@@ -100,7 +103,10 @@ describe('keystead backup', () => {
     expect(refusal(await runCli(data, ['--json', 'backup', 'create', '--out', join(dir.path, 'x.age'), '--passphrase-stdin'], { stdin: 'short\n' })).reason).toBe('backup.passphraseTooShort')
     writeFileSync(join(dir.path, 'not-a-key.txt'), 'hello\n')
     expect(refusal(await runCli(null, ['--json', 'backup', 'verify', file(), '--identity', join(dir.path, 'not-a-key.txt')])).reason).toBe('backup.identityInvalid')
-    expect(refusal(await runCli(data, ['--json', 'backup', 'create', '--out', file(), '--passphrase-stdin'], { stdin: `${PASSPHRASE}\n` })).reason).toBe('secretFile.exists')
+    expect(refusal(await runCli(data, ['--json', 'backup', 'create', '--out', file(), '--passphrase-stdin'], { stdin: `${PASSPHRASE}\n` }))).toMatchObject({
+      reason: 'secretFile.exists',
+      message: `${file()} already exists; choose another file or add --force.`,
+    })
     expect(existsSync(join(dir.path, 'x.age'))).toBe(false)
   })
 })

@@ -25,7 +25,7 @@ function describeAccount(account: AccountInfo & AccountStanding): string {
 }
 
 export function registerAccountCommands(program: Command, cli: CliRuntime): void {
-  const accounts = program.command('accounts').description('Create, list, show and delete accounts, and reset passwords')
+  const accounts = program.command('accounts').description('Create, list, show and delete accounts; reset passwords; roles, locks and required password changes')
 
   accounts
     .command('create')

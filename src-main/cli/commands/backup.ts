@@ -13,6 +13,7 @@ import { createDataKeySecretBox } from '../../services/secret-box.ts'
 import { writeSecretFile } from '../../services/secret-file.ts'
 import { cliVersion, INSECURE_TEST_KDF_ENV, resolveCliDataDir } from '../context.ts'
 import type { CliRuntime } from '../runtime.ts'
+import { namingForceOption } from '../runtime.ts'
 import { UsageError } from '../errors.ts'
 
 const SMALL_FILE_LIMIT = 64 * 1024
@@ -71,15 +72,17 @@ export function registerBackupCommands(program: Command, cli: CliRuntime): void 
         protection = { kind: 'passphrase', passphrase, scryptLogN: cli.io.env[INSECURE_TEST_KDF_ENV] === '1' ? TEST_SCRYPT_LOG_N : undefined }
       }
       const manifest = await cli.withServices(command, (services, context) =>
-        createBackup({
-          databasePath: join(context.dataDir, DATABASE_FILE_NAME),
-          workDir: context.dataDir,
-          secretBox: services.secretBox,
-          appVersion: cliVersion(),
-          target,
-          protection,
-          overwrite: options.force ?? false,
-        }),
+        namingForceOption(target, () =>
+          createBackup({
+            databasePath: join(context.dataDir, DATABASE_FILE_NAME),
+            workDir: context.dataDir,
+            secretBox: services.secretBox,
+            appVersion: cliVersion(),
+            target,
+            protection,
+            overwrite: options.force ?? false,
+          }),
+        ),
         { hashesPasswords: protection.kind === 'passphrase' },
       )
       cli.print(command, { json: { file: target, manifest }, text: `Backup written to ${target} (readable by you only).\n${describeManifest(manifest)}` })
@@ -139,7 +142,7 @@ export function registerBackupCommands(program: Command, cli: CliRuntime): void 
     .action(async (options: { out: string; force?: boolean }, command: Command) => {
       const target = cli.resolvePath(options.out)
       const key = await generateBackupKey()
-      await writeSecretFile(target, formatIdentityFile(key.identity, key.recipient, new Date()), { overwrite: options.force ?? false })
+      await namingForceOption(target, () => writeSecretFile(target, formatIdentityFile(key.identity, key.recipient, new Date()), { overwrite: options.force ?? false }))
       cli.print(command, {
         json: { identityFile: target, recipient: key.recipient },
         text: `Backup key written to ${target} (readable by you only; without it the backups made for it cannot be restored).\nRecipient (public; use with "backup create --recipient"):\n${key.recipient}`,

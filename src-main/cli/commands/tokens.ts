@@ -25,7 +25,7 @@ export function registerTokenCommands(program: Command, cli: CliRuntime): void {
     .addOption(new Option('--expires-in-days <n>', `lifetime in days (${TOKEN_EXPIRY_DAYS.join(', ')}, as in the app)`).choices(TOKEN_EXPIRY_DAYS.map(String)))
     .option('--expires-on <date>', 'expires at the end of this day (YYYY-MM-DD, the account’s time zone)')
     .addOption(
-      new Option('--scope <scope>', 'read (GET only), write (everything) or introspect (only POST /introspect, for a local service; administrators only)')
+      new Option('--scope <scope>', 'read (GET only), write (everything) or introspect (only POST /api/v2/introspect, for a local service; administrators only)')
         .choices(['read', 'write', 'introspect'])
         .default('write'),
     )

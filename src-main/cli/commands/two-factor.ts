@@ -15,7 +15,7 @@ interface CodesOptions {
 }
 
 export function registerTwoFactorCommands(program: Command, cli: CliRuntime): void {
-  const twoFactor = program.command('2fa').description('Two-factor authentication (TOTP): enroll, confirm, disable, new recovery codes')
+  const twoFactor = program.command('2fa').description('Two-factor authentication (TOTP): enroll, confirm, status, disable, reset, new recovery codes')
 
   /**
    * Runs `make` with the output file (when one is given) opened before anything changes, and commits
