@@ -130,7 +130,7 @@ export function accountRoutes(): RouteDefinition[] {
       tag: 'ssh-keys',
       access: 'read',
       response: { status: 200, schema: sshKeySchema.array() },
-      run: ({ services, auth }) => services.sshKeys.listKeys(auth.accountId),
+      run: ({ services, auth }) => services.sshKeys.listKeys(auth.accountId, { newestFirst: true }),
     }),
     defineRoute<Record<string, never>, Record<string, never>, { title?: string; publicKey: string; expiresOn?: string | null }>({
       method: 'POST',

@@ -32,7 +32,8 @@ export interface SSHKeyService {
   /** Parses a key for the form's preview; refuses what `addKey` would refuse about the key itself. */
   inspectKey(accountId: number, publicKey: string): SshKeyPreview
   addKey(accountId: number, request: AddSSHKeyRequest, context?: { sessionId?: string | null }): SshKeySummary
-  listKeys(accountId: number): SshKeySummary[]
+  /** In the order added (the SSH keys screen); `newestFirst` for the command line and the local API, as their token lists. */
+  listKeys(accountId: number, options?: { newestFirst?: boolean }): SshKeySummary[]
   deleteKey(accountId: number, id: number, context?: { sessionId?: string | null }): void
   /** The key's authorized_keys line (options, type, base64, comment). */
   getAuthorizedKeyLine(accountId: number, id: number): string
@@ -215,9 +216,10 @@ export function createSSHKeyService(deps: { db: DB; clock: Clock; audit: AuditSe
       }
     },
 
-    listKeys(accountId) {
+    listKeys(accountId, options) {
       const today = todayFor(accountId)
-      return listSSHKeyRows(db, accountId).map((row) => toSummary(row, today))
+      const keys = listSSHKeyRows(db, accountId).map((row) => toSummary(row, today))
+      return options?.newestFirst ? keys.reverse() : keys
     },
 
     deleteKey(accountId, id, context = {}) {

@@ -444,6 +444,13 @@ describe('sessions and the security log', () => {
 describe('SSH keys and tokens', () => {
   const keyCount = (accountId: number) => (db.prepare('SELECT count(*) AS n FROM ssh_keys WHERE account_id = ?').get(accountId) as { n: number }).n
 
+  it('GET /users/me/ssh-keys lists newest first (as the README and the OpenAPI summary say)', async () => {
+    const ids = ['first', 'second', 'third'].map((name) => services.sshKeys.addKey(aliceId, { title: name, publicKey: buildEd25519Line(name) }).id)
+    const listed = z.array(sshKeySchema).parse((await call('GET', '/api/v2/users/me/ssh-keys', { token: 'read-token' })).json())
+    expect(listed.map((k) => k.id)).toEqual([...ids].reverse())
+    for (const id of ids) services.sshKeys.deleteKey(aliceId, id)
+  })
+
   it('POST adds a key (201), GET lists it, DELETE removes it (204); each step is in the security log', async () => {
     const line = buildEd25519Line('alice@laptop')
     const added = await call('POST', '/api/v2/users/me/ssh-keys', { token: 'write-token', body: JSON.stringify({ title: 'Laptop', publicKey: line, expiresOn: '2030-12-31' }) })

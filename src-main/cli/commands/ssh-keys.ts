@@ -38,8 +38,7 @@ export function registerSSHKeyCommands(program: Command, cli: CliRuntime): void 
     .action(async (username: string, options: { expiring?: boolean }, command: Command) => {
       const result = await cli.withServices(command, (services) => {
         const account = services.administration.requireAccountByUsername(username)
-        // The service lists in the order added (the app's screen); the command line lists newest first, as `tokens list` does.
-        const keys = services.sshKeys.listKeys(account.id).reverse()
+        const keys = services.sshKeys.listKeys(account.id, { newestFirst: true })
         if (!options.expiring) return { account: account.username, keys }
         const expiring = new Set(services.reminders.listReminders(account.id, { includeDismissed: true }).filter((r) => r.kind === 'ssh-key').map((r) => r.itemId))
         return { account: account.username, keys: keys.filter((key) => expiring.has(key.id)) }
