@@ -47,6 +47,8 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[]): Record
     // credential also an introspect token outside /introspect, or a read-only one on a write).
     const statuses = new Set<number>([403, 421, ...(route.errors ?? [])])
     if (route.access !== 'public') [401, 429].forEach((s) => statuses.add(s))
+    // A path, query or body that its schema refuses: 422 (e.g. GET /openapi.json?x=1).
+    if (route.params || route.query || route.body) statuses.add(422)
     const responses: Record<string, unknown> = {}
     const ok = route.response
     if (ok.status === 204) responses['204'] = { description: 'Done' }

@@ -536,7 +536,10 @@ describe('the OpenAPI document', () => {
   it('is served at /api/v2/openapi.json and validates as OpenAPI 3.1', async () => {
     const answer = await call('GET', '/api/v2/openapi.json')
     expect(answer.status).toBe(200)
-    const document = answer.json() as { openapi: string; paths: Record<string, Record<string, unknown>> }
+    const document = answer.json() as { openapi: string; paths: Record<string, Record<string, { responses: Record<string, unknown> }>> }
+    // An unknown query parameter is refused, and the document lists that answer.
+    expectProblem(await call('GET', '/api/v2/openapi.json?x=1'), 422)
+    expect(Object.keys(document.paths['/openapi.json']!.get!.responses)).toContain('422')
     const validator = new Validator()
     const result = await validator.validate(document as never)
     expect(result.errors ?? []).toEqual([])
@@ -573,6 +576,8 @@ describe('the OpenAPI document', () => {
       if (route.access !== 'public') expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['401', '421', '429']))
       // Every route answers a foreign Origin 403 (and, taking a credential, an introspect token outside /introspect).
       expect(Object.keys(operation.responses), `${route.method} ${route.path}`).toContain('403')
+      // Whatever a schema checks (path, query, body) can be refused with 422, and the document says so.
+      if (route.params || route.query || route.body) expect(Object.keys(operation.responses), `${route.method} ${route.path}`).toContain('422')
     }
   })
 })
