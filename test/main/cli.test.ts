@@ -134,7 +134,7 @@ describe('signin, sessions and reset-password', () => {
     expect(sessions.find((s) => s.id === sessionId)!.device.browser).toMatch(/^keystead CLI /)
   })
 
-  // A session id may begin with '-' (base64url), so the tests put '--' before it, as the README tells scripts to.
+  // The tests put '--' before a session id, as a script may (a harmless habit: ids are 24 hex digits and never begin with '-').
   it('sessions revoke ends one session; revoke-others keeps one; unknown ids exit 1', async () => {
     const signIns = await Promise.all([1, 2, 3].map(() => runCli(data, ['signin', 'alice', '--password-stdin'], { stdin: `${PASSWORD}\n` })))
     const ids = signIns.map((run) => run.stdout.trim())
