@@ -115,6 +115,39 @@ afterAll(() => {
   work.remove()
 })
 
+describe('restore into a new folder', () => {
+  it('keeps the folder once the restored store is in place, even when something fails after the swap', async () => {
+    const parent = makeTempDir('keystead-restore-new-')
+    const dataDir = join(parent.path, 'new-store')
+    try {
+      const failing = restoreBackup({
+        file: keyBackupFile,
+        unlock: { kind: 'identity', identity: identity.identity },
+        dataDir,
+        openSecretBox: () => createKeyFileSecretBox(join(dataDir, 'keystead.key')),
+        origin: 'cli',
+        onProgress: ({ stage, fraction }) => {
+          if (stage === 'swap' && fraction === 1) throw new Error('the listener failed')
+        },
+      })
+      await expect(failing).rejects.toThrow('the listener failed')
+      const restored = new Database(join(dataDir, 'keystead.db'), { readonly: true })
+      try {
+        expect(restored.prepare('SELECT username FROM accounts ORDER BY id').pluck().all()).toEqual(['alice', 'bob'])
+      } finally {
+        restored.close()
+      }
+      // Refused before the swap (a wrong key), the folder it made is gone.
+      const other = join(parent.path, 'refused')
+      const wrong = await generateBackupKey()
+      await expect(restoreBackup({ file: keyBackupFile, unlock: { kind: 'identity', identity: wrong.identity }, dataDir: other, openSecretBox: () => createKeyFileSecretBox(join(other, 'keystead.key')), origin: 'cli' })).rejects.toThrow()
+      expect(readdirSync(parent.path)).toEqual(['new-store'])
+    } finally {
+      parent.remove()
+    }
+  })
+})
+
 describe('backup file', () => {
   it('is written 0600 with a manifest whose counts are those of the store', () => {
     expect(statSync(backupFile).mode & 0o777).toBe(0o600)

@@ -538,8 +538,10 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreOut
   try {
     return await restoreIntoDataFolder(options)
   } catch (error) {
-    // A refused restore that started the folder leaves none behind (a typo in --data-dir, a wrong passphrase).
-    if (startsDataDir) await rm(options.dataDir, { recursive: true, force: true })
+    // A refused restore that started the folder leaves none behind (a typo in --data-dir, a wrong passphrase). Once
+    // the restored store is in place (a failure after the swap: a progress listener, the work folder's removal), the
+    // folder is the restore's result and stays.
+    if (startsDataDir && !existsSync(join(options.dataDir, DATABASE_FILE_NAME))) await rm(options.dataDir, { recursive: true, force: true })
     throw error
   }
 }
